@@ -1,0 +1,9 @@
+DROP TABLE bloc_members;
+DROP TABLE blocs;
+DROP TABLE countries;
+DROP TABLE group_objectives;
+DROP TABLE grouping_groups;
+DROP TABLE groupings;
+DROP TABLE principles;
+DROP TABLE objectives;
+DROP TABLE reference_datasets;

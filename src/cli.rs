@@ -1,0 +1,32 @@
+//! The command line of the `gcm` binary.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Monitors how countries implement the Global Compact for Safe, Orderly and Regular Migration (GCM):
+/// evidence read from national reports and review documents, per-country coverage indicators, charts and
+/// CSV tables.
+///
+/// Settings come from built-in defaults, then the file given by --config (or GCM_CONFIG), then
+/// environment variables GCM__SECTION__KEY, e.g. GCM__DATABASE__URL=postgres://postgres@127.0.0.1/gcm or
+/// GCM__SERVER__BIND=0.0.0.0:8080.
+#[derive(Debug, Parser)]
+#[command(name = "gcm", version, propagate_version = true)]
+pub struct Cli {
+    /// TOML settings file layered over the defaults (also read from GCM_CONFIG).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply pending migrations, load the bundled reference data into an empty database, and serve HTTP
+    /// on server.bind (default http://127.0.0.1:8080).
+    Serve,
+    /// Apply pending database migrations and load missing reference data, then exit.
+    Migrate,
+}

@@ -1,0 +1,12 @@
+//! `gcm`: a service that monitors implementation of the Global Compact for Migration.
+//!
+//! One module a concern: `config` (settings), `db` (both database backends and all SQL), `framework`
+//! (the GCM framework and geography as reference data), `web` (HTTP handlers), `startup` (wiring).
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod framework;
+pub mod startup;
+pub mod telemetry;
+pub mod web;

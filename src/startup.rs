@@ -1,0 +1,83 @@
+//! Start-up: open the database, bring its schema and reference data up to date, bind and serve.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::HttpServer;
+
+use crate::config::Settings;
+use crate::db::{reference, Database};
+use crate::framework::ReferenceData;
+use crate::web::{app, AppState};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Database(#[from] crate::db::DbError),
+    #[error("bundled reference data is invalid: {0}")]
+    Reference(#[from] crate::framework::ReferenceError),
+    #[error("cannot listen on {bind}: {reason}")]
+    Bind { bind: String, reason: String },
+}
+
+/// Opens the database, applies pending migrations and loads reference data an empty database lacks.
+/// Used by `serve` and `migrate` alike, so both leave the database in the same state.
+pub fn prepare_database(settings: &Settings) -> Result<Database, StartupError> {
+    let db = Database::open(&settings.database)?;
+    let applied = db.migrate().map_err(|e| match e {
+        crate::db::DbError::Unavailable(reason) => crate::db::DbError::Unavailable(format!(
+            "cannot connect to {}: {reason}",
+            db.target().describe()
+        )),
+        other => other,
+    })?;
+    for version in &applied {
+        tracing::info!(migration = %version, "applied migration");
+    }
+    let data = ReferenceData::bundled()?;
+    let mut conn = db.get()?;
+    let report = reference::load_reference_data(&mut conn, &data)?;
+    for (name, version) in &report.loaded {
+        tracing::info!(dataset = %name, %version, "loaded reference data");
+    }
+    for (name, stored, bundled) in &report.kept {
+        if stored != bundled {
+            tracing::warn!(dataset = %name, %stored, %bundled, "database keeps an older reference dataset");
+        }
+    }
+    Ok(db)
+}
+
+/// Binds the configured address; port 0 picks a free one (tests use that).
+pub fn bind(settings: &Settings) -> Result<TcpListener, StartupError> {
+    TcpListener::bind(&settings.server.bind).map_err(|e| StartupError::Bind {
+        bind: settings.server.bind.clone(),
+        reason: e.to_string(),
+    })
+}
+
+/// The HTTP server over an already bound listener.
+pub fn server(
+    listener: TcpListener,
+    db: Database,
+    settings: &Settings,
+) -> Result<Server, StartupError> {
+    let state = AppState { db };
+    let address = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    let mut server = HttpServer::new(move || app(state.clone()));
+    if settings.server.workers > 0 {
+        server = server.workers(settings.server.workers);
+    }
+    let server = server
+        .listen(listener)
+        .map_err(|e| StartupError::Bind {
+            bind: address.clone(),
+            reason: e.to_string(),
+        })?
+        .run();
+    tracing::info!("listening on http://{address}");
+    Ok(server)
+}

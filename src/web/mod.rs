@@ -1,0 +1,71 @@
+//! The HTTP layer: routes, handlers and their JSON shapes. Handlers hold no SQL: they validate input, run a
+//! database function on the blocking pool and shape the answer.
+
+pub mod error;
+mod framework_api;
+mod health;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::{web, App, HttpResponse};
+
+use crate::db::{Database, DbError, PooledConn};
+pub use error::ApiError;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Database,
+}
+
+impl AppState {
+    /// Runs `work` with a pooled connection on actix's blocking pool, so async workers never wait on the
+    /// database.
+    pub async fn with_db<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut PooledConn) -> Result<T, DbError> + Send + 'static,
+    {
+        let db = self.db.clone();
+        let result = web::block(move || {
+            let mut conn = db.get()?;
+            work(&mut conn)
+        })
+        .await?;
+        Ok(result?)
+    }
+}
+
+/// The whole application, used by the server and by in-process tests alike.
+pub fn app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .wrap(tracing_actix_web::TracingLogger::default())
+        .app_data(web::Data::new(state))
+        .app_data(web::QueryConfig::default().error_handler(|e, _| error::query_error(e).into()))
+        .app_data(web::PathConfig::default().error_handler(|e, _| error::path_error(e).into()))
+        .route("/health", web::get().to(health::health))
+        .service(
+            web::scope("/api/v1")
+                .route("/framework", web::get().to(framework_api::framework))
+                .route("/countries", web::get().to(framework_api::countries)),
+        )
+        .default_service(web::to(not_found))
+}
+
+async fn not_found(request: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound(format!(
+        "no such resource: {} {}",
+        request.method(),
+        request.path()
+    )))
+}
