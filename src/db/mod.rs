@@ -26,7 +26,7 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 
 /// Key of the PostgreSQL advisory lock held while migrating, so two instances starting together do not
 /// both apply the same migration.
-const MIGRATION_LOCK_KEY: i64 = 0x6763_6d5f_6d69_67; // "gcm_mig"
+const MIGRATION_LOCK_KEY: i64 = 0x0067_636d_5f6d_6967; // "gcm_mig" in ASCII
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {

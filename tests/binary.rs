@@ -1,0 +1,142 @@
+//! The real `gcm` binary: its help, its refusal of bad settings, and serving HTTP on a free port.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn gcm() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gcm"));
+    command.env_remove("GCM_CONFIG").env_remove("RUST_LOG");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("GCM__") {
+            command.env_remove(key);
+        }
+    }
+    command
+}
+
+#[test]
+fn help_explains_every_command_and_option() {
+    let output = gcm().arg("--help").output().unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    for expected in ["serve", "migrate", "--config", "GCM__DATABASE__URL"] {
+        assert!(help.contains(expected), "--help lacks {expected}:\n{help}");
+    }
+}
+
+#[test]
+fn an_unsupported_database_scheme_is_a_clear_error() {
+    let output = gcm()
+        .arg("migrate")
+        .env("GCM__DATABASE__URL", "mysql://root@localhost/gcm")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("`mysql`"), "{stderr}");
+    assert!(stderr.contains("sqlite://") && stderr.contains("postgres://"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn an_unknown_setting_and_a_missing_file_are_named() {
+    let output = gcm()
+        .arg("migrate")
+        .env("GCM__DATABASE__URLL", "sqlite://x")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("urll"));
+
+    let output = gcm()
+        .args(["--config", "/nonexistent/gcm.toml", "migrate"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("/nonexistent/gcm.toml"));
+}
+
+struct Served {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `gcm serve` on port 0 and reads the chosen address from its log.
+fn serve(url: &str) -> Served {
+    let mut child = gcm()
+        .arg("serve")
+        .env("GCM__DATABASE__URL", url)
+        .env("GCM__SERVER__BIND", "127.0.0.1:0")
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(address) = line.split("listening on ").nth(1) {
+                let _ = sender.send(address.trim().to_string());
+            }
+        }
+    });
+    let base = receiver
+        .recv_timeout(Duration::from_secs(60))
+        .expect("gcm serve logs its address");
+    Served { child, base }
+}
+
+fn get_json(url: &str) -> (u16, serde_json::Value) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match ureq::get(url).call() {
+            Ok(response) => return (response.status(), response.into_json().unwrap()),
+            Err(ureq::Error::Status(code, response)) => return (code, response.into_json().unwrap()),
+            Err(error) if Instant::now() < deadline => {
+                eprintln!("retrying {url}: {error}");
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(error) => panic!("{url}: {error}"),
+        }
+    }
+}
+
+#[test]
+fn serve_answers_health_and_the_framework() {
+    let db = common::TestDatabase::new();
+    let served = serve(&db.url);
+    let (status, health) = get_json(&format!("{}/health", served.base));
+    assert_eq!(status, 200);
+    assert_eq!(health["database"], "ok");
+    let (status, framework) = get_json(&format!("{}/api/v1/framework", served.base));
+    assert_eq!(status, 200);
+    assert_eq!(framework["objectives"].as_array().unwrap().len(), 23);
+}
+
+/// The same binary serves the same framework JSON from SQLite and from PostgreSQL.
+#[test]
+fn both_backends_serve_identical_framework_json() {
+    let Some(server) = common::postgres_server() else {
+        eprintln!("skipped: needs {} to compare with PostgreSQL", common::POSTGRES_ENV);
+        return;
+    };
+    let sqlite = common::TestDatabase::sqlite();
+    let postgres = common::TestDatabase::postgres(&server);
+    let (a, b) = (serve(&sqlite.url), serve(&postgres.url));
+    for path in ["/api/v1/framework", "/api/v1/countries", "/api/v1/countries?bloc=SACM"] {
+        let (_, from_sqlite) = get_json(&format!("{}{path}", a.base));
+        let (_, from_postgres) = get_json(&format!("{}{path}", b.base));
+        assert_eq!(from_sqlite, from_postgres, "{path}");
+    }
+}

@@ -1,0 +1,207 @@
+//! Test support shared by the integration tests: a database of the backend under test, created for one
+//! test and dropped after it, the in-process app, and a TCP proxy that can cut the database off.
+//!
+//! The backend is SQLite unless `GCM_TEST_POSTGRES_URL` names a PostgreSQL server
+//! (e.g. `postgres://postgres@127.0.0.1:5432`): then every test gets its own database there.
+#![allow(dead_code)] // each test binary uses a different part of this module
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use gcm::config::Settings;
+
+pub const POSTGRES_ENV: &str = "GCM_TEST_POSTGRES_URL";
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// The PostgreSQL server URL tests should use, if any (without a database name).
+pub fn postgres_server() -> Option<String> {
+    std::env::var(POSTGRES_ENV)
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+        .map(|url| url.trim_end_matches('/').to_string())
+}
+
+/// A fresh, empty database of the backend under test; removed when dropped.
+pub struct TestDatabase {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    postgres: Option<(String, String)>, // (server url, database name)
+}
+
+impl TestDatabase {
+    pub fn new() -> TestDatabase {
+        match postgres_server() {
+            Some(server) => TestDatabase::postgres(&server),
+            None => TestDatabase::sqlite(),
+        }
+    }
+
+    pub fn sqlite() -> TestDatabase {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let url = format!("sqlite://{}", dir.path().join("db/gcm.sqlite3").display());
+        TestDatabase {
+            url,
+            _dir: Some(dir),
+            postgres: None,
+        }
+    }
+
+    pub fn postgres(server: &str) -> TestDatabase {
+        let name = format!(
+            "gcm_test_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst),
+            chrono::Utc::now().timestamp_micros()
+        );
+        let mut admin = PgConnection::establish(&format!("{server}/postgres"))
+            .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {server}: {e}"));
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create test database");
+        TestDatabase {
+            url: format!("{server}/{name}"),
+            _dir: None,
+            postgres: Some((server.to_string(), name)),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+
+    /// Default settings pointing at this database and at a free port.
+    pub fn settings(&self) -> Settings {
+        settings_with_url(&self.url)
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some((server, name)) = &self.postgres {
+            if let Ok(mut admin) = PgConnection::establish(&format!("{server}/postgres")) {
+                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+pub fn settings_with_url(url: &str) -> Settings {
+    let mut vars = std::collections::HashMap::new();
+    vars.insert("GCM__DATABASE__URL".to_string(), url.to_string());
+    vars.insert("GCM__SERVER__BIND".to_string(), "127.0.0.1:0".to_string());
+    vars.insert("GCM__DATABASE__CONNECT_TIMEOUT_SECONDS".to_string(), "2".to_string());
+    Settings::load_from(None, config::Environment::with_prefix("GCM").source(Some(vars)))
+        .expect("test settings")
+}
+
+/// Migrated and loaded database plus the in-process application state.
+pub fn prepared_state(db: &TestDatabase) -> gcm::web::AppState {
+    let database = gcm::startup::prepare_database(&db.settings()).expect("prepare database");
+    gcm::web::AppState { db: database }
+}
+
+/// A TCP proxy in front of a server, which a test can cut (closing its port and every open connection)
+/// and restore, to play a database that goes away and comes back.
+pub struct CuttableProxy {
+    pub address: SocketAddr,
+    target: SocketAddr,
+    enabled: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
+    streams: Arc<Mutex<Vec<TcpStream>>>,
+    acceptor: Option<thread::JoinHandle<()>>,
+}
+
+impl CuttableProxy {
+    pub fn start(target: SocketAddr) -> CuttableProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
+        let address = listener.local_addr().unwrap();
+        let mut proxy = CuttableProxy {
+            address,
+            target,
+            enabled: Arc::new(AtomicBool::new(true)),
+            stop: Arc::new(AtomicBool::new(false)),
+            streams: Arc::new(Mutex::new(Vec::new())),
+            acceptor: None,
+        };
+        proxy.spawn_acceptor(listener);
+        proxy
+    }
+
+    fn spawn_acceptor(&mut self, listener: TcpListener) {
+        listener.set_nonblocking(true).unwrap();
+        let (enabled, stop, streams, target) = (
+            self.enabled.clone(),
+            self.stop.clone(),
+            self.streams.clone(),
+            self.target,
+        );
+        self.acceptor = Some(thread::spawn(move || loop {
+            if stop.load(Ordering::SeqCst) || !enabled.load(Ordering::SeqCst) {
+                return; // dropping the listener closes the port
+            }
+            match listener.accept() {
+                Ok((client, _)) => {
+                    client.set_nonblocking(false).unwrap();
+                    let Ok(server) = TcpStream::connect(target) else {
+                        continue;
+                    };
+                    let mut registry = streams.lock().unwrap();
+                    registry.push(client.try_clone().unwrap());
+                    registry.push(server.try_clone().unwrap());
+                    pipe(client.try_clone().unwrap(), server.try_clone().unwrap());
+                    pipe(server, client);
+                }
+                Err(_) => thread::sleep(Duration::from_millis(10)),
+            }
+        }));
+    }
+
+    /// Closes the port and every connection through it.
+    pub fn cut(&mut self) {
+        self.enabled.store(false, Ordering::SeqCst);
+        if let Some(handle) = self.acceptor.take() {
+            handle.join().unwrap();
+        }
+        for stream in self.streams.lock().unwrap().drain(..) {
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+    }
+
+    /// Opens the same port again.
+    pub fn restore(&mut self) {
+        self.enabled.store(true, Ordering::SeqCst);
+        let listener = TcpListener::bind(self.address).expect("rebind proxy port");
+        self.spawn_acceptor(listener);
+    }
+}
+
+impl Drop for CuttableProxy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.cut();
+    }
+}
+
+fn pipe(mut from: TcpStream, mut to: TcpStream) {
+    thread::spawn(move || {
+        let mut buffer = [0u8; 16 * 1024];
+        loop {
+            match from.read(&mut buffer) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    if to.write_all(&buffer[..n]).is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+        let _ = to.shutdown(Shutdown::Both);
+    });
+}
