@@ -37,7 +37,10 @@ fn an_unsupported_database_scheme_is_a_clear_error() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("`mysql`"), "{stderr}");
-    assert!(stderr.contains("sqlite://") && stderr.contains("postgres://"), "{stderr}");
+    assert!(
+        stderr.contains("sqlite://") && stderr.contains("postgres://"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
@@ -102,7 +105,9 @@ fn get_json(url: &str) -> (u16, serde_json::Value) {
     loop {
         match ureq::get(url).call() {
             Ok(response) => return (response.status(), response.into_json().unwrap()),
-            Err(ureq::Error::Status(code, response)) => return (code, response.into_json().unwrap()),
+            Err(ureq::Error::Status(code, response)) => {
+                return (code, response.into_json().unwrap())
+            }
             Err(error) if Instant::now() < deadline => {
                 eprintln!("retrying {url}: {error}");
                 std::thread::sleep(Duration::from_millis(100));
@@ -128,13 +133,20 @@ fn serve_answers_health_and_the_framework() {
 #[test]
 fn both_backends_serve_identical_framework_json() {
     let Some(server) = common::postgres_server() else {
-        eprintln!("skipped: needs {} to compare with PostgreSQL", common::POSTGRES_ENV);
+        eprintln!(
+            "skipped: needs {} to compare with PostgreSQL",
+            common::POSTGRES_ENV
+        );
         return;
     };
     let sqlite = common::TestDatabase::sqlite();
     let postgres = common::TestDatabase::postgres(&server);
     let (a, b) = (serve(&sqlite.url), serve(&postgres.url));
-    for path in ["/api/v1/framework", "/api/v1/countries", "/api/v1/countries?bloc=SACM"] {
+    for path in [
+        "/api/v1/framework",
+        "/api/v1/countries",
+        "/api/v1/countries?bloc=SACM",
+    ] {
         let (_, from_sqlite) = get_json(&format!("{}{path}", a.base));
         let (_, from_postgres) = get_json(&format!("{}{path}", b.base));
         assert_eq!(from_sqlite, from_postgres, "{path}");

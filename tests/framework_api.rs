@@ -86,7 +86,10 @@ async fn countries_cover_the_world_and_filter_by_subregion_and_bloc() {
     assert_eq!(mexico["name"]["es"], "México");
     assert_eq!(mexico["region"], "Americas");
     assert_eq!(mexico["subregion"], "Central America");
-    assert_eq!(mexico["blocs"], serde_json::json!(["PACIFIC_ALLIANCE", "RCM"]));
+    assert_eq!(
+        mexico["blocs"],
+        serde_json::json!(["PACIFIC_ALLIANCE", "RCM"])
+    );
 
     let iso3s = |body: &Value| -> BTreeSet<String> {
         body["countries"]
@@ -97,7 +100,11 @@ async fn countries_cover_the_world_and_filter_by_subregion_and_bloc() {
             .collect()
     };
     // UN M49 Central America: the seven isthmus countries plus Mexico.
-    let (_, central) = get(state.clone(), "/api/v1/countries?subregion=Central%20America").await;
+    let (_, central) = get(
+        state.clone(),
+        "/api/v1/countries?subregion=Central%20America",
+    )
+    .await;
     let expected: BTreeSet<String> = ["BLZ", "CRI", "SLV", "GTM", "HND", "MEX", "NIC", "PAN"]
         .iter()
         .map(|s| s.to_string())
@@ -115,7 +122,11 @@ async fn countries_cover_the_world_and_filter_by_subregion_and_bloc() {
     assert_eq!(iso3s(&rcm), expected);
 
     // Both filters together: SACM members in South America are all twelve.
-    let (_, both) = get(state.clone(), "/api/v1/countries?bloc=SACM&subregion=south%20america").await;
+    let (_, both) = get(
+        state.clone(),
+        "/api/v1/countries?bloc=SACM&subregion=south%20america",
+    )
+    .await;
     assert_eq!(both["count"], 12);
 }
 

@@ -34,7 +34,10 @@ async fn health_is_ok_on_a_working_database() {
 #[actix_web::test]
 async fn health_reports_an_unreachable_database_and_recovers() {
     let Some(server) = common::postgres_server() else {
-        eprintln!("skipped: needs {} (a PostgreSQL server to cut off)", common::POSTGRES_ENV);
+        eprintln!(
+            "skipped: needs {} (a PostgreSQL server to cut off)",
+            common::POSTGRES_ENV
+        );
         return;
     };
     let db = common::TestDatabase::postgres(&server);
@@ -67,14 +70,19 @@ async fn health_reports_an_unreachable_database_and_recovers() {
     proxy.cut();
     let (status, retry_after, body) = health(&state).await;
     assert_eq!(status, 503);
-    assert_eq!(body, serde_json::json!({"status": "degraded", "database": "unavailable"}));
+    assert_eq!(
+        body,
+        serde_json::json!({"status": "degraded", "database": "unavailable"})
+    );
     assert!(retry_after.is_some(), "503 tells the client when to retry");
 
     // API calls answer 503 too, with the JSON error shape.
     let app = test::init_service(gcm::web::app(state.clone())).await;
     let response = test::call_service(
         &app,
-        test::TestRequest::get().uri("/api/v1/framework").to_request(),
+        test::TestRequest::get()
+            .uri("/api/v1/framework")
+            .to_request(),
     )
     .await;
     assert_eq!(response.status().as_u16(), 503);

@@ -86,7 +86,8 @@ impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let Some((server, name)) = &self.postgres {
             if let Ok(mut admin) = PgConnection::establish(&format!("{server}/postgres")) {
-                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                let _ =
+                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
             }
         }
     }
@@ -96,9 +97,15 @@ pub fn settings_with_url(url: &str) -> Settings {
     let mut vars = std::collections::HashMap::new();
     vars.insert("GCM__DATABASE__URL".to_string(), url.to_string());
     vars.insert("GCM__SERVER__BIND".to_string(), "127.0.0.1:0".to_string());
-    vars.insert("GCM__DATABASE__CONNECT_TIMEOUT_SECONDS".to_string(), "2".to_string());
-    Settings::load_from(None, config::Environment::with_prefix("GCM").source(Some(vars)))
-        .expect("test settings")
+    vars.insert(
+        "GCM__DATABASE__CONNECT_TIMEOUT_SECONDS".to_string(),
+        "2".to_string(),
+    );
+    Settings::load_from(
+        None,
+        config::Environment::with_prefix("GCM").source(Some(vars)),
+    )
+    .expect("test settings")
 }
 
 /// Migrated and loaded database plus the in-process application state.
