@@ -29,4 +29,13 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and load missing reference data, then exit.
     Migrate,
+    /// Import evidence files: cycles.csv, sources.csv (with a sources/ folder of texts), items as
+    /// *.jsonl, submissions.csv, champions.csv (formats in docs/DATA.md). Folders are searched for these
+    /// names. Every row is validated first; if any is wrong, each problem is printed as
+    /// `file:line: field: why` and nothing is written. Importing the same files again changes nothing.
+    Import {
+        /// Files or folders to import.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
 }

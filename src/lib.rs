@@ -6,7 +6,9 @@
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod evidence;
 pub mod framework;
+pub mod ingestion;
 pub mod startup;
 pub mod telemetry;
 pub mod web;

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         Command::Migrate => startup::prepare_database(&settings)
             .map(|db| println!("database ready: {}", db.target().describe()))
             .map_err(|e| e.to_string()),
+        Command::Import { paths } => import(&settings, &paths),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -39,4 +40,44 @@ fn serve(settings: &Settings) -> Result<(), String> {
         let server = startup::server(listener, db, settings).map_err(|e| e.to_string())?;
         server.await.map_err(|e| format!("server stopped: {e}"))
     })
+}
+
+fn import(settings: &Settings, paths: &[std::path::PathBuf]) -> Result<(), String> {
+    let files = match gcm::ingestion::read_paths(paths) {
+        Ok(files) => files,
+        Err(problems) => return Err(report_problems(&problems)),
+    };
+    let db = startup::prepare_database(settings).map_err(|e| e.to_string())?;
+    let mut conn = db.get().map_err(|e| e.to_string())?;
+    // A progress bar on a terminal only; indicatif hides itself when standard error is not one.
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} items {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let outcome = gcm::ingestion::import(&mut conn, &files, &|done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    match outcome {
+        Ok(summary) => {
+            println!(
+                "imported {} file(s) into {}",
+                files.len(),
+                db.target().describe()
+            );
+            print!("{summary}");
+            Ok(())
+        }
+        Err(gcm::ingestion::ImportError::Invalid(problems)) => Err(report_problems(&problems)),
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+fn report_problems(problems: &[gcm::ingestion::Problem]) -> String {
+    for problem in problems {
+        eprintln!("{problem}");
+    }
+    format!("{} problem(s) found; nothing was imported", problems.len())
 }

@@ -6,8 +6,9 @@ use actix_web::dev::Server;
 use actix_web::HttpServer;
 
 use crate::config::Settings;
-use crate::db::{reference, Database};
+use crate::db::{evidence, reference, Database};
 use crate::framework::ReferenceData;
+use crate::ingestion;
 use crate::web::{app, AppState};
 
 #[derive(Debug, thiserror::Error)]
@@ -16,8 +17,25 @@ pub enum StartupError {
     Database(#[from] crate::db::DbError),
     #[error("bundled reference data is invalid: {0}")]
     Reference(#[from] crate::framework::ReferenceError),
+    #[error("bundled fixtures cannot be loaded: {0}")]
+    Fixtures(String),
     #[error("cannot listen on {bind}: {reason}")]
     Bind { bind: String, reason: String },
+}
+
+impl From<ingestion::ImportError> for StartupError {
+    fn from(error: ingestion::ImportError) -> StartupError {
+        match error {
+            ingestion::ImportError::Database(e) => StartupError::Database(e),
+            ingestion::ImportError::Invalid(problems) => StartupError::Fixtures(
+                problems
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+        }
+    }
 }
 
 /// Opens the database, applies pending migrations and loads reference data an empty database lacks.
@@ -44,6 +62,14 @@ pub fn prepare_database(settings: &Settings) -> Result<Database, StartupError> {
         if stored != bundled {
             tracing::warn!(dataset = %name, %stored, %bundled, "database keeps an older reference dataset");
         }
+    }
+    if !evidence::has_sources(&mut conn)? {
+        let summary = ingestion::import(&mut conn, &ingestion::bundled_fixtures(), &|_, _| {})?;
+        tracing::info!(
+            sources = summary.sources.added,
+            items = summary.items.added,
+            "loaded the bundled fixtures into an empty evidence store"
+        );
     }
     Ok(db)
 }

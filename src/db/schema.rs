@@ -94,6 +94,126 @@ diesel::joinable!(bloc_members -> blocs (bloc_id));
 diesel::joinable!(bloc_members -> countries (iso3));
 diesel::joinable!(group_objectives -> objectives (objective));
 
+diesel::table! {
+    review_cycles (id) {
+        id -> Text,
+        position -> Integer,
+        region -> Nullable<Text>,
+        title_en -> Text,
+        title_es -> Text,
+        review_start -> Nullable<Text>,
+        review_end -> Nullable<Text>,
+        feeds_until -> Text,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    sources (id) {
+        id -> Text,
+        file_name -> Text,
+        title -> Text,
+        publisher -> Text,
+        kind -> Text,
+        language -> Text,
+        published -> Nullable<Text>,
+        published_precision -> Text,
+        cycle_id -> Text,
+        note -> Nullable<Text>,
+        checksum -> Text,
+        line_count -> Integer,
+        body -> Text,
+        imported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    evidence_items (id) {
+        id -> Text,
+        source_id -> Text,
+        line_start -> Integer,
+        line_end -> Integer,
+        kind -> Text,
+        context -> Nullable<Text>,
+        title -> Text,
+        summary -> Nullable<Text>,
+        quote -> Text,
+        language -> Text,
+        reporting_iso3 -> Nullable<Text>,
+        actor -> Nullable<Text>,
+        actor_type -> Nullable<Text>,
+        year -> Nullable<Integer>,
+        date -> Nullable<Text>,
+        status -> Nullable<Text>,
+        content_hash -> Text,
+        imported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    item_countries (item_id, iso3, role) {
+        item_id -> Text,
+        iso3 -> Text,
+        role -> Text,
+        detail -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    objective_mappings (id) {
+        id -> Integer,
+        item_id -> Text,
+        objective -> Integer,
+        basis -> Text,
+        confidence -> Double,
+        is_primary -> Bool,
+        rationale -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    principle_mappings (item_id, principle) {
+        item_id -> Text,
+        principle -> Text,
+        basis -> Text,
+        confidence -> Double,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    submissions (cycle_id, iso3, kind) {
+        cycle_id -> Text,
+        iso3 -> Text,
+        kind -> Text,
+        source_id -> Nullable<Text>,
+        line_start -> Nullable<Integer>,
+        line_end -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    champions (iso3) {
+        iso3 -> Text,
+        since -> Nullable<Text>,
+        as_of -> Text,
+        source_id -> Nullable<Text>,
+        line_start -> Nullable<Integer>,
+        line_end -> Nullable<Integer>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(sources -> review_cycles (cycle_id));
+diesel::joinable!(evidence_items -> sources (source_id));
+diesel::joinable!(evidence_items -> countries (reporting_iso3));
+diesel::joinable!(item_countries -> evidence_items (item_id));
+diesel::joinable!(objective_mappings -> evidence_items (item_id));
+diesel::joinable!(principle_mappings -> evidence_items (item_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     reference_datasets,
     objectives,
@@ -104,4 +224,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     countries,
     blocs,
     bloc_members,
+    review_cycles,
+    sources,
+    evidence_items,
+    item_countries,
+    objective_mappings,
+    principle_mappings,
+    submissions,
+    champions,
 );

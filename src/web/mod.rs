@@ -2,6 +2,7 @@
 //! database function on the blocking pool and shape the answer.
 
 pub mod error;
+mod evidence_api;
 mod framework_api;
 mod health;
 
@@ -57,7 +58,11 @@ pub fn app(
         .service(
             web::scope("/api/v1")
                 .route("/framework", web::get().to(framework_api::framework))
-                .route("/countries", web::get().to(framework_api::countries)),
+                .route("/countries", web::get().to(framework_api::countries))
+                .route("/sources", web::get().to(evidence_api::sources))
+                .route("/sources/{id}", web::get().to(evidence_api::source))
+                .route("/evidence", web::get().to(evidence_api::evidence_list))
+                .route("/evidence/{id}", web::get().to(evidence_api::evidence_item)),
         )
         .default_service(web::to(not_found))
 }

@@ -1,0 +1,200 @@
+//! Ingestion of evidence files: reading the files of an import (from disk or bundled in the binary),
+//! parsing them with line numbers, and validating every record before anything is written.
+//!
+//! `read` does the I/O; `parse` and `validate` are pure, so every rule is unit-tested on plain data.
+
+mod parse;
+mod read;
+mod validate;
+
+use std::fmt;
+
+pub use parse::parse;
+pub use read::{bundled_fixtures, read_paths};
+pub use validate::{validate, ValidationContext};
+
+use crate::evidence::{Champion, Cycle, Item, Source, Submission};
+
+/// What a file of an import holds, told by its name (see docs/DATA.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Cycles,
+    Sources,
+    /// The text of a source document, under a `sources/` folder.
+    SourceText,
+    Items,
+    Submissions,
+    Champions,
+}
+
+impl FileKind {
+    /// Classifies a file by its name and folder; `None` for a file an import does not take.
+    pub fn of(path: &str) -> Option<FileKind> {
+        let normalised = path.replace('\\', "/");
+        let name = normalised.rsplit('/').next().unwrap_or(&normalised);
+        let in_sources_folder = normalised
+            .rsplit('/')
+            .nth(1)
+            .is_some_and(|folder| folder == "sources");
+        if in_sources_folder {
+            return Some(FileKind::SourceText);
+        }
+        match name {
+            "cycles.csv" => Some(FileKind::Cycles),
+            "sources.csv" => Some(FileKind::Sources),
+            "submissions.csv" => Some(FileKind::Submissions),
+            "champions.csv" => Some(FileKind::Champions),
+            _ if name.ends_with(".jsonl") => Some(FileKind::Items),
+            _ => None,
+        }
+    }
+}
+
+/// One file of an import: its name as shown in messages, what it holds, and its bytes.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    pub name: String,
+    pub kind: FileKind,
+    pub bytes: Vec<u8>,
+}
+
+/// A problem found in an import, shown as `file:line: field: why`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    pub file: String,
+    pub line: Option<usize>,
+    pub field: String,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(
+        file: &str,
+        line: Option<usize>,
+        field: &str,
+        message: impl Into<String>,
+    ) -> Problem {
+        Problem {
+            file: file.to_string(),
+            line,
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(
+                f,
+                "{}:{}: {}: {}",
+                self.file, line, self.field, self.message
+            ),
+            None => write!(f, "{}: {}: {}", self.file, self.field, self.message),
+        }
+    }
+}
+
+/// Where a record came from, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub line: usize,
+}
+
+impl Origin {
+    pub fn problem(&self, field: &str, message: impl Into<String>) -> Problem {
+        Problem::new(&self.file, Some(self.line), field, message)
+    }
+}
+
+/// Every record of an import, parsed, each with its origin.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    pub cycles: Vec<(Origin, Cycle)>,
+    pub sources: Vec<(Origin, Source)>,
+    pub items: Vec<(Origin, Item)>,
+    pub submissions: Vec<(Origin, Submission)>,
+    pub champions: Vec<(Origin, Champion)>,
+}
+
+impl Batch {
+    pub fn is_empty(&self) -> bool {
+        self.cycles.is_empty()
+            && self.sources.is_empty()
+            && self.items.is_empty()
+            && self.submissions.is_empty()
+            && self.champions.is_empty()
+    }
+}
+
+/// Reads, parses and validates an import; the batch is returned only when it has no problem at all.
+pub fn prepare(files: &[InputFile], context: &ValidationContext) -> Result<Batch, Vec<Problem>> {
+    let (batch, mut problems) = parse(files);
+    problems.extend(validate(&batch, context));
+    if problems.is_empty() {
+        Ok(batch)
+    } else {
+        problems.sort();
+        problems.dedup();
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_classified_by_name_and_folder() {
+        assert_eq!(FileKind::of("fixtures/items.jsonl"), Some(FileKind::Items));
+        assert_eq!(FileKind::of("next/2029-mex.jsonl"), Some(FileKind::Items));
+        assert_eq!(
+            FileKind::of("fixtures/sources.csv"),
+            Some(FileKind::Sources)
+        );
+        assert_eq!(
+            FileKind::of("fixtures/sources/001_0c5e.txt"),
+            Some(FileKind::SourceText)
+        );
+        assert_eq!(FileKind::of("fixtures/cycles.csv"), Some(FileKind::Cycles));
+        assert_eq!(FileKind::of("notes.docx"), None);
+    }
+
+    #[test]
+    fn problems_read_file_line_field_why() {
+        let problem = Problem::new("items.jsonl", Some(12), "objective", "24 is outside 1-23");
+        assert_eq!(
+            problem.to_string(),
+            "items.jsonl:12: objective: 24 is outside 1-23"
+        );
+    }
+}
+
+/// Why an import was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The files have problems; nothing was written.
+    #[error("{} problem(s) found; nothing was imported", .0.len())]
+    Invalid(Vec<Problem>),
+    #[error(transparent)]
+    Database(#[from] crate::db::DbError),
+}
+
+/// Validates the files against the database and writes them in one transaction, or writes nothing.
+pub fn import(
+    conn: &mut crate::db::AnyConnection,
+    files: &[InputFile],
+    progress: &dyn Fn(usize, usize),
+) -> Result<crate::db::evidence::ImportSummary, ImportError> {
+    let context = crate::db::evidence::validation_context(conn)?;
+    let batch = prepare(files, &context).map_err(ImportError::Invalid)?;
+    let total = batch.items.len();
+    let done = std::cell::Cell::new(0);
+    let summary = crate::db::evidence::apply_batch(conn, &batch, &|| {
+        done.set(done.get() + 1);
+        progress(done.get(), total);
+    })?;
+    Ok(summary)
+}

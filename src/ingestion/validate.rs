@@ -1,0 +1,418 @@
+//! Validation of a parsed import against the vocabularies, the reference data and the sources: every
+//! problem is collected, so one run lists all of them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Batch, Problem};
+use crate::evidence::{
+    self, quote_in_span, span_text, valid_id, PartialDate, COUNTRY_ROLES, ITEM_KINDS, LANGUAGES,
+    SOURCE_KINDS, SOURCE_LANGUAGES,
+};
+use crate::framework::OBJECTIVE_COUNT;
+
+/// What the database already holds that an import may refer to.
+#[derive(Debug, Clone, Default)]
+pub struct ValidationContext {
+    pub countries: BTreeSet<String>,
+    pub principles: BTreeSet<String>,
+    pub cycles: BTreeSet<String>,
+    /// Stored sources: id -> text.
+    pub sources: BTreeMap<String, String>,
+}
+
+pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
+    let mut problems = Vec::new();
+
+    let mut cycles: BTreeSet<&str> = context.cycles.iter().map(String::as_str).collect();
+    let mut seen = BTreeSet::new();
+    for (origin, cycle) in &batch.cycles {
+        if !valid_id(&cycle.id) {
+            problems.push(origin.problem("id", id_rule(&cycle.id)));
+        }
+        if !seen.insert(cycle.id.as_str()) {
+            problems.push(origin.problem("id", format!("cycle `{}` appears twice", cycle.id)));
+        }
+        for (field, value) in [
+            ("review_start", cycle.review_start.as_deref()),
+            ("review_end", cycle.review_end.as_deref()),
+            ("feeds_until", Some(cycle.feeds_until.as_str())),
+        ] {
+            if let Some(Err(message)) = value.map(PartialDate::parse) {
+                problems.push(origin.problem(field, message));
+            }
+        }
+        cycles.insert(cycle.id.as_str());
+    }
+    let known_cycles = || cycles.iter().copied().collect::<Vec<_>>().join(", ");
+
+    // Source texts by id: the batch's own, then the stored ones it does not replace.
+    let mut texts: BTreeMap<&str, &str> = context
+        .sources
+        .iter()
+        .map(|(id, body)| (id.as_str(), body.as_str()))
+        .collect();
+    let mut seen = BTreeSet::new();
+    for (origin, source) in &batch.sources {
+        if !valid_id(&source.id) {
+            problems.push(origin.problem("id", id_rule(&source.id)));
+        }
+        if !seen.insert(source.id.as_str()) {
+            problems.push(origin.problem("id", format!("source `{}` appears twice", source.id)));
+        }
+        if !SOURCE_KINDS.contains(&source.kind.as_str()) {
+            problems.push(origin.problem("kind", accepted(&source.kind, SOURCE_KINDS)));
+        }
+        if !SOURCE_LANGUAGES.contains(&source.language.as_str()) {
+            problems.push(origin.problem("language", accepted(&source.language, SOURCE_LANGUAGES)));
+        }
+        if !cycles.contains(source.cycle.as_str()) {
+            problems.push(origin.problem(
+                "cycle",
+                format!(
+                    "unknown cycle `{}`; known: {}",
+                    source.cycle,
+                    known_cycles()
+                ),
+            ));
+        }
+        required(origin, "title", &source.title, &mut problems);
+        required(origin, "publisher", &source.publisher, &mut problems);
+        texts.insert(source.id.as_str(), source.body.as_str());
+    }
+    let known_sources = || texts.keys().copied().collect::<Vec<_>>().join(", ");
+
+    let mut seen = BTreeSet::new();
+    for (origin, item) in &batch.items {
+        if !valid_id(&item.id) {
+            problems.push(origin.problem("id", id_rule(&item.id)));
+        }
+        if !seen.insert(item.id.as_str()) {
+            problems.push(origin.problem(
+                "id",
+                format!("item `{}` appears twice in this import", item.id),
+            ));
+        }
+        if !ITEM_KINDS.contains(&item.kind.as_str()) {
+            problems.push(origin.problem("kind", accepted(&item.kind, ITEM_KINDS)));
+        }
+        if !LANGUAGES.contains(&item.language.as_str()) {
+            problems.push(origin.problem("language", accepted(&item.language, LANGUAGES)));
+        }
+        required(origin, "title", &item.title, &mut problems);
+        required(origin, "quote", &item.quote, &mut problems);
+        if let Some(iso3) = &item.reporting_iso3 {
+            check_country(origin, "reporting_iso3", iso3, context, &mut problems);
+        }
+        for (i, country) in item.countries.iter().enumerate() {
+            check_country(
+                origin,
+                &format!("countries[{i}].iso3"),
+                &country.iso3,
+                context,
+                &mut problems,
+            );
+            if !COUNTRY_ROLES.contains(&country.role.as_str()) {
+                problems.push(origin.problem(
+                    &format!("countries[{i}].role"),
+                    accepted(&country.role, COUNTRY_ROLES),
+                ));
+            }
+        }
+        if let Some(year) = item.year {
+            if !(1900..=2100).contains(&year) {
+                problems.push(origin.problem("year", format!("{year} is outside 1900-2100")));
+            }
+            if let Some(date) = item
+                .date
+                .as_deref()
+                .and_then(|d| PartialDate::parse(d).ok())
+            {
+                if date.year != year {
+                    problems
+                        .push(origin.problem("year", format!("{year} disagrees with date {date}")));
+                }
+            }
+        }
+        let mut objectives = BTreeSet::new();
+        for (i, mapping) in item.objectives.iter().enumerate() {
+            if !(1..=OBJECTIVE_COUNT).contains(&mapping.objective) {
+                problems.push(origin.problem(
+                    &format!("objectives[{i}].objective"),
+                    format!("{} is outside 1-{OBJECTIVE_COUNT}", mapping.objective),
+                ));
+            }
+            if !objectives.insert(mapping.objective) {
+                problems.push(origin.problem(
+                    &format!("objectives[{i}].objective"),
+                    format!("objective {} is mapped twice", mapping.objective),
+                ));
+            }
+            check_confidence(
+                origin,
+                &format!("objectives[{i}].confidence"),
+                mapping.confidence,
+                &mut problems,
+            );
+        }
+        if item.objectives.iter().filter(|m| m.primary).count() > 1 {
+            problems
+                .push(origin.problem("objectives", "more than one objective is marked primary"));
+        }
+        let mut principles = BTreeSet::new();
+        for (i, mapping) in item.principles.iter().enumerate() {
+            if !context.principles.contains(&mapping.principle) {
+                let known: Vec<&str> = context.principles.iter().map(String::as_str).collect();
+                problems.push(origin.problem(
+                    &format!("principles[{i}]"),
+                    accepted(&mapping.principle, &known),
+                ));
+            }
+            if !principles.insert(mapping.principle.as_str()) {
+                problems.push(origin.problem(
+                    &format!("principles[{i}]"),
+                    format!("principle `{}` is listed twice", mapping.principle),
+                ));
+            }
+            check_confidence(
+                origin,
+                &format!("principles[{i}].confidence"),
+                mapping.confidence,
+                &mut problems,
+            );
+        }
+
+        // The span must exist in the source, and the quote must stand in it.
+        match texts.get(item.source.as_str()) {
+            None => problems.push(origin.problem(
+                "source",
+                format!(
+                    "unknown source `{}`; known: {}",
+                    item.source,
+                    known_sources()
+                ),
+            )),
+            Some(body) => {
+                let line_count = evidence::source_lines(body).len() as i32;
+                if item.line_start < 1 || item.line_end < item.line_start {
+                    problems.push(origin.problem(
+                        "line_start",
+                        format!(
+                            "span {}-{} is not a range of lines (1 <= line_start <= line_end)",
+                            item.line_start, item.line_end
+                        ),
+                    ));
+                } else if item.line_end > line_count {
+                    problems.push(origin.problem(
+                        "line_end",
+                        format!(
+                            "line {} is past the end of source `{}` ({line_count} lines)",
+                            item.line_end, item.source
+                        ),
+                    ));
+                } else if !item.quote.trim().is_empty() {
+                    let span = span_text(body, item.line_start as usize, item.line_end as usize);
+                    if !quote_in_span(&item.quote, &span) {
+                        problems.push(origin.problem(
+                            "quote",
+                            format!(
+                                "not found verbatim in source `{}` lines {}-{}",
+                                item.source, item.line_start, item.line_end
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    for (origin, submission) in &batch.submissions {
+        if !cycles.contains(submission.cycle.as_str()) {
+            problems.push(origin.problem(
+                "cycle",
+                format!(
+                    "unknown cycle `{}`; known: {}",
+                    submission.cycle,
+                    known_cycles()
+                ),
+            ));
+        }
+        check_country(origin, "iso3", &submission.iso3, context, &mut problems);
+        required(origin, "kind", &submission.kind, &mut problems);
+        if let Some(source) = &submission.source {
+            if !texts.contains_key(source.as_str()) {
+                problems.push(origin.problem("source", format!("unknown source `{source}`")));
+            }
+        }
+    }
+
+    let mut seen = BTreeSet::new();
+    for (origin, champion) in &batch.champions {
+        check_country(origin, "iso3", &champion.iso3, context, &mut problems);
+        if !seen.insert(champion.iso3.as_str()) {
+            problems.push(origin.problem("iso3", format!("{} appears twice", champion.iso3)));
+        }
+        if let Some(since) = champion.since {
+            if since > champion.as_of && since.earliest() > champion.as_of.earliest() {
+                problems.push(origin.problem(
+                    "since",
+                    format!("{since} is after as_of {}", champion.as_of),
+                ));
+            }
+        }
+        if let Some(source) = &champion.source {
+            if !texts.contains_key(source.as_str()) {
+                problems.push(origin.problem("source", format!("unknown source `{source}`")));
+            }
+        }
+    }
+    problems
+}
+
+fn required(origin: &super::Origin, field: &str, value: &str, problems: &mut Vec<Problem>) {
+    if value.trim().is_empty() {
+        problems.push(origin.problem(field, "must not be empty"));
+    }
+}
+
+fn check_country(
+    origin: &super::Origin,
+    field: &str,
+    iso3: &str,
+    context: &ValidationContext,
+    problems: &mut Vec<Problem>,
+) {
+    if !context.countries.contains(iso3) {
+        problems.push(origin.problem(
+            field,
+            format!("unknown ISO 3166-1 alpha-3 code `{iso3}` (codes are upper case, e.g. MEX)"),
+        ));
+    }
+}
+
+fn check_confidence(origin: &super::Origin, field: &str, value: f64, problems: &mut Vec<Problem>) {
+    if !(0.0..=1.0).contains(&value) {
+        problems.push(origin.problem(field, format!("{value} is outside 0-1")));
+    }
+}
+
+fn accepted(value: &str, list: &[&str]) -> String {
+    format!("`{value}` is not accepted; accepted: {}", list.join(", "))
+}
+
+fn id_rule(id: &str) -> String {
+    format!("`{id}` is not an id: use 1-80 letters, digits, `.`, `-`, `_` or `:`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::{Basis, Item, ObjectiveMapping};
+    use crate::ingestion::Origin;
+
+    fn context() -> ValidationContext {
+        ValidationContext {
+            countries: ["MEX", "COL"].iter().map(|s| s.to_string()).collect(),
+            principles: ["human rights".to_string()].into_iter().collect(),
+            cycles: ["2021".to_string()].into_iter().collect(),
+            sources: [(
+                "doc".to_string(),
+                "line one\nMexico opened a shelter\nfor children.\nline four".to_string(),
+            )]
+            .into_iter()
+            .collect(),
+        }
+    }
+
+    fn item() -> Item {
+        Item {
+            id: "i-1".into(),
+            source: "doc".into(),
+            line_start: 2,
+            line_end: 3,
+            kind: "practice".into(),
+            context: None,
+            title: "Shelter".into(),
+            summary: None,
+            quote: "opened a shelter for children".into(),
+            language: "en".into(),
+            reporting_iso3: Some("MEX".into()),
+            countries: vec![],
+            actor: None,
+            actor_type: None,
+            year: None,
+            date: None,
+            status: None,
+            objectives: vec![ObjectiveMapping {
+                objective: 7,
+                basis: Basis::Inferred,
+                confidence: 0.5,
+                primary: true,
+                rationale: None,
+            }],
+            principles: vec![],
+        }
+    }
+
+    fn check(item: Item) -> Vec<String> {
+        let batch = Batch {
+            items: vec![(
+                Origin {
+                    file: "f.jsonl".into(),
+                    line: 4,
+                },
+                item,
+            )],
+            ..Batch::default()
+        };
+        validate(&batch, &context())
+            .iter()
+            .map(|p| p.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_good_item_passes() {
+        assert_eq!(check(item()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn unknown_country_objective_out_of_range_and_missing_quote_are_named() {
+        let mut bad = item();
+        bad.reporting_iso3 = Some("XXX".into());
+        bad.objectives[0].objective = 24;
+        bad.quote = "opened a school".into();
+        let problems = check(bad);
+        assert!(
+            problems.iter().any(|p| p
+                .starts_with("f.jsonl:4: reporting_iso3: unknown ISO 3166-1 alpha-3 code `XXX`")),
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .contains(&"f.jsonl:4: objectives[0].objective: 24 is outside 1-23".to_string()),
+            "{problems:?}"
+        );
+        assert!(
+            problems.contains(
+                &"f.jsonl:4: quote: not found verbatim in source `doc` lines 2-3".to_string()
+            ),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn spans_past_the_source_and_unknown_sources_are_named() {
+        let mut past = item();
+        past.line_end = 9;
+        assert_eq!(
+            check(past),
+            vec!["f.jsonl:4: line_end: line 9 is past the end of source `doc` (4 lines)"]
+        );
+        let mut elsewhere = item();
+        elsewhere.source = "other".into();
+        assert_eq!(
+            check(elsewhere),
+            vec!["f.jsonl:4: source: unknown source `other`; known: doc"]
+        );
+    }
+}
