@@ -264,3 +264,50 @@ async fn bad_parameters_name_themselves() {
     let (status, _) = get(&state, "/api/v1/sources/seed-999").await;
     assert_eq!(status, 404);
 }
+
+#[actix_web::test]
+async fn cycles_list_their_sources_and_voluntary_reports_and_champions_their_dates() {
+    let db = common::TestDatabase::new();
+    let state = common::prepared_state(&db);
+    let (status, body) = get(&state, "/api/v1/cycles").await;
+    assert_eq!(status, 200);
+    let cycles = body["cycles"].as_array().unwrap();
+    let ids: Vec<&str> = cycles.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, vec!["pre-gcm", "2021", "2025"]);
+    // 2021: seeds 001 and 002 (99 + 49 items); the 17 voluntary national reports of seed 001, Annex 2.
+    assert_eq!(
+        cycles[1]["sources"],
+        serde_json::json!(["seed-001", "seed-002"])
+    );
+    assert_eq!(cycles[1]["items"], 148);
+    let reports = cycles[1]["voluntary_reports"].as_array().unwrap();
+    assert_eq!(reports.len(), 17);
+    assert!(reports.contains(&serde_json::json!("LCA")));
+    assert!(!reports.contains(&serde_json::json!("BRA")));
+
+    let (_, body) = get(&state, "/api/v1/champions").await;
+    assert_eq!(body["count"], 7);
+    let costa_rica = body["champions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["iso3"] == "CRI")
+        .unwrap();
+    assert_eq!(costa_rica["since"], "2021-11");
+    assert_eq!(
+        costa_rica["links"]["source_lines"],
+        "/api/v1/sources/seed-001?lines=1689-1689"
+    );
+    let mexico = body["champions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["iso3"] == "MEX")
+        .unwrap();
+    assert_eq!(
+        mexico["since"],
+        serde_json::Value::Null,
+        "seed 001 gives no start date"
+    );
+    assert_eq!(mexico["as_of"], "2022-02");
+}

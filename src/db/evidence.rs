@@ -1006,3 +1006,152 @@ pub fn principle_keys(conn: &mut AnyConnection) -> Result<Vec<String>, DbError> 
         .order(principles::position)
         .load(conn)?)
 }
+
+/// A review cycle with what feeds it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CycleSummary {
+    pub id: String,
+    pub region: Option<String>,
+    pub title_en: String,
+    pub title_es: String,
+    pub review_start: Option<String>,
+    pub review_end: Option<String>,
+    pub feeds_until: String,
+    pub note: Option<String>,
+    pub sources: Vec<String>,
+    pub items: i64,
+    /// Countries that submitted a voluntary national report to the cycle.
+    pub submissions: Vec<String>,
+}
+
+pub fn list_cycles(conn: &mut AnyConnection) -> Result<Vec<CycleSummary>, DbError> {
+    let rows = review_cycles::table
+        .order(review_cycles::position)
+        .select((
+            review_cycles::id,
+            review_cycles::region,
+            review_cycles::title_en,
+            review_cycles::title_es,
+            review_cycles::review_start,
+            review_cycles::review_end,
+            review_cycles::feeds_until,
+            review_cycles::note,
+        ))
+        .load::<(
+            String,
+            Option<String>,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+            Option<String>,
+        )>(conn)?;
+    let mut sources_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (id, cycle) in sources::table
+        .order(sources::id)
+        .select((sources::id, sources::cycle_id))
+        .load::<(String, String)>(conn)?
+    {
+        sources_of.entry(cycle).or_default().push(id);
+    }
+    let items_per_source: BTreeMap<String, i64> = evidence_items::table
+        .group_by(evidence_items::source_id)
+        .select((evidence_items::source_id, diesel::dsl::count_star()))
+        .load::<(String, i64)>(conn)?
+        .into_iter()
+        .collect();
+    let mut submitted: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (cycle, iso3) in submissions::table
+        .order((submissions::cycle_id, submissions::iso3))
+        .select((submissions::cycle_id, submissions::iso3))
+        .distinct()
+        .load::<(String, String)>(conn)?
+    {
+        submitted.entry(cycle).or_default().push(iso3);
+    }
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, region, title_en, title_es, review_start, review_end, feeds_until, note)| {
+                let sources = sources_of.remove(&id).unwrap_or_default();
+                let items = sources
+                    .iter()
+                    .map(|s| items_per_source.get(s).copied().unwrap_or(0))
+                    .sum();
+                CycleSummary {
+                    submissions: submitted.remove(&id).unwrap_or_default(),
+                    id,
+                    region,
+                    title_en,
+                    title_es,
+                    review_start,
+                    review_end,
+                    feeds_until,
+                    note,
+                    sources,
+                    items,
+                }
+            },
+        )
+        .collect())
+}
+
+/// A champion country with the record of its status.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ChampionRecord {
+    pub iso3: String,
+    pub name_en: String,
+    pub name_es: String,
+    pub since: Option<String>,
+    pub as_of: String,
+    pub source: Option<String>,
+    pub line_start: Option<i32>,
+    pub line_end: Option<i32>,
+    pub note: Option<String>,
+}
+
+pub fn list_champions(conn: &mut AnyConnection) -> Result<Vec<ChampionRecord>, DbError> {
+    Ok(champions::table
+        .inner_join(countries::table.on(countries::iso3.eq(champions::iso3)))
+        .order(champions::iso3)
+        .select((
+            champions::iso3,
+            countries::name_en,
+            countries::name_es,
+            champions::since,
+            champions::as_of,
+            champions::source_id,
+            champions::line_start,
+            champions::line_end,
+            champions::note,
+        ))
+        .load::<(
+            String,
+            String,
+            String,
+            Option<String>,
+            String,
+            Option<String>,
+            Option<i32>,
+            Option<i32>,
+            Option<String>,
+        )>(conn)?
+        .into_iter()
+        .map(
+            |(iso3, name_en, name_es, since, as_of, source, line_start, line_end, note)| {
+                ChampionRecord {
+                    iso3,
+                    name_en,
+                    name_es,
+                    since,
+                    as_of,
+                    source,
+                    line_start,
+                    line_end,
+                    note,
+                }
+            },
+        )
+        .collect())
+}

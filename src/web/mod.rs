@@ -59,6 +59,8 @@ pub fn app(
             web::scope("/api/v1")
                 .route("/framework", web::get().to(framework_api::framework))
                 .route("/countries", web::get().to(framework_api::countries))
+                .route("/cycles", web::get().to(evidence_api::cycles))
+                .route("/champions", web::get().to(evidence_api::champions))
                 .route("/sources", web::get().to(evidence_api::sources))
                 .route("/sources/{id}", web::get().to(evidence_api::source))
                 .route("/evidence", web::get().to(evidence_api::evidence_list))
