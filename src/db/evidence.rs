@@ -379,6 +379,8 @@ fn write_item(
         evidence_items::year.eq(item.year),
         evidence_items::date.eq(&item.date),
         evidence_items::status.eq(&item.status),
+        evidence_items::figures
+            .eq(serde_json::to_string(&item.figures).unwrap_or_else(|_| "[]".into())),
         evidence_items::content_hash.eq(hash),
         evidence_items::imported_at.eq(now),
     );
@@ -739,6 +741,7 @@ pub struct EvidenceItem {
     pub year: Option<i32>,
     pub date: Option<String>,
     pub status: Option<String>,
+    pub figures: Vec<String>,
     pub objectives: Vec<ItemObjective>,
     pub principles: Vec<ItemPrinciple>,
 }
@@ -805,6 +808,7 @@ type ItemRow = (
         Option<i32>,
         Option<String>,
         Option<String>,
+        String,
     ),
 );
 
@@ -835,6 +839,7 @@ fn load_items(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<EvidenceIt
                 evidence_items::year,
                 evidence_items::date,
                 evidence_items::status,
+                evidence_items::figures,
             ),
         ))
         .load(conn)?;
@@ -947,7 +952,7 @@ fn load_items(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<EvidenceIt
     let mut by_id: BTreeMap<String, EvidenceItem> = BTreeMap::new();
     for (
         (id, source_id, line_start, line_end, kind, context, title, summary, quote, language),
-        (reporting_iso3, actor, actor_type, year, date, status),
+        (reporting_iso3, actor, actor_type, year, date, status, figures),
     ) in rows
     {
         let (source_title, cycle) = source_info.get(&source_id).cloned().unwrap_or_default();
@@ -985,6 +990,7 @@ fn load_items(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<EvidenceIt
                 year,
                 date,
                 status,
+                figures: serde_json::from_str(&figures).unwrap_or_default(),
             },
         );
     }

@@ -145,6 +145,7 @@ diesel::table! {
         year -> Nullable<Integer>,
         date -> Nullable<Text>,
         status -> Nullable<Text>,
+        figures -> Text,
         content_hash -> Text,
         imported_at -> Timestamp,
     }

@@ -229,6 +229,8 @@ pub struct Item {
     pub year: Option<i32>,
     pub date: Option<String>,
     pub status: Option<String>,
+    /// Figures or results the source reports for this item ("more than 700 cases assisted").
+    pub figures: Vec<String>,
     pub objectives: Vec<ObjectiveMapping>,
     pub principles: Vec<PrincipleMapping>,
 }

@@ -321,6 +321,8 @@ struct ItemRecord {
     #[serde(default)]
     status: Option<String>,
     #[serde(default)]
+    figures: Vec<String>,
+    #[serde(default)]
     objectives: Vec<ObjectiveRecord>,
     #[serde(default)]
     principles: Vec<PrincipleRecord>,
@@ -510,6 +512,12 @@ impl ItemRecord {
             year: self.year,
             date: non_empty(self.date),
             status: non_empty(self.status),
+            figures: self
+                .figures
+                .into_iter()
+                .map(|f| f.trim().to_string())
+                .filter(|f| !f.is_empty())
+                .collect(),
             objectives,
             principles,
         })

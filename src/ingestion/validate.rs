@@ -342,6 +342,7 @@ mod tests {
             year: None,
             date: None,
             status: None,
+            figures: vec![],
             objectives: vec![ObjectiveMapping {
                 objective: 7,
                 basis: Basis::Inferred,

@@ -48,6 +48,8 @@ CREATE TABLE evidence_items (
     year INTEGER,
     date TEXT,
     status TEXT,
+    -- Figures and results the source reports for the item, as a JSON array of strings (depth 3 needs one).
+    figures TEXT NOT NULL,
     -- Fingerprint of the item as imported (with its countries and mappings): re-importing an unchanged
     -- item is recognised and skipped.
     content_hash TEXT NOT NULL,
