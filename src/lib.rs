@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod evidence;
 pub mod framework;
+pub mod indicators;
 pub mod ingestion;
 pub mod startup;
 pub mod telemetry;

@@ -88,7 +88,7 @@ pub fn server(
     db: Database,
     settings: &Settings,
 ) -> Result<Server, StartupError> {
-    let state = AppState { db };
+    let state = AppState::new(db);
     let address = listener
         .local_addr()
         .map(|a| a.to_string())

@@ -60,9 +60,7 @@ async fn health_reports_an_unreachable_database_and_recovers() {
         .unwrap_or("postgres");
     let proxied_url = format!("postgres://{user}@{}/{database_name}", proxy.address);
     let settings = common::settings_with_url(&proxied_url);
-    let state = gcm::web::AppState {
-        db: gcm::db::Database::open(&settings.database).unwrap(),
-    };
+    let state = gcm::web::AppState::new(gcm::db::Database::open(&settings.database).unwrap());
 
     let (status, _, _) = health(&state).await;
     assert_eq!(status, 200, "healthy through the proxy");

@@ -7,8 +7,8 @@ use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::schema::{
-    champions, countries, evidence_items, item_countries, objective_mappings, principle_mappings,
-    principles, review_cycles, sources, submissions,
+    champions, countries, data_versions, evidence_items, item_countries, objective_mappings,
+    principle_mappings, principles, review_cycles, sources, submissions,
 };
 use super::{AnyConnection, DbError};
 use crate::evidence::{Basis, Item};
@@ -351,8 +351,57 @@ pub fn apply_batch(
                 }
             }
         }
+        let changed = [
+            &summary.cycles,
+            &summary.sources,
+            &summary.items,
+            &summary.submissions,
+            &summary.champions,
+        ]
+        .iter()
+        .any(|c| c.added + c.updated > 0);
+        if changed {
+            bump_data_version(conn)?;
+        }
         Ok(summary)
     })
+}
+
+/// Name of the evidence store's row in `data_versions`.
+const EVIDENCE_VERSION: &str = "evidence";
+
+/// Raises the evidence store's version; call it inside every transaction that writes evidence.
+pub fn bump_data_version(conn: &mut AnyConnection) -> Result<i64, DbError> {
+    let now = Utc::now().naive_utc();
+    let current = data_version(conn)?;
+    let next = current + 1;
+    if current == 0 {
+        diesel::insert_into(data_versions::table)
+            .values((
+                data_versions::name.eq(EVIDENCE_VERSION),
+                data_versions::version.eq(next),
+                data_versions::changed_at.eq(now),
+            ))
+            .execute(conn)?;
+    } else {
+        diesel::update(data_versions::table.find(EVIDENCE_VERSION))
+            .set((
+                data_versions::version.eq(next),
+                data_versions::changed_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(next)
+}
+
+/// The evidence store's version: 0 before the first write.
+pub fn data_version(conn: &mut AnyConnection) -> Result<i64, DbError> {
+    Ok(data_versions::table
+        .find(EVIDENCE_VERSION)
+        .select(data_versions::version)
+        .first::<i64>(conn)
+        .optional()?
+        .unwrap_or(0))
 }
 
 /// Inserts an item or replaces an imported one, with its countries and mappings.

@@ -2,6 +2,7 @@
 //! the rest of the service calls. Handlers never see SQL; they call functions of the submodules.
 
 pub mod evidence;
+pub mod indicators;
 pub mod reference;
 pub mod schema;
 

@@ -208,6 +208,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    data_versions (name) {
+        name -> Text,
+        version -> BigInt,
+        changed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sources -> review_cycles (cycle_id));
 diesel::joinable!(evidence_items -> sources (source_id));
 diesel::joinable!(evidence_items -> countries (reporting_iso3));
@@ -233,4 +241,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     principle_mappings,
     submissions,
     champions,
+    data_versions,
 );

@@ -376,6 +376,45 @@ pub async fn evidence_item(
     Ok(HttpResponse::Ok().json(answer))
 }
 
+pub async fn cycles(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let cycles = state.with_db(|conn| store::list_cycles(conn)).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "cycles": cycles.iter().map(|c| serde_json::json!({
+            "id": c.id,
+            "region": c.region,
+            "title": {"en": c.title_en, "es": c.title_es},
+            "review_start": c.review_start,
+            "review_end": c.review_end,
+            "feeds_until": c.feeds_until,
+            "note": c.note,
+            "sources": c.sources,
+            "items": c.items,
+            "voluntary_reports": c.submissions,
+        })).collect::<Vec<_>>(),
+    })))
+}
+
+pub async fn champions(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let champions = state.with_db(|conn| store::list_champions(conn)).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "count": champions.len(),
+        "champions": champions.iter().map(|c| serde_json::json!({
+            "iso3": c.iso3,
+            "name": {"en": c.name_en, "es": c.name_es},
+            "since": c.since,
+            "as_of": c.as_of,
+            "note": c.note,
+            "source": c.source,
+            "line_start": c.line_start,
+            "line_end": c.line_end,
+            "links": c.source.as_ref().map(|s| serde_json::json!({
+                "source_lines": format!("/api/v1/sources/{s}?lines={}-{}",
+                    c.line_start.unwrap_or(1), c.line_end.or(c.line_start).unwrap_or(1)),
+            })),
+        })).collect::<Vec<_>>(),
+    })))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -425,43 +464,4 @@ mod tests {
         assert_eq!(ok.filter.bases, vec![Basis::Cited, Basis::Subject]);
         assert_eq!(ok.limit, DEFAULT_LIMIT);
     }
-}
-
-pub async fn cycles(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let cycles = state.with_db(|conn| store::list_cycles(conn)).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "cycles": cycles.iter().map(|c| serde_json::json!({
-            "id": c.id,
-            "region": c.region,
-            "title": {"en": c.title_en, "es": c.title_es},
-            "review_start": c.review_start,
-            "review_end": c.review_end,
-            "feeds_until": c.feeds_until,
-            "note": c.note,
-            "sources": c.sources,
-            "items": c.items,
-            "voluntary_reports": c.submissions,
-        })).collect::<Vec<_>>(),
-    })))
-}
-
-pub async fn champions(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let champions = state.with_db(|conn| store::list_champions(conn)).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "count": champions.len(),
-        "champions": champions.iter().map(|c| serde_json::json!({
-            "iso3": c.iso3,
-            "name": {"en": c.name_en, "es": c.name_es},
-            "since": c.since,
-            "as_of": c.as_of,
-            "note": c.note,
-            "source": c.source,
-            "line_start": c.line_start,
-            "line_end": c.line_end,
-            "links": c.source.as_ref().map(|s| serde_json::json!({
-                "source_lines": format!("/api/v1/sources/{s}?lines={}-{}",
-                    c.line_start.unwrap_or(1), c.line_end.or(c.line_start).unwrap_or(1)),
-            })),
-        })).collect::<Vec<_>>(),
-    })))
 }

@@ -5,6 +5,9 @@ pub mod error;
 mod evidence_api;
 mod framework_api;
 mod health;
+mod indicators_api;
+
+use std::sync::{Arc, Mutex};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -17,9 +20,20 @@ pub use error::ApiError;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Database,
+    /// The indicator dataset with the evidence-store version it was read at.
+    pub indicator_cache: IndicatorCache,
 }
 
+pub type IndicatorCache = Arc<Mutex<Option<(i64, Arc<crate::indicators::Dataset>)>>>;
+
 impl AppState {
+    pub fn new(db: Database) -> AppState {
+        AppState {
+            db,
+            indicator_cache: Arc::new(Mutex::new(None)),
+        }
+    }
+
     /// Runs `work` with a pooled connection on actix's blocking pool, so async workers never wait on the
     /// database.
     pub async fn with_db<T, F>(&self, work: F) -> Result<T, ApiError>
@@ -59,6 +73,17 @@ pub fn app(
             web::scope("/api/v1")
                 .route("/framework", web::get().to(framework_api::framework))
                 .route("/countries", web::get().to(framework_api::countries))
+                .route(
+                    "/countries/{iso3}/profile",
+                    web::get().to(indicators_api::profile),
+                )
+                .route("/indicators", web::get().to(indicators_api::indicators))
+                .route(
+                    "/objectives/{n}/countries",
+                    web::get().to(indicators_api::objective_countries),
+                )
+                .route("/compare", web::get().to(indicators_api::compare))
+                .route("/gaps", web::get().to(indicators_api::gaps))
                 .route("/cycles", web::get().to(evidence_api::cycles))
                 .route("/champions", web::get().to(evidence_api::champions))
                 .route("/sources", web::get().to(evidence_api::sources))

@@ -111,7 +111,7 @@ pub fn settings_with_url(url: &str) -> Settings {
 /// Migrated and loaded database plus the in-process application state.
 pub fn prepared_state(db: &TestDatabase) -> gcm::web::AppState {
     let database = gcm::startup::prepare_database(&db.settings()).expect("prepare database");
-    gcm::web::AppState { db: database }
+    gcm::web::AppState::new(database)
 }
 
 /// A TCP proxy in front of a server, which a test can cut (closing its port and every open connection)

@@ -1,3 +1,4 @@
+DROP TABLE data_versions;
 DROP TABLE champions;
 DROP TABLE submissions;
 DROP TABLE principle_mappings;

@@ -112,3 +112,11 @@ CREATE TABLE champions (
     line_end INTEGER,
     note TEXT
 );
+
+-- A counter raised by every write to the evidence store, in the same transaction. Computed indicators are
+-- cached per version, so a write made by any process (a CLI import while the server runs) invalidates them.
+CREATE TABLE data_versions (
+    name TEXT PRIMARY KEY NOT NULL,
+    version BIGINT NOT NULL,
+    changed_at TIMESTAMP NOT NULL
+);

@@ -1,0 +1,785 @@
+//! Coverage indicators (docs/METHODOLOGY.md): pure functions over plain data. The database is read
+//! elsewhere into a `Dataset`; everything here is arithmetic that a statistician can redo by hand.
+
+pub mod groups;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::evidence::Basis;
+use crate::framework::{Grouping, OBJECTIVE_COUNT};
+
+/// Version of the method; every answer and export carries it. Bump it whenever a definition changes.
+pub const METHOD_VERSION: &str = "gcm-coverage/1.0";
+
+/// Item kinds that describe something done (depth 2, or 3 with reported figures); every other kind
+/// only mentions it (depth 1).
+pub const DESCRIBED_KINDS: &[&str] = &["practice", "measure"];
+
+/// The bases counted unless the caller asks otherwise: every human-made one, not unreviewed suggestions.
+pub fn default_bases() -> BTreeSet<Basis> {
+    Basis::ALL
+        .into_iter()
+        .filter(|b| *b != Basis::Auto)
+        .collect()
+}
+
+/// Bases that make a figure solid: the text names the objective, or a reviewer confirmed the mapping.
+pub const SOLID_BASES: [Basis; 2] = [Basis::Cited, Basis::Reviewed];
+
+/// Depth an item gives each objective it serves: 1 mentioned only, 2 described, 3 described with figures.
+pub fn item_depth(kind: &str, has_figures: bool) -> u8 {
+    match (DESCRIBED_KINDS.contains(&kind), has_figures) {
+        (true, true) => 3,
+        (true, false) => 2,
+        (false, _) => 1,
+    }
+}
+
+/// One evidence item, reduced to what the indicators need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemFact {
+    pub id: String,
+    /// The country credited with the item; items credited to nobody count for no country.
+    pub country: Option<String>,
+    pub source: String,
+    pub cycle: String,
+    pub depth: u8,
+    pub objectives: Vec<(i32, Basis)>,
+    pub principles: Vec<(String, Basis)>,
+}
+
+/// What the indicators need to know about a country.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CountryInfo {
+    pub iso3: String,
+    pub name_en: String,
+    pub name_es: String,
+    pub region: Option<String>,
+    pub subregion: Option<String>,
+    pub blocs: Vec<String>,
+    pub champion: bool,
+    /// Cycles the country submitted a voluntary national report to.
+    pub voluntary_reports: BTreeSet<String>,
+}
+
+/// Everything the indicators are computed from.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    pub items: Vec<ItemFact>,
+    pub countries: BTreeMap<String, CountryInfo>,
+    /// Principle keys in their order.
+    pub principles: Vec<String>,
+    pub groupings: Vec<Grouping>,
+    /// Cycle ids in their order, and the sources of each.
+    pub cycles: Vec<String>,
+    pub sources_by_cycle: BTreeMap<String, Vec<String>>,
+}
+
+/// Which evidence counts: cycles (None = all) and mapping bases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selection {
+    pub cycles: Option<BTreeSet<String>>,
+    pub bases: BTreeSet<Basis>,
+}
+
+impl Default for Selection {
+    fn default() -> Self {
+        Selection {
+            cycles: None,
+            bases: default_bases(),
+        }
+    }
+}
+
+impl Selection {
+    fn counts_cycle(&self, cycle: &str) -> bool {
+        self.cycles.as_ref().is_none_or(|c| c.contains(cycle))
+    }
+
+    /// The sources whose items this selection counts: the denominator every answer states.
+    pub fn sources(&self, data: &Dataset) -> Vec<String> {
+        data.sources_by_cycle
+            .iter()
+            .filter(|(cycle, _)| self.counts_cycle(cycle))
+            .flat_map(|(_, sources)| sources.iter().cloned())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    }
+
+    pub fn cycle_list(&self, data: &Dataset) -> Vec<String> {
+        data.cycles
+            .iter()
+            .filter(|c| self.counts_cycle(c))
+            .cloned()
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ObjectiveCell {
+    pub objective: i32,
+    /// 0 means no evidence in these sources, never "nothing done".
+    pub depth: u8,
+    pub evidence_count: usize,
+    pub items: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupCell {
+    pub id: String,
+    pub covered: usize,
+    pub total: usize,
+    pub share: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PrincipleCell {
+    pub principle: String,
+    pub evidence_count: usize,
+    pub items: Vec<String>,
+}
+
+/// All indicators of one country under one selection.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CountryIndicators {
+    pub iso3: String,
+    /// Distinct items credited to the country with at least one counted mapping.
+    pub items_counted: usize,
+    pub objectives_covered: usize,
+    pub objectives_share: f64,
+    pub objectives: Vec<ObjectiveCell>,
+    pub grouping: String,
+    pub areas: Vec<GroupCell>,
+    pub principles_covered: usize,
+    pub principles: Vec<PrincipleCell>,
+    /// Normalised Shannon evenness of the area shares; None when no area has evidence.
+    pub balance: Option<f64>,
+    /// Objective mappings counted, per basis, and the share that is cited or reviewed.
+    pub mappings_counted: usize,
+    pub basis_counts: BTreeMap<String, usize>,
+    pub solid_share: Option<f64>,
+    pub voluntary_reports: Vec<String>,
+    pub sources: Vec<String>,
+}
+
+impl CountryIndicators {
+    pub fn has_evidence(&self) -> bool {
+        self.objectives_covered > 0
+    }
+
+    pub fn depth_of(&self, objective: i32) -> u8 {
+        self.objectives
+            .get(objective as usize - 1)
+            .map_or(0, |c| c.depth)
+    }
+}
+
+/// Computes the indicators of the given countries in one pass over the items.
+pub fn compute(
+    data: &Dataset,
+    selection: &Selection,
+    grouping: &Grouping,
+    countries: &[String],
+) -> Vec<CountryIndicators> {
+    let wanted: BTreeSet<&str> = countries.iter().map(String::as_str).collect();
+    let mut per_country: BTreeMap<&str, Accumulator> = countries
+        .iter()
+        .map(|c| (c.as_str(), Accumulator::new(data.principles.len())))
+        .collect();
+    let principle_index: BTreeMap<&str, usize> = data
+        .principles
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.as_str(), i))
+        .collect();
+    for item in &data.items {
+        let Some(country) = item.country.as_deref().filter(|c| wanted.contains(c)) else {
+            continue;
+        };
+        if !selection.counts_cycle(&item.cycle) {
+            continue;
+        }
+        let Some(acc) = per_country.get_mut(country) else {
+            continue;
+        };
+        let mut counted = false;
+        for &(objective, basis) in &item.objectives {
+            if !selection.bases.contains(&basis) || !(1..=OBJECTIVE_COUNT).contains(&objective) {
+                continue;
+            }
+            counted = true;
+            let cell = &mut acc.objectives[objective as usize - 1];
+            cell.0 = cell.0.max(item.depth);
+            cell.1.push(item.id.clone());
+            acc.mappings += 1;
+            *acc.bases.entry(basis.as_str().to_string()).or_default() += 1;
+        }
+        for (principle, basis) in &item.principles {
+            if !selection.bases.contains(basis) {
+                continue;
+            }
+            if let Some(&i) = principle_index.get(principle.as_str()) {
+                acc.principles[i].push(item.id.clone());
+            }
+        }
+        if counted {
+            acc.items.insert(item.id.clone());
+            acc.sources.insert(item.source.clone());
+        }
+    }
+    countries
+        .iter()
+        .map(|iso3| {
+            let acc = per_country
+                .remove(iso3.as_str())
+                .unwrap_or_else(|| Accumulator::new(0));
+            finish(data, grouping, iso3, acc)
+        })
+        .collect()
+}
+
+struct Accumulator {
+    /// Per objective: deepest item, and the items.
+    objectives: Vec<(u8, Vec<String>)>,
+    principles: Vec<Vec<String>>,
+    items: BTreeSet<String>,
+    sources: BTreeSet<String>,
+    mappings: usize,
+    bases: BTreeMap<String, usize>,
+}
+
+impl Accumulator {
+    fn new(principles: usize) -> Accumulator {
+        Accumulator {
+            objectives: vec![(0, Vec::new()); OBJECTIVE_COUNT as usize],
+            principles: vec![Vec::new(); principles],
+            items: BTreeSet::new(),
+            sources: BTreeSet::new(),
+            mappings: 0,
+            bases: BTreeMap::new(),
+        }
+    }
+}
+
+fn finish(data: &Dataset, grouping: &Grouping, iso3: &str, acc: Accumulator) -> CountryIndicators {
+    let objectives: Vec<ObjectiveCell> = acc
+        .objectives
+        .into_iter()
+        .enumerate()
+        .map(|(i, (depth, items))| ObjectiveCell {
+            objective: i as i32 + 1,
+            depth,
+            evidence_count: items.len(),
+            items,
+        })
+        .collect();
+    let covered: BTreeSet<i32> = objectives
+        .iter()
+        .filter(|c| c.depth > 0)
+        .map(|c| c.objective)
+        .collect();
+    let areas = group_cells(grouping, &covered);
+    let principles: Vec<PrincipleCell> = data
+        .principles
+        .iter()
+        .zip(acc.principles)
+        .map(|(key, items)| PrincipleCell {
+            principle: key.clone(),
+            evidence_count: items.len(),
+            items,
+        })
+        .collect();
+    let solid: usize = SOLID_BASES
+        .iter()
+        .map(|b| acc.bases.get(b.as_str()).copied().unwrap_or(0))
+        .sum();
+    CountryIndicators {
+        iso3: iso3.to_string(),
+        items_counted: acc.items.len(),
+        objectives_covered: covered.len(),
+        objectives_share: covered.len() as f64 / OBJECTIVE_COUNT as f64,
+        balance: evenness(&areas.iter().map(|a| a.share).collect::<Vec<_>>()),
+        areas,
+        grouping: grouping.id.clone(),
+        principles_covered: principles.iter().filter(|p| p.evidence_count > 0).count(),
+        principles,
+        solid_share: (acc.mappings > 0).then(|| solid as f64 / acc.mappings as f64),
+        mappings_counted: acc.mappings,
+        basis_counts: acc.bases,
+        voluntary_reports: data
+            .countries
+            .get(iso3)
+            .map(|c| c.voluntary_reports.iter().cloned().collect())
+            .unwrap_or_default(),
+        sources: acc.sources.into_iter().collect(),
+        objectives,
+    }
+}
+
+/// Coverage per group: an objective in several groups (23 in every MPTF area) counts in each.
+pub fn group_cells(grouping: &Grouping, covered: &BTreeSet<i32>) -> Vec<GroupCell> {
+    grouping
+        .groups
+        .iter()
+        .map(|group| {
+            let total = group.objectives.len();
+            let hit = group
+                .objectives
+                .iter()
+                .filter(|o| covered.contains(o))
+                .count();
+            GroupCell {
+                id: group.id.clone(),
+                covered: hit,
+                total,
+                share: if total == 0 {
+                    0.0
+                } else {
+                    hit as f64 / total as f64
+                },
+            }
+        })
+        .collect()
+}
+
+/// Normalised Shannon evenness J = H / ln K of the shares, where p_k = share_k / sum of shares.
+/// 1 when every group is equally covered, 0 when one group holds all the coverage; None without coverage
+/// (or with fewer than two groups, where evenness means nothing).
+pub fn evenness(shares: &[f64]) -> Option<f64> {
+    let total: f64 = shares.iter().sum();
+    if shares.len() < 2 || total <= 0.0 {
+        return None;
+    }
+    let entropy: f64 = shares
+        .iter()
+        .filter(|s| **s > 0.0)
+        .map(|s| {
+            let p = s / total;
+            -p * p.ln()
+        })
+        .sum();
+    Some(entropy / (shares.len() as f64).ln())
+}
+
+/// Median of values (mean of the two middle ones for an even count); None for no values.
+pub fn median(values: &[f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    let mid = sorted.len() / 2;
+    Some(if sorted.len() % 2 == 0 {
+        (sorted[mid - 1] + sorted[mid]) / 2.0
+    } else {
+        sorted[mid]
+    })
+}
+
+/// A country against a peer group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PeerComparison {
+    pub group_size: usize,
+    /// Members with evidence in the selection: medians are taken over these, because a member without
+    /// evidence in these sources is unknown, not zero.
+    pub members_with_evidence: Vec<String>,
+    pub members_without_evidence: Vec<String>,
+    /// Competition rank by objectives covered among members with evidence (1 = most; ties share a rank).
+    pub rank: Option<usize>,
+    /// Share (0-100) of the other members with evidence that cover fewer objectives.
+    pub percentile: Option<f64>,
+    pub median_objectives_covered: Option<f64>,
+    pub gap_objectives_covered: Option<f64>,
+    pub objectives: Vec<PeerObjective>,
+    pub areas: Vec<PeerArea>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PeerObjective {
+    pub objective: i32,
+    pub depth: u8,
+    pub median_depth: Option<f64>,
+    pub gap: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PeerArea {
+    pub id: String,
+    pub covered: usize,
+    pub median_covered: Option<f64>,
+    pub gap: Option<f64>,
+}
+
+pub fn compare_with_peers(
+    target: &CountryIndicators,
+    group: &[CountryIndicators],
+) -> PeerComparison {
+    let with: Vec<&CountryIndicators> = group.iter().filter(|c| c.has_evidence()).collect();
+    let without: Vec<String> = group
+        .iter()
+        .filter(|c| !c.has_evidence())
+        .map(|c| c.iso3.clone())
+        .collect();
+    let covered: Vec<f64> = with.iter().map(|c| c.objectives_covered as f64).collect();
+    let median_covered = median(&covered);
+    let in_ranking = target.has_evidence();
+    let rank = in_ranking.then(|| {
+        1 + with
+            .iter()
+            .filter(|c| c.objectives_covered > target.objectives_covered)
+            .count()
+    });
+    let others = with.iter().filter(|c| c.iso3 != target.iso3).count();
+    let percentile = (in_ranking && others > 0).then(|| {
+        let below = with
+            .iter()
+            .filter(|c| c.iso3 != target.iso3 && c.objectives_covered < target.objectives_covered)
+            .count();
+        100.0 * below as f64 / others as f64
+    });
+    let objectives = (1..=OBJECTIVE_COUNT)
+        .map(|objective| {
+            let depths: Vec<f64> = with.iter().map(|c| c.depth_of(objective) as f64).collect();
+            let median_depth = median(&depths);
+            let depth = target.depth_of(objective);
+            PeerObjective {
+                objective,
+                depth,
+                median_depth,
+                gap: median_depth
+                    .filter(|_| in_ranking)
+                    .map(|m| depth as f64 - m),
+            }
+        })
+        .collect();
+    let areas = target
+        .areas
+        .iter()
+        .enumerate()
+        .map(|(i, area)| {
+            let values: Vec<f64> = with
+                .iter()
+                .filter_map(|c| c.areas.get(i).map(|a| a.covered as f64))
+                .collect();
+            let median_covered = median(&values);
+            PeerArea {
+                id: area.id.clone(),
+                covered: area.covered,
+                median_covered,
+                gap: median_covered
+                    .filter(|_| in_ranking)
+                    .map(|m| area.covered as f64 - m),
+            }
+        })
+        .collect();
+    PeerComparison {
+        group_size: group.len(),
+        members_with_evidence: with.iter().map(|c| c.iso3.clone()).collect(),
+        members_without_evidence: without,
+        rank,
+        percentile,
+        gap_objectives_covered: median_covered
+            .filter(|_| in_ranking)
+            .map(|m| target.objectives_covered as f64 - m),
+        median_objectives_covered: median_covered,
+        objectives,
+        areas,
+    }
+}
+
+/// What changed for a country between two cycles.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub from: String,
+    pub to: String,
+    /// False when the country has no evidence in one of the two cycles' sources: then nothing is
+    /// reported as lost or gained, since silence in a source is not a change in what was done.
+    pub comparable: bool,
+    pub newly_covered: Vec<i32>,
+    pub no_longer_covered: Vec<i32>,
+    pub deeper: Vec<i32>,
+    pub shallower: Vec<i32>,
+    pub objectives_covered_from: usize,
+    pub objectives_covered_to: usize,
+}
+
+pub fn change(
+    from_cycle: &str,
+    to_cycle: &str,
+    before: &CountryIndicators,
+    after: &CountryIndicators,
+) -> Change {
+    let comparable = before.has_evidence() && after.has_evidence();
+    let mut result = Change {
+        from: from_cycle.to_string(),
+        to: to_cycle.to_string(),
+        comparable,
+        newly_covered: vec![],
+        no_longer_covered: vec![],
+        deeper: vec![],
+        shallower: vec![],
+        objectives_covered_from: before.objectives_covered,
+        objectives_covered_to: after.objectives_covered,
+    };
+    if !comparable {
+        return result;
+    }
+    for objective in 1..=OBJECTIVE_COUNT {
+        let (a, b) = (before.depth_of(objective), after.depth_of(objective));
+        match (a, b) {
+            (0, b) if b > 0 => result.newly_covered.push(objective),
+            (a, 0) if a > 0 => result.no_longer_covered.push(objective),
+            (a, b) if b > a => result.deeper.push(objective),
+            (a, b) if b < a => result.shallower.push(objective),
+            _ => {}
+        }
+    }
+    result
+}
+
+/// Where a group as a whole has little or no evidence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Gaps {
+    pub group_size: usize,
+    /// Objectives no member has evidence for.
+    pub objectives_without_evidence: Vec<i32>,
+    pub objectives: Vec<ObjectiveGap>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ObjectiveGap {
+    pub objective: i32,
+    pub countries_with_evidence: usize,
+    /// Members with evidence for the objective, from least to most items.
+    pub with_evidence: Vec<(String, usize)>,
+    /// Members with no evidence for it in these sources.
+    pub without_evidence: Vec<String>,
+    /// Among members with some evidence in the selection, those with the fewest items for this objective.
+    pub least: Vec<String>,
+    pub least_count: usize,
+}
+
+pub fn gaps(group: &[CountryIndicators]) -> Gaps {
+    let reporting: Vec<&CountryIndicators> = group.iter().filter(|c| c.has_evidence()).collect();
+    let objectives: Vec<ObjectiveGap> = (1..=OBJECTIVE_COUNT)
+        .map(|objective| {
+            let mut with: Vec<(String, usize)> = group
+                .iter()
+                .map(|c| {
+                    (
+                        c.iso3.clone(),
+                        c.objectives[objective as usize - 1].evidence_count,
+                    )
+                })
+                .filter(|(_, n)| *n > 0)
+                .collect();
+            with.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+            let without = group
+                .iter()
+                .filter(|c| c.objectives[objective as usize - 1].evidence_count == 0)
+                .map(|c| c.iso3.clone())
+                .collect();
+            let least_count = reporting
+                .iter()
+                .map(|c| c.objectives[objective as usize - 1].evidence_count)
+                .min()
+                .unwrap_or(0);
+            let least = reporting
+                .iter()
+                .filter(|c| c.objectives[objective as usize - 1].evidence_count == least_count)
+                .map(|c| c.iso3.clone())
+                .collect();
+            ObjectiveGap {
+                objective,
+                countries_with_evidence: with.len(),
+                with_evidence: with,
+                without_evidence: without,
+                least,
+                least_count,
+            }
+        })
+        .collect();
+    Gaps {
+        group_size: group.len(),
+        objectives_without_evidence: objectives
+            .iter()
+            .filter(|o| o.countries_with_evidence == 0)
+            .map(|o| o.objective)
+            .collect(),
+        objectives,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::ReferenceData;
+
+    fn mptf() -> Grouping {
+        ReferenceData::bundled()
+            .unwrap()
+            .framework
+            .grouping("mptf")
+            .unwrap()
+            .clone()
+    }
+
+    fn fact(
+        id: &str,
+        country: &str,
+        cycle: &str,
+        depth: u8,
+        objectives: &[(i32, Basis)],
+    ) -> ItemFact {
+        ItemFact {
+            id: id.into(),
+            country: Some(country.into()),
+            source: format!("src-{cycle}"),
+            cycle: cycle.into(),
+            depth,
+            objectives: objectives.to_vec(),
+            principles: vec![],
+        }
+    }
+
+    fn data(items: Vec<ItemFact>) -> Dataset {
+        Dataset {
+            items,
+            principles: vec!["human rights".into()],
+            cycles: vec!["2021".into(), "2025".into()],
+            ..Dataset::default()
+        }
+    }
+
+    #[test]
+    fn depth_follows_kind_and_figures() {
+        assert_eq!(item_depth("statement", true), 1);
+        assert_eq!(item_depth("mandate", false), 1);
+        assert_eq!(item_depth("practice", false), 2);
+        assert_eq!(item_depth("measure", true), 3);
+    }
+
+    #[test]
+    fn an_item_tagged_only_23_lifts_every_area_and_counts_once_overall() {
+        let d = data(vec![fact("a", "XXX", "2021", 2, &[(23, Basis::Inferred)])]);
+        let c = &compute(&d, &Selection::default(), &mptf(), &["XXX".into()])[0];
+        assert_eq!(c.objectives_covered, 1);
+        assert!(c.areas.iter().all(|a| a.covered == 1), "{:?}", c.areas);
+        // Every area has share 1/size; evenness over unequal sizes (4, 6, 6, 6, 5) is close to, not, 1.
+        let balance = c.balance.unwrap();
+        assert!(balance > 0.98 && balance < 1.0, "{balance}");
+    }
+
+    #[test]
+    fn bases_and_cycles_select_what_counts() {
+        let d = data(vec![
+            fact(
+                "a",
+                "XXX",
+                "2021",
+                3,
+                &[(5, Basis::Cited), (6, Basis::Auto)],
+            ),
+            fact("b", "XXX", "2025", 1, &[(7, Basis::Inferred)]),
+        ]);
+        let all = &compute(&d, &Selection::default(), &mptf(), &["XXX".into()])[0];
+        // `auto` is not counted by default: 5 and 7.
+        assert_eq!(all.objectives_covered, 2);
+        assert_eq!(all.solid_share, Some(0.5)); // one cited of two counted mappings
+        let only_2025 = Selection {
+            cycles: Some(["2025".to_string()].into_iter().collect()),
+            ..Selection::default()
+        };
+        let c = &compute(&d, &only_2025, &mptf(), &["XXX".into()])[0];
+        assert_eq!(c.objectives_covered, 1);
+        assert_eq!(c.depth_of(7), 1);
+        let with_auto = Selection {
+            bases: Basis::ALL.into_iter().collect(),
+            ..Selection::default()
+        };
+        assert_eq!(
+            compute(&d, &with_auto, &mptf(), &["XXX".into()])[0].objectives_covered,
+            3
+        );
+    }
+
+    #[test]
+    fn evenness_and_median_by_hand() {
+        assert_eq!(evenness(&[0.0, 0.0]), None);
+        assert_eq!(evenness(&[0.5]), None);
+        assert!((evenness(&[1.0, 0.0, 0.0]).unwrap()).abs() < 1e-12);
+        assert!((evenness(&[0.3, 0.3, 0.3]).unwrap() - 1.0).abs() < 1e-12);
+        // p = 2/3, 1/3: H = 0.6365, ln 2 = 0.6931, J = 0.9183.
+        assert!((evenness(&[1.0, 0.5]).unwrap() - 0.918_295_834).abs() < 1e-6);
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), Some(2.5));
+    }
+
+    #[test]
+    fn peers_share_ranks_on_ties_and_leave_out_members_without_evidence() {
+        let d = data(vec![
+            fact(
+                "a",
+                "AAA",
+                "2021",
+                1,
+                &[(1, Basis::Inferred), (2, Basis::Inferred)],
+            ),
+            fact(
+                "b",
+                "BBB",
+                "2021",
+                1,
+                &[(1, Basis::Inferred), (3, Basis::Inferred)],
+            ),
+            fact("c", "CCC", "2021", 1, &[(4, Basis::Inferred)]),
+        ]);
+        let members: Vec<String> = ["AAA", "BBB", "CCC", "DDD"].map(String::from).to_vec();
+        let rows = compute(&d, &Selection::default(), &mptf(), &members);
+        let a = compare_with_peers(&rows[0], &rows);
+        assert_eq!(a.rank, Some(1));
+        let b = compare_with_peers(&rows[1], &rows);
+        assert_eq!(b.rank, Some(1)); // tied with AAA
+        assert_eq!(b.percentile, Some(50.0)); // ahead of CCC, not of AAA
+        let c = compare_with_peers(&rows[2], &rows);
+        assert_eq!(c.rank, Some(3));
+        assert_eq!(c.median_objectives_covered, Some(2.0)); // of 2, 2, 1 - DDD has no evidence
+        assert_eq!(c.members_without_evidence, vec!["DDD".to_string()]);
+        // Objective 1: depths 1, 1, 0 -> median 1; CCC is 1 below it.
+        assert_eq!(c.objectives[0].median_depth, Some(1.0));
+        assert_eq!(c.objectives[0].gap, Some(-1.0));
+        let d_row = compare_with_peers(&rows[3], &rows);
+        assert_eq!((d_row.rank, d_row.percentile), (None, None));
+    }
+
+    #[test]
+    fn gaps_name_the_objectives_nobody_covers_and_the_least_covered() {
+        let d = data(vec![
+            fact("a", "AAA", "2021", 1, &[(1, Basis::Inferred)]),
+            fact("b", "AAA", "2021", 1, &[(1, Basis::Inferred)]),
+            fact(
+                "c",
+                "BBB",
+                "2021",
+                1,
+                &[(1, Basis::Inferred), (2, Basis::Inferred)],
+            ),
+        ]);
+        let members: Vec<String> = ["AAA", "BBB", "CCC"].map(String::from).to_vec();
+        let g = gaps(&compute(&d, &Selection::default(), &mptf(), &members));
+        assert_eq!(g.objectives_without_evidence, (3..=23).collect::<Vec<_>>());
+        assert_eq!(
+            g.objectives[0].with_evidence,
+            vec![("BBB".into(), 1), ("AAA".into(), 2)]
+        );
+        assert_eq!(g.objectives[0].least, vec!["BBB".to_string()]);
+        assert_eq!(g.objectives[0].without_evidence, vec!["CCC".to_string()]);
+        // Objective 2: AAA has evidence elsewhere but none here, so it is among the least (0 items).
+        assert_eq!(g.objectives[1].least, vec!["AAA".to_string()]);
+        assert_eq!(g.objectives[1].least_count, 0);
+    }
+}
