@@ -5,8 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 /// Monitors how countries implement the Global Compact for Safe, Orderly and Regular Migration (GCM):
-/// evidence read from national reports and review documents, per-country coverage indicators, charts and
-/// CSV tables.
+/// evidence read from national reports and review documents, and per-country coverage indicators.
 ///
 /// Settings come from built-in defaults, then the file given by --config (or GCM_CONFIG), then
 /// environment variables GCM__SECTION__KEY, e.g. GCM__DATABASE__URL=postgres://postgres@127.0.0.1/gcm or
@@ -37,5 +36,24 @@ pub enum Command {
         /// Files or folders to import.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
+    },
+    /// Write a deterministic synthetic dataset in the import format (cycles.csv, sources.csv, sources/,
+    /// items.jsonl) for scale tests: the same arguments always give the same files.
+    Synth {
+        /// Number of countries (taken in ISO3 order from the reference data, at most 249).
+        #[arg(long, default_value_t = 193)]
+        countries: usize,
+        /// Items per country per cycle.
+        #[arg(long, default_value_t = 500)]
+        items_per_country: usize,
+        /// Number of review cycles.
+        #[arg(long, default_value_t = 3)]
+        cycles: usize,
+        /// Seed of the random generator.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Folder to write (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
     },
 }

@@ -11,5 +11,6 @@ pub mod framework;
 pub mod indicators;
 pub mod ingestion;
 pub mod startup;
+pub mod synth;
 pub mod telemetry;
 pub mod web;

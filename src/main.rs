@@ -23,6 +23,21 @@ fn main() -> ExitCode {
             .map(|db| println!("database ready: {}", db.target().describe()))
             .map_err(|e| e.to_string()),
         Command::Import { paths } => import(&settings, &paths),
+        Command::Synth {
+            countries,
+            items_per_country,
+            cycles,
+            seed,
+            out,
+        } => synth(
+            gcm::synth::SynthSpec {
+                countries,
+                items_per_country,
+                cycles,
+                seed,
+            },
+            &out,
+        ),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -47,7 +62,7 @@ fn import(settings: &Settings, paths: &[std::path::PathBuf]) -> Result<(), Strin
         Ok(files) => files,
         Err(problems) => return Err(report_problems(&problems)),
     };
-    let db = startup::prepare_database(settings).map_err(|e| e.to_string())?;
+    let db = startup::prepare_schema(settings).map_err(|e| e.to_string())?;
     let mut conn = db.get().map_err(|e| e.to_string())?;
     // A progress bar on a terminal only; indicatif hides itself when standard error is not one.
     let bar = indicatif::ProgressBar::new(0);
@@ -80,4 +95,27 @@ fn report_problems(problems: &[gcm::ingestion::Problem]) -> String {
         eprintln!("{problem}");
     }
     format!("{} problem(s) found; nothing was imported", problems.len())
+}
+
+fn synth(spec: gcm::synth::SynthSpec, out: &std::path::Path) -> Result<(), String> {
+    let reference = gcm::framework::ReferenceData::bundled().map_err(|e| e.to_string())?;
+    let codes: Vec<String> = reference.countries.iter().map(|c| c.iso3.clone()).collect();
+    if spec.countries == 0 || spec.countries > codes.len() {
+        return Err(format!("--countries must be 1-{}", codes.len()));
+    }
+    if spec.cycles == 0 || spec.items_per_country == 0 {
+        return Err("--cycles and --items-per-country must be at least 1".into());
+    }
+    let world = gcm::synth::generate(&spec, &codes);
+    world
+        .write(out)
+        .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    println!(
+        "wrote {} cycles, {} sources and {} items to {}",
+        world.cycles.len(),
+        world.sources.len(),
+        world.items.len(),
+        out.display()
+    );
+    Ok(())
 }

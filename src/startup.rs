@@ -38,38 +38,60 @@ impl From<ingestion::ImportError> for StartupError {
     }
 }
 
-/// Opens the database, applies pending migrations and loads reference data an empty database lacks.
-/// Used by `serve` and `migrate` alike, so both leave the database in the same state.
+/// Opens the database, applies pending migrations, loads reference data the database lacks and, into an
+/// empty evidence store, the bundled fixtures. Used by `serve` and `migrate`, so both leave the database
+/// in the same state.
 pub fn prepare_database(settings: &Settings) -> Result<Database, StartupError> {
+    prepare(settings, true)
+}
+
+/// The same without the fixtures: what `gcm import` needs before it validates, so that importing into a
+/// new database brings only what was named.
+pub fn prepare_schema(settings: &Settings) -> Result<Database, StartupError> {
+    prepare(settings, false)
+}
+
+fn prepare(settings: &Settings, with_fixtures: bool) -> Result<Database, StartupError> {
     let db = Database::open(&settings.database)?;
-    let applied = db.migrate().map_err(|e| match e {
+    let data = ReferenceData::bundled()?;
+    let mut conn = db.get().map_err(|e| match e {
         crate::db::DbError::Unavailable(reason) => crate::db::DbError::Unavailable(format!(
             "cannot connect to {}: {reason}",
             db.target().describe()
         )),
         other => other,
     })?;
-    for version in &applied {
-        tracing::info!(migration = %version, "applied migration");
-    }
-    let data = ReferenceData::bundled()?;
-    let mut conn = db.get()?;
-    let report = reference::load_reference_data(&mut conn, &data)?;
-    for (name, version) in &report.loaded {
-        tracing::info!(dataset = %name, %version, "loaded reference data");
-    }
-    for (name, stored, bundled) in &report.kept {
-        if stored != bundled {
-            tracing::warn!(dataset = %name, %stored, %bundled, "database keeps an older reference dataset");
+    let outcome = crate::db::with_setup_lock(&mut conn, |conn| {
+        let applied = crate::db::run_migrations(conn)?;
+        for version in &applied {
+            tracing::info!(migration = %version, "applied migration");
         }
-    }
-    if !evidence::has_sources(&mut conn)? {
-        let summary = ingestion::import(&mut conn, &ingestion::bundled_fixtures(), &|_, _| {})?;
-        tracing::info!(
+        let report = reference::load_reference_data(conn, &data)?;
+        for (name, version) in &report.loaded {
+            tracing::info!(dataset = %name, %version, "loaded reference data");
+        }
+        for (name, stored, bundled) in &report.kept {
+            if stored != bundled {
+                tracing::warn!(dataset = %name, %stored, %bundled, "database keeps an older reference dataset");
+            }
+        }
+        if with_fixtures && !evidence::has_sources(conn)? {
+            return Ok(Some(ingestion::import(
+                conn,
+                &ingestion::bundled_fixtures(),
+                &|_, _| {},
+            )));
+        }
+        Ok(None)
+    })?;
+    match outcome {
+        None => {}
+        Some(Ok(summary)) => tracing::info!(
             sources = summary.sources.added,
             items = summary.items.added,
             "loaded the bundled fixtures into an empty evidence store"
-        );
+        ),
+        Some(Err(error)) => return Err(error.into()),
     }
     Ok(db)
 }

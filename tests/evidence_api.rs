@@ -164,6 +164,11 @@ async fn filters_combine() {
     // Text search is case-insensitive: "trata" (trafficking, Spanish) stands in 8 items of seed 004.
     let body = fetch("/api/v1/evidence?q=TRATA&source=seed-004".into()).await;
     assert_eq!(body["total"], 8);
+    // Case folding beyond ASCII on both backends: "MIGRAÇÃO" finds the Portuguese "migração".
+    let lower = fetch("/api/v1/evidence?q=migra%C3%A7%C3%A3o".into()).await;
+    let upper = fetch("/api/v1/evidence?q=MIGRA%C3%87%C3%83O".into()).await;
+    assert!(lower["total"].as_i64().unwrap() > 0);
+    assert_eq!(lower["total"], upper["total"]);
     let body = fetch("/api/v1/evidence?q=100%25".into()).await; // a literal %, not a wildcard
     assert!(body["total"].as_i64().unwrap() < 387);
 }

@@ -265,3 +265,40 @@ fn the_import_command_refuses_a_bad_file_with_file_line_messages() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("items            1 added"), "{stdout}");
 }
+
+#[test]
+fn a_synthetic_world_passes_validation_and_imports() {
+    // 3 countries x 2 cycles x 4 items = 24 items in 6 sources; every quote is its own line.
+    let db = common::TestDatabase::new();
+    let state = common::prepared_state(&db);
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_gcm"))
+        .args([
+            "synth",
+            "--countries",
+            "3",
+            "--items-per-country",
+            "4",
+            "--cycles",
+            "2",
+            "--seed",
+            "5",
+            "--out",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let files = ingestion::read_paths(&[dir.path().to_path_buf()]).unwrap();
+    let mut conn = state.db.get().unwrap();
+    let summary = ingestion::import(&mut conn, &files, &|_, _| {}).unwrap();
+    assert_eq!(summary.cycles.added, 2);
+    assert_eq!(summary.sources.added, 6);
+    assert_eq!(summary.items.added, 24);
+    drop(conn);
+    assert_eq!(count(&state), 387 + 24);
+}

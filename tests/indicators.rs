@@ -280,7 +280,10 @@ async fn champions_as_a_peer_group() {
         gaps["gaps"]["objectives_without_evidence"],
         serde_json::json!([22])
     );
-    assert_eq!(gaps["gaps"]["objectives"][12]["with_evidence"][0][0], "SLV");
+    assert_eq!(
+        gaps["gaps"]["objectives"][12]["with_evidence"][0]["iso3"],
+        "SLV"
+    );
     assert_eq!(gaps["gaps"]["objectives"][12]["countries_with_evidence"], 1);
 }
 

@@ -1,7 +1,7 @@
 //! The evidence store in the database: writing an import in one transaction, and reading sources and
 //! evidence items back with their mappings.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -12,7 +12,7 @@ use super::schema::{
 };
 use super::{AnyConnection, DbError};
 use crate::evidence::{Basis, Item};
-use crate::ingestion::{Batch, ValidationContext};
+use crate::ingestion::{Batch, StoredSpan, ValidationContext};
 
 /// Who the mappings of an import are attributed to.
 pub const IMPORT_AUTHOR: &str = "import";
@@ -53,9 +53,33 @@ impl std::fmt::Display for ImportSummary {
     }
 }
 
-/// What an import may refer to: countries, principles, cycles and the stored sources' texts.
-pub fn validation_context(conn: &mut AnyConnection) -> Result<ValidationContext, DbError> {
+/// What an import may refer to: countries, principles, cycles, the stored sources' texts, and the stored
+/// items of the sources named in `reimported_sources` (a new text must still hold them).
+pub fn validation_context(
+    conn: &mut AnyConnection,
+    reimported_sources: &[String],
+) -> Result<ValidationContext, DbError> {
+    let mut stored_items: BTreeMap<String, Vec<StoredSpan>> = BTreeMap::new();
+    for (item, source, line_start, line_end, quote) in evidence_items::table
+        .filter(evidence_items::source_id.eq_any(reimported_sources))
+        .select((
+            evidence_items::id,
+            evidence_items::source_id,
+            evidence_items::line_start,
+            evidence_items::line_end,
+            evidence_items::quote,
+        ))
+        .load::<(String, String, i32, i32, String)>(conn)?
+    {
+        stored_items.entry(source).or_default().push(StoredSpan {
+            item,
+            line_start,
+            line_end,
+            quote,
+        });
+    }
     Ok(ValidationContext {
+        stored_items,
         countries: countries::table
             .select(countries::iso3)
             .load::<String>(conn)?
@@ -95,7 +119,12 @@ pub fn apply_batch(
     let now = Utc::now().naive_utc();
     conn.transaction(|conn| {
         let mut summary = ImportSummary::default();
-        for (position, (_, cycle)) in batch.cycles.iter().enumerate() {
+        // New cycles go after the stored ones, in the order of the file.
+        let mut next_position = review_cycles::table
+            .select(diesel::dsl::max(review_cycles::position))
+            .first::<Option<i32>>(conn)?
+            .unwrap_or(0);
+        for (_, cycle) in &batch.cycles {
             let existing = review_cycles::table
                 .find(&cycle.id)
                 .select((
@@ -137,10 +166,11 @@ pub fn apply_batch(
             );
             match existing {
                 None => {
+                    next_position += 1;
                     diesel::insert_into(review_cycles::table)
                         .values((
                             review_cycles::id.eq(&cycle.id),
-                            review_cycles::position.eq(position as i32 + 1),
+                            review_cycles::position.eq(next_position),
                             values,
                         ))
                         .execute(conn)?;
@@ -370,28 +400,16 @@ pub fn apply_batch(
 /// Name of the evidence store's row in `data_versions`.
 const EVIDENCE_VERSION: &str = "evidence";
 
-/// Raises the evidence store's version; call it inside every transaction that writes evidence.
-pub fn bump_data_version(conn: &mut AnyConnection) -> Result<i64, DbError> {
-    let now = Utc::now().naive_utc();
-    let current = data_version(conn)?;
-    let next = current + 1;
-    if current == 0 {
-        diesel::insert_into(data_versions::table)
-            .values((
-                data_versions::name.eq(EVIDENCE_VERSION),
-                data_versions::version.eq(next),
-                data_versions::changed_at.eq(now),
-            ))
-            .execute(conn)?;
-    } else {
-        diesel::update(data_versions::table.find(EVIDENCE_VERSION))
-            .set((
-                data_versions::version.eq(next),
-                data_versions::changed_at.eq(now),
-            ))
-            .execute(conn)?;
-    }
-    Ok(next)
+/// Raises the evidence store's version; call it inside every transaction that writes evidence. One
+/// UPDATE of the row the migration created, so two writers never both write the same next version.
+pub fn bump_data_version(conn: &mut AnyConnection) -> Result<(), DbError> {
+    diesel::update(data_versions::table.find(EVIDENCE_VERSION))
+        .set((
+            data_versions::version.eq(data_versions::version + 1),
+            data_versions::changed_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// The evidence store's version: 0 before the first write.
@@ -467,7 +485,33 @@ fn write_item(
             ))
             .execute(conn)?;
     }
-    for mapping in &item.objectives {
+    // An objective that a reviewer (not an import) already mapped on this item keeps the reviewer's
+    // mapping; the import's is not added beside it.
+    let kept: BTreeSet<i32> = if replace {
+        objective_mappings::table
+            .filter(objective_mappings::item_id.eq(&item.id))
+            .select(objective_mappings::objective)
+            .load::<i32>(conn)?
+            .into_iter()
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
+    let kept_principles: BTreeSet<String> = if replace {
+        principle_mappings::table
+            .filter(principle_mappings::item_id.eq(&item.id))
+            .select(principle_mappings::principle)
+            .load::<String>(conn)?
+            .into_iter()
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
+    for mapping in item
+        .objectives
+        .iter()
+        .filter(|m| !kept.contains(&m.objective))
+    {
         diesel::insert_into(objective_mappings::table)
             .values((
                 objective_mappings::item_id.eq(&item.id),
@@ -481,7 +525,11 @@ fn write_item(
             ))
             .execute(conn)?;
     }
-    for mapping in &item.principles {
+    for mapping in item
+        .principles
+        .iter()
+        .filter(|m| !kept_principles.contains(&m.principle))
+    {
         diesel::insert_into(principle_mappings::table)
             .values((
                 principle_mappings::item_id.eq(&item.id),
@@ -651,7 +699,8 @@ pub struct EvidenceFilter {
     pub principle: Option<String>,
     pub kinds: Vec<String>,
     pub source: Option<String>,
-    pub cycle: Option<String>,
+    /// Items from sources of any of these cycles (none = every cycle).
+    pub cycles: Vec<String>,
     /// Mapping bases: with `objective`, the mapping to it must have one of them; alone, the item must have
     /// some objective mapping with one of them.
     pub bases: Vec<Basis>,
@@ -659,7 +708,11 @@ pub struct EvidenceFilter {
     pub text: Option<String>,
 }
 
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+// SQL `lower()`. SQLite's own folds ASCII only ("Índice" stays as it is), so SQLite connections register
+// a Rust implementation under the same name (db::ConnectionOpener): both backends fold all of Unicode.
+diesel::define_sql_function!(
+    fn lower(x: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>
+);
 
 type ItemQuery<'a> = evidence_items::BoxedQuery<'a, super::MultiBackend>;
 
@@ -715,11 +768,11 @@ fn filtered(filter: &EvidenceFilter) -> ItemQuery<'static> {
     if let Some(source) = &filter.source {
         query = query.filter(evidence_items::source_id.eq(source.clone()));
     }
-    if let Some(cycle) = &filter.cycle {
+    if !filter.cycles.is_empty() {
         query = query.filter(
             evidence_items::source_id.eq_any(
                 sources::table
-                    .filter(sources::cycle_id.eq(cycle.clone()))
+                    .filter(sources::cycle_id.eq_any(filter.cycles.clone()))
                     .select(sources::id),
             ),
         );
@@ -733,13 +786,16 @@ fn filtered(filter: &EvidenceFilter) -> ItemQuery<'static> {
             .replace('_', "\\_");
         let pattern = format!("%{escaped}%");
         query = query.filter(
-            lower(evidence_items::title)
+            lower(evidence_items::title.nullable())
                 .like(pattern.clone())
                 .escape('\\')
-                .or(lower(evidence_items::summary.assume_not_null())
+                .or(lower(evidence_items::summary)
                     .like(pattern.clone())
                     .escape('\\'))
-                .or(lower(evidence_items::quote).like(pattern).escape('\\')),
+                .or(lower(evidence_items::quote.nullable())
+                    .like(pattern)
+                    .escape('\\'))
+                .assume_not_null(),
         );
     }
     query

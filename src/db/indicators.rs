@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use super::schema::{
@@ -11,6 +12,18 @@ use super::schema::{
 use super::{reference, AnyConnection, DbError};
 use crate::evidence::Basis;
 use crate::indicators::{item_depth, CountryInfo, Dataset, ItemFact};
+
+/// The store's version and the dataset, read in one transaction so they match: on PostgreSQL at
+/// REPEATABLE READ (one snapshot for every query), on SQLite a read transaction, which is a snapshot too.
+pub fn load_versioned_dataset(conn: &mut AnyConnection) -> Result<(i64, Dataset), DbError> {
+    conn.transaction(|conn| {
+        if let AnyConnection::Postgresql(pg) = conn {
+            pg.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")?;
+        }
+        let version = super::evidence::data_version(conn)?;
+        Ok((version, load_dataset(conn)?))
+    })
+}
 
 pub fn load_dataset(conn: &mut AnyConnection) -> Result<Dataset, DbError> {
     let framework = reference::framework(conn)?;
@@ -63,7 +76,7 @@ pub fn load_dataset(conn: &mut AnyConnection) -> Result<Dataset, DbError> {
                 .push((principle, basis));
         }
     }
-    let items = evidence_items::table
+    let mut items: Vec<ItemFact> = evidence_items::table
         .order(evidence_items::id)
         .select((
             evidence_items::id,
@@ -89,9 +102,13 @@ pub fn load_dataset(conn: &mut AnyConnection) -> Result<Dataset, DbError> {
             }
         })
         .collect();
+    // Sorted here, not by the database: PostgreSQL's collation and SQLite's byte order differ.
+    items.sort_by(|a, b| a.id.cmp(&b.id));
 
     let mut blocs: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // Suspended members do not count as members of a bloc's peer group.
     for (iso3, bloc) in bloc_members::table
+        .filter(bloc_members::status.eq("member"))
         .order((bloc_members::iso3, bloc_members::bloc_id))
         .select((bloc_members::iso3, bloc_members::bloc_id))
         .load::<(String, String)>(conn)?

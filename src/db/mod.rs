@@ -105,6 +105,10 @@ impl ManageConnection for ConnectionOpener {
                      PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
                 )
                 .map_err(diesel::r2d2::Error::QueryError)?;
+                evidence::lower_utils::register_impl(&mut conn, |text: Option<String>| {
+                    text.map(|t| t.to_lowercase())
+                })
+                .map_err(diesel::r2d2::Error::QueryError)?;
                 Ok(AnyConnection::Sqlite(conn))
             }
             DatabaseTarget::Postgres(url) => PgConnection::establish(&self.postgres_url(url))
@@ -185,10 +189,11 @@ impl Database {
     /// Applies the pending migrations of the connection's backend; returns the names applied.
     pub fn migrate(&self) -> Result<Vec<String>, DbError> {
         let mut conn = self.get()?;
-        run_migrations(&mut conn)
+        with_setup_lock(&mut conn, run_migrations)
     }
 }
 
+/// Applies the pending migrations of the connection's backend; returns the versions applied.
 pub fn run_migrations(conn: &mut AnyConnection) -> Result<Vec<String>, DbError> {
     let migration_error =
         |e: Box<dyn std::error::Error + Send + Sync>| DbError::Migration(e.to_string());
@@ -199,17 +204,31 @@ pub fn run_migrations(conn: &mut AnyConnection) -> Result<Vec<String>, DbError> 
             .iter()
             .map(|v| v.to_string())
             .collect(),
-        AnyConnection::Postgresql(c) => {
-            c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
-            let result = c
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|versions| versions.iter().map(|v| v.to_string()).collect::<Vec<_>>())
-                .map_err(migration_error);
-            c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))?;
-            result?
-        }
+        AnyConnection::Postgresql(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map_err(migration_error)?
+            .iter()
+            .map(|v| v.to_string())
+            .collect(),
     };
     Ok(applied)
+}
+
+/// Runs `setup` (migrations, reference data, fixtures) holding a PostgreSQL advisory lock, so instances
+/// starting together prepare the database one after the other. SQLite serialises writers by itself.
+pub fn with_setup_lock<T>(
+    conn: &mut AnyConnection,
+    setup: impl FnOnce(&mut AnyConnection) -> Result<T, DbError>,
+) -> Result<T, DbError> {
+    let postgres = matches!(conn, AnyConnection::Postgresql(_));
+    if postgres {
+        conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
+    }
+    let result = setup(conn);
+    if postgres {
+        conn.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))?;
+    }
+    result
 }
 
 /// Reverts every applied migration (used by tests that check migrations go down and up again).

@@ -325,6 +325,7 @@ pub fn countries(
     if let Some(bloc) = &filter.bloc {
         let members = bloc_members::table
             .filter(bloc_members::bloc_id.eq(bloc.clone()))
+            .filter(bloc_members::status.eq("member"))
             .select(bloc_members::iso3);
         query = query.filter(countries::iso3.eq_any(members));
     }
@@ -351,7 +352,9 @@ pub fn countries(
             String,
         )>(conn)?;
     let mut memberships: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // A suspended member (Venezuela in MERCOSUR) is not listed as a member.
     for (iso3, bloc_id) in bloc_members::table
+        .filter(bloc_members::status.eq("member"))
         .order((bloc_members::iso3, bloc_members::bloc_id))
         .select((bloc_members::iso3, bloc_members::bloc_id))
         .load::<(String, String)>(conn)?

@@ -171,8 +171,9 @@ impl CountryIndicators {
     }
 
     pub fn depth_of(&self, objective: i32) -> u8 {
-        self.objectives
-            .get(objective as usize - 1)
+        usize::try_from(objective - 1)
+            .ok()
+            .and_then(|i| self.objectives.get(i))
             .map_or(0, |c| c.depth)
     }
 }
@@ -217,6 +218,11 @@ pub fn compute(
             acc.mappings += 1;
             *acc.bases.entry(basis.as_str().to_string()).or_default() += 1;
         }
+        // Principles count only on items that count (METHODOLOGY 2.5: items of I(c)), so a country without
+        // evidence never shows principles with evidence.
+        if !counted {
+            continue;
+        }
         for (principle, basis) in &item.principles {
             if !selection.bases.contains(basis) {
                 continue;
@@ -225,10 +231,8 @@ pub fn compute(
                 acc.principles[i].push(item.id.clone());
             }
         }
-        if counted {
-            acc.items.insert(item.id.clone());
-            acc.sources.insert(item.source.clone());
-        }
+        acc.items.insert(item.id.clone());
+        acc.sources.insert(item.source.clone());
     }
     countries
         .iter()
@@ -549,12 +553,18 @@ pub struct Gaps {
     pub objectives: Vec<ObjectiveGap>,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CountryCount {
+    pub iso3: String,
+    pub evidence_count: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ObjectiveGap {
     pub objective: i32,
     pub countries_with_evidence: usize,
-    /// Members with evidence for the objective, from least to most items.
-    pub with_evidence: Vec<(String, usize)>,
+    /// Members with evidence for the objective, from least to most items (gaps read from the bottom).
+    pub with_evidence: Vec<CountryCount>,
     /// Members with no evidence for it in these sources.
     pub without_evidence: Vec<String>,
     /// Among members with some evidence in the selection, those with the fewest items for this objective.
@@ -566,17 +576,19 @@ pub fn gaps(group: &[CountryIndicators]) -> Gaps {
     let reporting: Vec<&CountryIndicators> = group.iter().filter(|c| c.has_evidence()).collect();
     let objectives: Vec<ObjectiveGap> = (1..=OBJECTIVE_COUNT)
         .map(|objective| {
-            let mut with: Vec<(String, usize)> = group
+            let mut with: Vec<CountryCount> = group
                 .iter()
-                .map(|c| {
-                    (
-                        c.iso3.clone(),
-                        c.objectives[objective as usize - 1].evidence_count,
-                    )
+                .map(|c| CountryCount {
+                    iso3: c.iso3.clone(),
+                    evidence_count: c.objectives[objective as usize - 1].evidence_count,
                 })
-                .filter(|(_, n)| *n > 0)
+                .filter(|c| c.evidence_count > 0)
                 .collect();
-            with.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+            with.sort_by(|a, b| {
+                a.evidence_count
+                    .cmp(&b.evidence_count)
+                    .then(a.iso3.cmp(&b.iso3))
+            });
             let without = group
                 .iter()
                 .filter(|c| c.objectives[objective as usize - 1].evidence_count == 0)
@@ -772,10 +784,12 @@ mod tests {
         let members: Vec<String> = ["AAA", "BBB", "CCC"].map(String::from).to_vec();
         let g = gaps(&compute(&d, &Selection::default(), &mptf(), &members));
         assert_eq!(g.objectives_without_evidence, (3..=23).collect::<Vec<_>>());
-        assert_eq!(
-            g.objectives[0].with_evidence,
-            vec![("BBB".into(), 1), ("AAA".into(), 2)]
-        );
+        let with: Vec<(&str, usize)> = g.objectives[0]
+            .with_evidence
+            .iter()
+            .map(|c| (c.iso3.as_str(), c.evidence_count))
+            .collect();
+        assert_eq!(with, vec![("BBB", 1), ("AAA", 2)]);
         assert_eq!(g.objectives[0].least, vec!["BBB".to_string()]);
         assert_eq!(g.objectives[0].without_evidence, vec!["CCC".to_string()]);
         // Objective 2: AAA has evidence elsewhere but none here, so it is among the least (0 items).

@@ -11,7 +11,7 @@ use std::fmt;
 
 pub use parse::parse;
 pub use read::{bundled_fixtures, read_paths};
-pub use validate::{validate, ValidationContext};
+pub use validate::{validate, StoredSpan, ValidationContext};
 
 use crate::evidence::{Champion, Cycle, Item, Source, Submission};
 
@@ -188,8 +188,23 @@ pub fn import(
     files: &[InputFile],
     progress: &dyn Fn(usize, usize),
 ) -> Result<crate::db::evidence::ImportSummary, ImportError> {
-    let context = crate::db::evidence::validation_context(conn)?;
-    let batch = prepare(files, &context).map_err(ImportError::Invalid)?;
+    let (batch, mut problems) = parse(files);
+    if batch.is_empty() && problems.is_empty() {
+        problems.push(Problem::new(
+            "import",
+            None,
+            "files",
+            "nothing to import: no cycles, sources, items, submissions or champions were found",
+        ));
+    }
+    let reimported: Vec<String> = batch.sources.iter().map(|(_, s)| s.id.clone()).collect();
+    let context = crate::db::evidence::validation_context(conn, &reimported)?;
+    problems.extend(validate(&batch, &context));
+    if !problems.is_empty() {
+        problems.sort();
+        problems.dedup();
+        return Err(ImportError::Invalid(problems));
+    }
     let total = batch.items.len();
     let done = std::cell::Cell::new(0);
     let summary = crate::db::evidence::apply_batch(conn, &batch, &|| {

@@ -17,10 +17,11 @@ pub fn parse(files: &[InputFile]) -> (Batch, Vec<Problem>) {
     let mut batch = Batch::default();
     let mut problems = Vec::new();
 
-    // Texts first: sources.csv rows refer to them by file name.
-    let mut texts: BTreeMap<String, (String, String)> = BTreeMap::new(); // file name -> (path, text)
+    // Texts first: a sources.csv row refers to a file of the `sources/` folder beside it, so texts are
+    // keyed by their path and two folders' `sources/report.txt` never mix.
+    let mut texts: BTreeMap<String, (String, String)> = BTreeMap::new(); // path -> (path, text)
     for file in files.iter().filter(|f| f.kind == FileKind::SourceText) {
-        let base = base_name(&file.name);
+        let base = normalise(&file.name);
         match String::from_utf8(file.bytes.clone()) {
             Ok(text) => {
                 let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
@@ -44,8 +45,9 @@ pub fn parse(files: &[InputFile]) -> (Batch, Vec<Problem>) {
                 }
             }
             FileKind::Sources => {
+                let folder = folder_of(&file.name);
                 for (origin, row) in csv_rows::<SourceRow>(file, &mut problems) {
-                    if let Some(source) = row.into_source(&origin, &texts, &mut problems) {
+                    if let Some(source) = row.into_source(&origin, &folder, &texts, &mut problems) {
                         batch.sources.push((origin, source));
                     }
                 }
@@ -66,6 +68,19 @@ pub fn parse(files: &[InputFile]) -> (Batch, Vec<Problem>) {
         }
     }
     (batch, problems)
+}
+
+fn normalise(path: &str) -> String {
+    path.replace('\\', "/")
+}
+
+/// The folder of a file, as a prefix ending in `/` (empty for a bare file name).
+fn folder_of(path: &str) -> String {
+    let path = normalise(path);
+    match path.rfind('/') {
+        Some(i) => path[..=i].to_string(),
+        None => String::new(),
+    }
 }
 
 fn base_name(path: &str) -> String {
@@ -201,11 +216,13 @@ impl SourceRow {
     fn into_source(
         self,
         origin: &Origin,
+        folder: &str,
         texts: &BTreeMap<String, (String, String)>,
         problems: &mut Vec<Problem>,
     ) -> Option<Source> {
         let published = partial_date(origin, "published", self.published.as_deref(), problems);
-        let Some((_, body)) = texts.get(&base_name(&self.file)) else {
+        let key = format!("{folder}sources/{}", base_name(&self.file));
+        let Some((_, body)) = texts.get(&key) else {
             problems.push(origin.problem(
                 "file",
                 format!(
@@ -355,13 +372,17 @@ struct ObjectiveRecord {
 #[serde(untagged)]
 enum PrincipleRecord {
     Key(String),
-    Full {
-        principle: String,
-        #[serde(default)]
-        basis: Option<String>,
-        #[serde(default)]
-        confidence: Option<f64>,
-    },
+    Full(PrincipleObject),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PrincipleObject {
+    principle: String,
+    #[serde(default)]
+    basis: Option<String>,
+    #[serde(default)]
+    confidence: Option<f64>,
 }
 
 fn parse_items(file: &InputFile, batch: &mut Batch, problems: &mut Vec<Problem>) {
@@ -422,6 +443,14 @@ fn describe_json_error(path: &str, error: &serde_json::Error) -> (String, String
     if error.is_syntax() || error.is_eof() {
         return ("json".into(), format!("not valid JSON: {message}"));
     }
+    if message.contains("did not match any variant of untagged enum PrincipleRecord") {
+        return (
+            path.to_string(),
+            "expected a principle key such as \"human rights\", or an object with exactly `principle`, \
+             optional `basis` and `confidence`"
+                .into(),
+        );
+    }
     let field = if path == "." { "record" } else { path };
     (field.to_string(), message)
 }
@@ -453,11 +482,11 @@ impl ItemRecord {
         for (i, p) in self.principles.into_iter().enumerate() {
             let (key, basis, confidence) = match p {
                 PrincipleRecord::Key(key) => (key, None, None),
-                PrincipleRecord::Full {
+                PrincipleRecord::Full(PrincipleObject {
                     principle,
                     basis,
                     confidence,
-                } => (principle, basis, confidence),
+                }) => (principle, basis, confidence),
             };
             let basis = match basis.as_deref() {
                 None => Basis::Inferred,

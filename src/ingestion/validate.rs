@@ -18,6 +18,17 @@ pub struct ValidationContext {
     pub cycles: BTreeSet<String>,
     /// Stored sources: id -> text.
     pub sources: BTreeMap<String, String>,
+    /// Stored items of the sources this import brings again: their spans must still hold in a new text.
+    pub stored_items: BTreeMap<String, Vec<StoredSpan>>,
+}
+
+/// Where a stored item quotes its source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSpan {
+    pub item: String,
+    pub line_start: i32,
+    pub line_end: i32,
+    pub quote: String,
 }
 
 pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
@@ -77,6 +88,33 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
         }
         required(origin, "title", &source.title, &mut problems);
         required(origin, "publisher", &source.publisher, &mut problems);
+        // A new text for a stored source must still hold the stored items that this import does not
+        // bring again, or their quotes would point at the wrong lines.
+        let changed = context
+            .sources
+            .get(&source.id)
+            .is_some_and(|stored| *stored != source.body);
+        if changed {
+            let reimported: BTreeSet<&str> =
+                batch.items.iter().map(|(_, i)| i.id.as_str()).collect();
+            for span in context.stored_items.get(&source.id).into_iter().flatten() {
+                if reimported.contains(span.item.as_str()) {
+                    continue;
+                }
+                if let Some(problem) =
+                    span_problem(&source.body, span.line_start, span.line_end, &span.quote)
+                {
+                    problems.push(origin.problem(
+                        "file",
+                        format!(
+                            "the new text breaks stored item `{}`: {}",
+                            span.item,
+                            problem.describe(&source.id, span.line_start, span.line_end)
+                        ),
+                    ));
+                }
+            }
+        }
         texts.insert(source.id.as_str(), source.body.as_str());
     }
     let known_sources = || texts.keys().copied().collect::<Vec<_>>().join(", ");
@@ -192,40 +230,42 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
                 ),
             )),
             Some(body) => {
-                let line_count = evidence::source_lines(body).len() as i32;
-                if item.line_start < 1 || item.line_end < item.line_start {
+                if let Some(problem) =
+                    span_problem(body, item.line_start, item.line_end, &item.quote)
+                {
                     problems.push(origin.problem(
-                        "line_start",
-                        format!(
-                            "span {}-{} is not a range of lines (1 <= line_start <= line_end)",
-                            item.line_start, item.line_end
-                        ),
+                        problem.field(),
+                        problem.describe(&item.source, item.line_start, item.line_end),
                     ));
-                } else if item.line_end > line_count {
-                    problems.push(origin.problem(
-                        "line_end",
-                        format!(
-                            "line {} is past the end of source `{}` ({line_count} lines)",
-                            item.line_end, item.source
-                        ),
-                    ));
-                } else if !item.quote.trim().is_empty() {
-                    let span = span_text(body, item.line_start as usize, item.line_end as usize);
-                    if !quote_in_span(&item.quote, &span) {
-                        problems.push(origin.problem(
-                            "quote",
-                            format!(
-                                "not found verbatim in source `{}` lines {}-{}",
-                                item.source, item.line_start, item.line_end
-                            ),
-                        ));
-                    }
                 }
             }
         }
     }
 
+    let mut seen = BTreeSet::new();
     for (origin, submission) in &batch.submissions {
+        let key = (
+            submission.cycle.as_str(),
+            submission.iso3.as_str(),
+            submission.kind.as_str(),
+        );
+        if !seen.insert(key) {
+            problems.push(origin.problem(
+                "iso3",
+                format!(
+                    "{} appears twice for cycle {} and kind `{}`",
+                    submission.iso3, submission.cycle, submission.kind
+                ),
+            ));
+        }
+        check_record_span(
+            origin,
+            submission.source.as_deref(),
+            submission.line_start,
+            submission.line_end,
+            &texts,
+            &mut problems,
+        );
         if !cycles.contains(submission.cycle.as_str()) {
             problems.push(origin.problem(
                 "cycle",
@@ -238,11 +278,6 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
         }
         check_country(origin, "iso3", &submission.iso3, context, &mut problems);
         required(origin, "kind", &submission.kind, &mut problems);
-        if let Some(source) = &submission.source {
-            if !texts.contains_key(source.as_str()) {
-                problems.push(origin.problem("source", format!("unknown source `{source}`")));
-            }
-        }
     }
 
     let mut seen = BTreeSet::new();
@@ -259,13 +294,95 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
                 ));
             }
         }
-        if let Some(source) = &champion.source {
-            if !texts.contains_key(source.as_str()) {
-                problems.push(origin.problem("source", format!("unknown source `{source}`")));
+        check_record_span(
+            origin,
+            champion.source.as_deref(),
+            champion.line_start,
+            champion.line_end,
+            &texts,
+            &mut problems,
+        );
+    }
+    problems
+}
+
+/// Why a span does not hold a quote in a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SpanProblem {
+    NotARange,
+    PastTheEnd { line_count: i32 },
+    QuoteMissing,
+}
+
+impl SpanProblem {
+    fn field(self) -> &'static str {
+        match self {
+            SpanProblem::NotARange => "line_start",
+            SpanProblem::PastTheEnd { .. } => "line_end",
+            SpanProblem::QuoteMissing => "quote",
+        }
+    }
+
+    fn describe(self, source: &str, start: i32, end: i32) -> String {
+        match self {
+            SpanProblem::NotARange => {
+                format!("span {start}-{end} is not a range of lines (1 <= line_start <= line_end)")
+            }
+            SpanProblem::PastTheEnd { line_count } => {
+                format!("line {end} is past the end of source `{source}` ({line_count} lines)")
+            }
+            SpanProblem::QuoteMissing => {
+                format!("not found verbatim in source `{source}` lines {start}-{end}")
             }
         }
     }
-    problems
+}
+
+/// Checks that lines `start..=end` exist in `body` and hold `quote` (an empty quote is not checked).
+fn span_problem(body: &str, start: i32, end: i32, quote: &str) -> Option<SpanProblem> {
+    let line_count = evidence::source_lines(body).len() as i32;
+    if start < 1 || end < start {
+        return Some(SpanProblem::NotARange);
+    }
+    if end > line_count {
+        return Some(SpanProblem::PastTheEnd { line_count });
+    }
+    if !quote.trim().is_empty() {
+        let span = span_text(body, start as usize, end as usize);
+        if !quote_in_span(quote, &span) {
+            return Some(SpanProblem::QuoteMissing);
+        }
+    }
+    None
+}
+
+/// A submission's or champion's reference to source lines: the source must exist and the lines be in it.
+fn check_record_span(
+    origin: &super::Origin,
+    source: Option<&str>,
+    start: Option<i32>,
+    end: Option<i32>,
+    texts: &BTreeMap<&str, &str>,
+    problems: &mut Vec<Problem>,
+) {
+    let Some(source) = source else {
+        if start.is_some() || end.is_some() {
+            problems.push(origin.problem("source", "line numbers need the source they refer to"));
+        }
+        return;
+    };
+    let Some(body) = texts.get(source) else {
+        problems.push(origin.problem("source", format!("unknown source `{source}`")));
+        return;
+    };
+    if let Some(start) = start {
+        let end = end.unwrap_or(start);
+        if let Some(problem) = span_problem(body, start, end, "") {
+            problems.push(origin.problem(problem.field(), problem.describe(source, start, end)));
+        }
+    } else if end.is_some() {
+        problems.push(origin.problem("line_start", "line_end is given without line_start"));
+    }
 }
 
 fn required(origin: &super::Origin, field: &str, value: &str, problems: &mut Vec<Problem>) {
@@ -320,6 +437,7 @@ mod tests {
             )]
             .into_iter()
             .collect(),
+            stored_items: BTreeMap::new(),
         }
     }
 
@@ -398,6 +516,50 @@ mod tests {
                 &"f.jsonl:4: quote: not found verbatim in source `doc` lines 2-3".to_string()
             ),
             "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_new_text_must_keep_the_stored_items_it_does_not_replace() {
+        let mut ctx = context();
+        ctx.stored_items.insert(
+            "doc".into(),
+            vec![StoredSpan {
+                item: "old-1".into(),
+                line_start: 2,
+                line_end: 2,
+                quote: "Mexico opened a shelter".into(),
+            }],
+        );
+        let source = crate::evidence::Source {
+            id: "doc".into(),
+            file_name: "doc.txt".into(),
+            title: "Doc".into(),
+            publisher: "P".into(),
+            kind: "national_report".into(),
+            language: "en".into(),
+            published: None,
+            cycle: "2021".into(),
+            note: None,
+            body: "a new first line\nline one\nMexico opened a shelter".into(),
+        };
+        let batch = Batch {
+            sources: vec![(
+                Origin {
+                    file: "sources.csv".into(),
+                    line: 2,
+                },
+                source,
+            )],
+            ..Batch::default()
+        };
+        let problems: Vec<String> = validate(&batch, &ctx)
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        assert_eq!(
+            problems,
+            vec!["sources.csv:2: file: the new text breaks stored item `old-1`: not found verbatim in source `doc` lines 2-2"]
         );
     }
 

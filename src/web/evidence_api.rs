@@ -3,10 +3,11 @@
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
+use super::params::{self, given};
 use super::{ApiError, AppState};
 use crate::db::evidence::{self as store, EvidenceFilter, EvidenceItem, SourceSummary};
 use crate::db::{DbError, PooledConn};
-use crate::evidence::{source_lines, Basis, ITEM_KINDS};
+use crate::evidence::{source_lines, ITEM_KINDS};
 use crate::framework::OBJECTIVE_COUNT;
 
 /// Largest page of evidence items, and the default.
@@ -140,10 +141,6 @@ struct ParsedQuery {
     offset: i64,
 }
 
-fn given(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
-}
-
 fn parse_query(query: &EvidenceQuery) -> Result<ParsedQuery, ApiError> {
     let mut filter = EvidenceFilter::default();
     if let Some(country) = given(&query.country) {
@@ -171,7 +168,7 @@ fn parse_query(query: &EvidenceQuery) -> Result<ParsedQuery, ApiError> {
     }
     filter.principle = given(&query.principle).map(|p| p.to_lowercase());
     if let Some(kinds) = given(&query.kind) {
-        for kind in kinds.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+        for kind in params::list("kind", kinds)? {
             if !ITEM_KINDS.contains(&kind) {
                 return Err(ApiError::bad_parameter(
                     "kind",
@@ -185,19 +182,14 @@ fn parse_query(query: &EvidenceQuery) -> Result<ParsedQuery, ApiError> {
         }
     }
     filter.source = given(&query.source).map(str::to_string);
-    filter.cycle = given(&query.cycle).map(str::to_string);
+    if let Some(cycles) = given(&query.cycle) {
+        filter.cycles = params::list("cycle", cycles)?
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+    }
     if let Some(bases) = given(&query.basis) {
-        for name in bases.split(',').map(str::trim).filter(|b| !b.is_empty()) {
-            match Basis::parse(name) {
-                Some(basis) => filter.bases.push(basis),
-                None => {
-                    return Err(ApiError::bad_parameter(
-                        "basis",
-                        format!("`{name}` is not a basis; accepted: {}", Basis::accepted()),
-                    ))
-                }
-            }
-        }
+        filter.bases = params::bases(bases)?;
     }
     filter.text = given(&query.q).map(str::to_string);
     let limit = match given(&query.limit) {
@@ -266,9 +258,9 @@ fn check_references(
             )));
         }
     }
-    if let Some(cycle) = &filter.cycle {
+    if !filter.cycles.is_empty() {
         let ids = store::cycle_ids(conn)?;
-        if !ids.contains(cycle) {
+        if let Some(cycle) = filter.cycles.iter().find(|c| !ids.contains(c)) {
             return Ok(Err(ApiError::bad_parameter(
                 "cycle",
                 format!("unknown cycle `{cycle}`; accepted: {}", ids.join(", ")),
@@ -316,7 +308,7 @@ fn filter_json(filter: &EvidenceFilter) -> serde_json::Value {
         "principle": filter.principle,
         "kind": filter.kinds,
         "source": filter.source,
-        "cycle": filter.cycle,
+        "cycle": filter.cycles,
         "basis": filter.bases.iter().map(|b| b.as_str()).collect::<Vec<_>>(),
         "q": filter.text,
     })
@@ -461,7 +453,13 @@ mod tests {
         })
         .unwrap();
         assert_eq!(ok.filter.country.as_deref(), Some("MEX"));
-        assert_eq!(ok.filter.bases, vec![Basis::Cited, Basis::Subject]);
+        assert_eq!(
+            ok.filter.bases,
+            vec![
+                crate::evidence::Basis::Cited,
+                crate::evidence::Basis::Subject
+            ]
+        );
         assert_eq!(ok.limit, DEFAULT_LIMIT);
     }
 }

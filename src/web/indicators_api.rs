@@ -8,6 +8,7 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::params::{self, given};
 use super::{ApiError, AppState};
 use crate::evidence::Basis;
 use crate::framework::{Grouping, OBJECTIVE_COUNT};
@@ -34,16 +35,12 @@ pub struct Resolved {
     pub grouping: Grouping,
 }
 
-fn given(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
-}
-
 pub fn resolve(data: &Dataset, query: &IndicatorQuery) -> Result<Resolved, ApiError> {
     let cycles = match given(&query.cycle) {
         None | Some("all") => None,
         Some(text) => {
             let mut set = BTreeSet::new();
-            for cycle in text.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+            for cycle in params::list("cycle", text)? {
                 if !data.cycles.iter().any(|c| c == cycle) {
                     return Err(ApiError::bad_parameter(
                         "cycle",
@@ -58,37 +55,12 @@ pub fn resolve(data: &Dataset, query: &IndicatorQuery) -> Result<Resolved, ApiEr
             Some(set)
         }
     };
-    let bases = match given(&query.basis) {
+    let bases: BTreeSet<Basis> = match given(&query.basis) {
         None => indicators::default_bases(),
-        Some("all") => Basis::ALL.into_iter().collect(),
-        Some(text) => {
-            let mut set = BTreeSet::new();
-            for name in text.split(',').map(str::trim).filter(|b| !b.is_empty()) {
-                match Basis::parse(name) {
-                    Some(basis) => {
-                        set.insert(basis);
-                    }
-                    None => {
-                        return Err(ApiError::bad_parameter(
-                            "basis",
-                            format!(
-                                "`{name}` is not a basis; accepted: all, {}",
-                                Basis::accepted()
-                            ),
-                        ))
-                    }
-                }
-            }
-            set
-        }
+        Some(text) => params::bases(text)?.into_iter().collect(),
     };
     let grouping = match given(&query.grouping) {
-        None => data
-            .groupings
-            .iter()
-            .find(|g| g.default)
-            .or(data.groupings.first())
-            .cloned(),
+        None => data.groupings.iter().find(|g| g.default).cloned(),
         Some(id) => data
             .groupings
             .iter()
@@ -99,7 +71,11 @@ pub fn resolve(data: &Dataset, query: &IndicatorQuery) -> Result<Resolved, ApiEr
         let known: Vec<&str> = data.groupings.iter().map(|g| g.id.as_str()).collect();
         return Err(ApiError::bad_parameter(
             "grouping",
-            format!("unknown grouping; accepted: {}", known.join(", ")),
+            format!(
+                "unknown grouping `{}`; accepted: {}",
+                given(&query.grouping).unwrap_or(""),
+                known.join(", ")
+            ),
         ));
     };
     Ok(Resolved {
@@ -149,23 +125,16 @@ fn name(data: &Dataset, iso3: &str) -> Value {
 fn evidence_link(iso3: &str, objective: i32, resolved: &Resolved) -> String {
     let mut link = format!("/api/v1/evidence?country={iso3}&objective={objective}");
     if let Some(cycles) = &resolved.selection.cycles {
-        if cycles.len() == 1 {
-            link.push_str(&format!(
-                "&cycle={}",
-                cycles.iter().next().map(String::as_str).unwrap_or("")
-            ));
-        }
+        let cycles: Vec<&str> = cycles.iter().map(String::as_str).collect();
+        link.push_str(&format!("&cycle={}", cycles.join(",")));
     }
-    link.push_str("&basis=");
-    link.push_str(
-        &resolved
-            .selection
-            .bases
-            .iter()
-            .map(|b| b.as_str())
-            .collect::<Vec<_>>()
-            .join(","),
-    );
+    let bases: Vec<&str> = resolved
+        .selection
+        .bases
+        .iter()
+        .map(|b| b.as_str())
+        .collect();
+    link.push_str(&format!("&basis={}", bases.join(",")));
     link
 }
 
@@ -234,7 +203,8 @@ async fn dataset(state: &AppState) -> Result<Arc<Dataset>, ApiError> {
                     return Ok(data);
                 }
             }
-            let data = Arc::new(crate::db::indicators::load_dataset(conn)?);
+            let (version, data) = crate::db::indicators::load_versioned_dataset(conn)?;
+            let data = Arc::new(data);
             if let Ok(mut slot) = cache.lock() {
                 *slot = Some((version, data.clone()));
             }

@@ -6,6 +6,7 @@ mod evidence_api;
 mod framework_api;
 mod health;
 mod indicators_api;
+mod params;
 
 use std::sync::{Arc, Mutex};
 

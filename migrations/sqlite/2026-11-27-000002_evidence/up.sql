@@ -120,3 +120,4 @@ CREATE TABLE data_versions (
     version BIGINT NOT NULL,
     changed_at TIMESTAMP NOT NULL
 );
+INSERT INTO data_versions (name, version, changed_at) VALUES ('evidence', 0, '1970-01-01 00:00:00');
