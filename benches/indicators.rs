@@ -6,7 +6,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, Criterion};
 use gcm::framework::ReferenceData;
 use gcm::indicators::{self, Dataset, Selection};
-use gcm::synth::{generate, SynthSpec};
+use gcm::synth::{generate_facts, SynthSpec};
 
 fn world() -> (Dataset, Vec<String>, gcm::framework::Grouping) {
     let reference = ReferenceData::bundled().expect("bundled reference data");
@@ -17,17 +17,17 @@ fn world() -> (Dataset, Vec<String>, gcm::framework::Grouping) {
         cycles: 3,
         seed: 2026,
     };
-    let synthetic = generate(&spec, &codes);
+    let (cycles, items) = generate_facts(&spec, &codes);
     let members: Vec<String> = codes[..193].to_vec();
     let data = Dataset {
-        items: synthetic.facts(),
+        items,
         principles: reference
             .framework
             .principles
             .iter()
             .map(|p| p.key.clone())
             .collect(),
-        cycles: synthetic.cycles.iter().map(|c| c.id.clone()).collect(),
+        cycles: cycles.iter().map(|c| c.id.clone()).collect(),
         ..Dataset::default()
     };
     (

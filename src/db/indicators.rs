@@ -96,9 +96,9 @@ pub fn load_dataset(conn: &mut AnyConnection) -> Result<Dataset, DbError> {
                 principles: principle_map.remove(&id).unwrap_or_default(),
                 cycle: source_cycle.get(&source).cloned().unwrap_or_default(),
                 depth: item_depth(&kind, has_figures),
-                id,
+                id: id.into(),
                 country,
-                source,
+                source: source.into(),
             }
         })
         .collect();

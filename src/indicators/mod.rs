@@ -3,7 +3,8 @@
 
 pub mod groups;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -40,10 +41,11 @@ pub fn item_depth(kind: &str, has_figures: bool) -> u8 {
 /// One evidence item, reduced to what the indicators need.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ItemFact {
-    pub id: String,
+    /// Shared, so that the cells listing an item's id do not copy it (a world has 300,000 items).
+    pub id: Arc<str>,
     /// The country credited with the item; items credited to nobody count for no country.
     pub country: Option<String>,
-    pub source: String,
+    pub source: Arc<str>,
     pub cycle: String,
     pub depth: u8,
     pub objectives: Vec<(i32, Basis)>,
@@ -124,7 +126,7 @@ pub struct ObjectiveCell {
     /// 0 means no evidence in these sources, never "nothing done".
     pub depth: u8,
     pub evidence_count: usize,
-    pub items: Vec<String>,
+    pub items: Vec<Arc<str>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -139,7 +141,7 @@ pub struct GroupCell {
 pub struct PrincipleCell {
     pub principle: String,
     pub evidence_count: usize,
-    pub items: Vec<String>,
+    pub items: Vec<Arc<str>>,
 }
 
 /// All indicators of one country under one selection.
@@ -185,30 +187,46 @@ pub fn compute(
     grouping: &Grouping,
     countries: &[String],
 ) -> Vec<CountryIndicators> {
-    let wanted: BTreeSet<&str> = countries.iter().map(String::as_str).collect();
-    let mut per_country: BTreeMap<&str, Accumulator> = countries
+    // Lookups hoisted out of the loop: the pass runs over every item of the store.
+    let position: HashMap<&str, usize> = countries
         .iter()
-        .map(|c| (c.as_str(), Accumulator::new(data.principles.len())))
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i))
         .collect();
-    let principle_index: BTreeMap<&str, usize> = data
+    let mut counted_basis = [false; Basis::ALL.len()];
+    for basis in &selection.bases {
+        counted_basis[*basis as usize] = true;
+    }
+    let cycle_counts: HashMap<&str, bool> = data
+        .cycles
+        .iter()
+        .map(|c| (c.as_str(), selection.counts_cycle(c)))
+        .collect();
+    let principle_index: HashMap<&str, usize> = data
         .principles
         .iter()
         .enumerate()
         .map(|(i, p)| (p.as_str(), i))
         .collect();
+    let mut accumulators: Vec<Accumulator> = countries
+        .iter()
+        .map(|_| Accumulator::new(data.principles.len()))
+        .collect();
     for item in &data.items {
-        let Some(country) = item.country.as_deref().filter(|c| wanted.contains(c)) else {
+        let Some(&at) = item.country.as_deref().and_then(|c| position.get(c)) else {
             continue;
         };
-        if !selection.counts_cycle(&item.cycle) {
+        let counts_cycle = cycle_counts
+            .get(item.cycle.as_str())
+            .copied()
+            .unwrap_or_else(|| selection.counts_cycle(&item.cycle));
+        if !counts_cycle {
             continue;
         }
-        let Some(acc) = per_country.get_mut(country) else {
-            continue;
-        };
+        let acc = &mut accumulators[at];
         let mut counted = false;
         for &(objective, basis) in &item.objectives {
-            if !selection.bases.contains(&basis) || !(1..=OBJECTIVE_COUNT).contains(&objective) {
+            if !counted_basis[basis as usize] || !(1..=OBJECTIVE_COUNT).contains(&objective) {
                 continue;
             }
             counted = true;
@@ -216,7 +234,7 @@ pub fn compute(
             cell.0 = cell.0.max(item.depth);
             cell.1.push(item.id.clone());
             acc.mappings += 1;
-            *acc.bases.entry(basis.as_str().to_string()).or_default() += 1;
+            acc.bases[basis as usize] += 1;
         }
         // Principles count only on items that count (METHODOLOGY 2.5: items of I(c)), so a country without
         // evidence never shows principles with evidence.
@@ -224,35 +242,33 @@ pub fn compute(
             continue;
         }
         for (principle, basis) in &item.principles {
-            if !selection.bases.contains(basis) {
+            if !counted_basis[*basis as usize] {
                 continue;
             }
             if let Some(&i) = principle_index.get(principle.as_str()) {
                 acc.principles[i].push(item.id.clone());
             }
         }
-        acc.items.insert(item.id.clone());
+        acc.items += 1;
         acc.sources.insert(item.source.clone());
     }
     countries
         .iter()
-        .map(|iso3| {
-            let acc = per_country
-                .remove(iso3.as_str())
-                .unwrap_or_else(|| Accumulator::new(0));
-            finish(data, grouping, iso3, acc)
-        })
+        .zip(accumulators)
+        .map(|(iso3, acc)| finish(data, grouping, iso3, acc))
         .collect()
 }
 
 struct Accumulator {
     /// Per objective: deepest item, and the items.
-    objectives: Vec<(u8, Vec<String>)>,
-    principles: Vec<Vec<String>>,
-    items: BTreeSet<String>,
-    sources: BTreeSet<String>,
+    objectives: Vec<(u8, Vec<Arc<str>>)>,
+    principles: Vec<Vec<Arc<str>>>,
+    /// Items counted (each item is visited once, so a count is enough).
+    items: usize,
+    sources: HashSet<Arc<str>>,
     mappings: usize,
-    bases: BTreeMap<String, usize>,
+    /// Mappings counted per basis, indexed by `Basis as usize`.
+    bases: [usize; Basis::ALL.len()],
 }
 
 impl Accumulator {
@@ -260,10 +276,10 @@ impl Accumulator {
         Accumulator {
             objectives: vec![(0, Vec::new()); OBJECTIVE_COUNT as usize],
             principles: vec![Vec::new(); principles],
-            items: BTreeSet::new(),
-            sources: BTreeSet::new(),
+            items: 0,
+            sources: HashSet::new(),
             mappings: 0,
-            bases: BTreeMap::new(),
+            bases: [0; Basis::ALL.len()],
         }
     }
 }
@@ -296,13 +312,17 @@ fn finish(data: &Dataset, grouping: &Grouping, iso3: &str, acc: Accumulator) -> 
             items,
         })
         .collect();
-    let solid: usize = SOLID_BASES
+    let solid: usize = SOLID_BASES.iter().map(|b| acc.bases[*b as usize]).sum();
+    let basis_counts: BTreeMap<String, usize> = Basis::ALL
         .iter()
-        .map(|b| acc.bases.get(b.as_str()).copied().unwrap_or(0))
-        .sum();
+        .filter(|b| acc.bases[**b as usize] > 0)
+        .map(|b| (b.as_str().to_string(), acc.bases[*b as usize]))
+        .collect();
+    let mut sources: Vec<String> = acc.sources.iter().map(|s| s.to_string()).collect();
+    sources.sort();
     CountryIndicators {
         iso3: iso3.to_string(),
-        items_counted: acc.items.len(),
+        items_counted: acc.items,
         objectives_covered: covered.len(),
         objectives_share: covered.len() as f64 / OBJECTIVE_COUNT as f64,
         balance: evenness(&areas.iter().map(|a| a.share).collect::<Vec<_>>()),
@@ -312,13 +332,13 @@ fn finish(data: &Dataset, grouping: &Grouping, iso3: &str, acc: Accumulator) -> 
         principles,
         solid_share: (acc.mappings > 0).then(|| solid as f64 / acc.mappings as f64),
         mappings_counted: acc.mappings,
-        basis_counts: acc.bases,
+        basis_counts,
         voluntary_reports: data
             .countries
             .get(iso3)
             .map(|c| c.voluntary_reports.iter().cloned().collect())
             .unwrap_or_default(),
-        sources: acc.sources.into_iter().collect(),
+        sources,
         objectives,
     }
 }
@@ -649,7 +669,7 @@ mod tests {
         ItemFact {
             id: id.into(),
             country: Some(country.into()),
-            source: format!("src-{cycle}"),
+            source: format!("src-{cycle}").into(),
             cycle: cycle.into(),
             depth,
             objectives: objectives.to_vec(),
