@@ -5,40 +5,19 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use gcm::framework::ReferenceData;
-use gcm::indicators::{self, Dataset, Selection};
-use gcm::synth::{generate_facts, SynthSpec};
+use gcm::indicators::{self, Selection};
+use gcm::synth::{world_dataset, SynthSpec};
 
-fn world() -> (Dataset, Vec<String>, gcm::framework::Grouping) {
+fn full_recompute(c: &mut Criterion) {
     let reference = ReferenceData::bundled().expect("bundled reference data");
-    let codes: Vec<String> = reference.countries.iter().map(|c| c.iso3.clone()).collect();
     let spec = SynthSpec {
         countries: 193,
         items_per_country: 500,
         cycles: 3,
         seed: 2026,
     };
-    let (cycles, items) = generate_facts(&spec, &codes);
-    let members: Vec<String> = codes[..193].to_vec();
-    let data = Dataset {
-        items,
-        principles: reference
-            .framework
-            .principles
-            .iter()
-            .map(|p| p.key.clone())
-            .collect(),
-        cycles: cycles.iter().map(|c| c.id.clone()).collect(),
-        ..Dataset::default()
-    };
-    (
-        data,
-        members,
-        reference.framework.default_grouping().clone(),
-    )
-}
-
-fn full_recompute(c: &mut Criterion) {
-    let (data, members, grouping) = world();
+    let (data, members) = world_dataset(&spec, &reference);
+    let grouping = reference.framework.default_grouping().clone();
     let selection = Selection::default();
     let mut group = c.benchmark_group("world");
     group.sample_size(20);

@@ -4,12 +4,11 @@
 use std::time::Instant;
 
 use gcm::framework::ReferenceData;
-use gcm::indicators::{self, Dataset, Selection};
-use gcm::synth::{generate_facts, SynthSpec};
+use gcm::indicators::{self, Selection};
+use gcm::synth::{world_dataset, SynthSpec};
 
 fn main() {
     let reference = ReferenceData::bundled().expect("bundled reference data");
-    let codes: Vec<String> = reference.countries.iter().map(|c| c.iso3.clone()).collect();
     let spec = SynthSpec {
         countries: 193,
         items_per_country: 500,
@@ -17,24 +16,13 @@ fn main() {
         seed: 2026,
     };
     let started = Instant::now();
-    let (cycles, items) = generate_facts(&spec, &codes);
-    let data = Dataset {
-        items,
-        principles: reference
-            .framework
-            .principles
-            .iter()
-            .map(|p| p.key.clone())
-            .collect(),
-        cycles: cycles.iter().map(|c| c.id.clone()).collect(),
-        ..Dataset::default()
-    };
+    // Generated country by country: only the reduced facts of the whole world are held at once.
+    let (data, members) = world_dataset(&spec, &reference);
     println!(
         "items: {}, built in {:?}",
         data.items.len(),
         started.elapsed()
     );
-    let members: Vec<String> = codes[..193].to_vec();
     let grouping = reference.framework.default_grouping().clone();
     let started = Instant::now();
     let rows = indicators::compute(&data, &Selection::default(), &grouping, &members);

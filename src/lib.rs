@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod evidence;
+pub mod exports;
 pub mod framework;
 pub mod indicators;
 pub mod ingestion;

@@ -60,6 +60,29 @@ pub fn generate_facts(spec: &SynthSpec, country_codes: &[String]) -> (Vec<Cycle>
     (cycles(spec), facts)
 }
 
+/// The indicator dataset of a synthetic world over the bundled reference data, with its member countries
+/// (the first `spec.countries` in ISO3 order): what the benchmark and the memory measurement compute on.
+pub fn world_dataset(
+    spec: &SynthSpec,
+    reference: &crate::framework::ReferenceData,
+) -> (crate::indicators::Dataset, Vec<String>) {
+    let codes: Vec<String> = reference.countries.iter().map(|c| c.iso3.clone()).collect();
+    let (cycles, items) = generate_facts(spec, &codes);
+    let members = codes[..spec.countries.min(codes.len())].to_vec();
+    let data = crate::indicators::Dataset {
+        items,
+        principles: reference
+            .framework
+            .principles
+            .iter()
+            .map(|p| p.key.clone())
+            .collect(),
+        cycles: cycles.iter().map(|c| c.id.clone()).collect(),
+        ..Default::default()
+    };
+    (data, members)
+}
+
 fn cycles(spec: &SynthSpec) -> Vec<Cycle> {
     (1..=spec.cycles)
         .map(|n| Cycle {

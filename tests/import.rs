@@ -54,16 +54,7 @@ fn every_fixture_item_is_valid_and_its_quote_is_verbatim_in_its_span() {
     // The bundled fixtures against the bundled reference data, without a database: parsing and
     // validation include the verbatim-quote check for each of the 387 items.
     let reference = gcm::framework::ReferenceData::bundled().unwrap();
-    let context = ingestion::ValidationContext {
-        countries: reference.countries.iter().map(|c| c.iso3.clone()).collect(),
-        principles: reference
-            .framework
-            .principles
-            .iter()
-            .map(|p| p.key.clone())
-            .collect(),
-        ..Default::default()
-    };
+    let context = ingestion::ValidationContext::from_reference(&reference);
     let batch = ingestion::prepare(&ingestion::bundled_fixtures(), &context)
         .unwrap_or_else(|problems| panic!("fixture problems: {problems:#?}"));
     assert_eq!(batch.items.len(), 387);
@@ -149,16 +140,7 @@ fn a_write_that_fails_half_way_leaves_nothing() {
     // Validation would refuse an item whose source does not exist; bypass it to make the database itself
     // fail on the second item, after the first was written inside the transaction.
     let reference = gcm::framework::ReferenceData::bundled().unwrap();
-    let context = ingestion::ValidationContext {
-        countries: reference.countries.iter().map(|c| c.iso3.clone()).collect(),
-        principles: reference
-            .framework
-            .principles
-            .iter()
-            .map(|p| p.key.clone())
-            .collect(),
-        ..Default::default()
-    };
+    let context = ingestion::ValidationContext::from_reference(&reference);
     let folder = import_folder(&format!("{}\n{}", good_item("half-1"), good_item("half-2")));
     let files = ingestion::read_paths(&[folder.path().to_path_buf()]).unwrap();
     let valid: Batch = ingestion::prepare(&files, &{

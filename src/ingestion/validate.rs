@@ -22,6 +22,22 @@ pub struct ValidationContext {
     pub stored_items: BTreeMap<String, Vec<StoredSpan>>,
 }
 
+impl ValidationContext {
+    /// The context of an empty store: the bundled countries and principles, no cycles or sources yet.
+    pub fn from_reference(reference: &crate::framework::ReferenceData) -> ValidationContext {
+        ValidationContext {
+            countries: reference.countries.iter().map(|c| c.iso3.clone()).collect(),
+            principles: reference
+                .framework
+                .principles
+                .iter()
+                .map(|p| p.key.clone())
+                .collect(),
+            ..ValidationContext::default()
+        }
+    }
+}
+
 /// Where a stored item quotes its source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredSpan {

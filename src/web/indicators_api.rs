@@ -19,7 +19,7 @@ use crate::indicators::{
 /// The query parameters shared by the indicator endpoints, as text so each error names its parameter.
 #[derive(Debug, Default, Deserialize)]
 pub struct IndicatorQuery {
-    group: Option<String>,
+    pub(super) group: Option<String>,
     cycle: Option<String>,
     grouping: Option<String>,
     basis: Option<String>,
@@ -84,7 +84,7 @@ pub fn resolve(data: &Dataset, query: &IndicatorQuery) -> Result<Resolved, ApiEr
     })
 }
 
-fn members(
+pub(super) fn members(
     data: &Dataset,
     parameter: &str,
     text: Option<&str>,
@@ -193,7 +193,7 @@ fn country_json(data: &Dataset, c: &CountryIndicators, resolved: &Resolved, full
 }
 
 /// Loads the dataset of the current store version, from the cache when it is current.
-async fn dataset(state: &AppState) -> Result<Arc<Dataset>, ApiError> {
+pub(super) async fn dataset(state: &AppState) -> Result<Arc<Dataset>, ApiError> {
     let cache = state.indicator_cache.clone();
     state
         .with_db(move |conn| {

@@ -3,6 +3,7 @@
 
 pub mod error;
 mod evidence_api;
+mod exports_api;
 mod framework_api;
 mod health;
 mod indicators_api;
@@ -91,6 +92,17 @@ pub fn app(
                 .route("/sources/{id}", web::get().to(evidence_api::source))
                 .route("/evidence", web::get().to(evidence_api::evidence_list))
                 .route("/evidence/{id}", web::get().to(evidence_api::evidence_item)),
+        )
+        .service(
+            web::scope("/exports")
+                .route(
+                    "/indicators.csv",
+                    web::get().to(exports_api::indicators_csv),
+                )
+                .route(
+                    "/coverage-matrix.csv",
+                    web::get().to(exports_api::coverage_matrix_csv),
+                ),
         )
         .default_service(web::to(not_found))
 }

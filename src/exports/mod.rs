@@ -1,0 +1,451 @@
+//! CSV tables of the indicators: tidy (one row per country x indicator x dimension) and the wide coverage
+//! matrix. Pure: tables in, bytes out, so the HTTP export and a file written by the CLI are the same bytes.
+
+use std::borrow::Cow;
+
+use crate::framework::{Grouping, OBJECTIVE_COUNT};
+use crate::indicators::{CountryIndicators, Dataset, Selection, METHOD_VERSION};
+
+/// One cell: numbers stay numbers until encoding, so the decimal separator can follow the locale.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    Float(f64),
+    Empty,
+}
+
+impl From<&str> for Cell {
+    fn from(text: &str) -> Cell {
+        Cell::Text(text.to_string())
+    }
+}
+
+impl From<String> for Cell {
+    fn from(text: String) -> Cell {
+        Cell::Text(text)
+    }
+}
+
+impl From<usize> for Cell {
+    fn from(n: usize) -> Cell {
+        Cell::Int(n as i64)
+    }
+}
+
+impl From<Option<f64>> for Cell {
+    fn from(value: Option<f64>) -> Cell {
+        value.map_or(Cell::Empty, Cell::Float)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// How a table is written: plain RFC 4180 CSV, or for Excel (a UTF-8 byte-order mark, and in Spanish or
+/// Portuguese locales `;` between cells and `,` as the decimal separator, which is what Excel expects
+/// there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvOptions {
+    pub excel: bool,
+    pub semicolon_locale: bool,
+}
+
+impl CsvOptions {
+    pub fn new(excel: bool, lang: Option<&str>) -> CsvOptions {
+        CsvOptions {
+            excel,
+            semicolon_locale: excel && matches!(lang, Some("es") | Some("pt")),
+        }
+    }
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A text cell that a spreadsheet would run as a formula is prefixed with `'` (formula injection). Cells
+/// holding numbers are written as numbers and never start with `=`, `+`, `@`, tab or CR.
+pub fn neutralise(text: &str) -> Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{text}")),
+        _ => Cow::Borrowed(text),
+    }
+}
+
+fn format_cell(cell: &Cell, options: CsvOptions) -> Cow<'_, str> {
+    match cell {
+        Cell::Text(text) => neutralise(text),
+        Cell::Int(n) => Cow::Owned(n.to_string()),
+        Cell::Float(x) => {
+            // Six decimals at most, trailing zeros dropped: 0.5, 0.987132, 83.333333.
+            let mut text = format!("{x:.6}");
+            while text.contains('.') && (text.ends_with('0') || text.ends_with('.')) {
+                text.pop();
+            }
+            if options.semicolon_locale {
+                text = text.replace('.', ",");
+            }
+            Cow::Owned(text)
+        }
+        Cell::Empty => Cow::Borrowed(""),
+    }
+}
+
+pub fn encode(table: &Table, options: CsvOptions) -> Vec<u8> {
+    let mut out = Vec::new();
+    if options.excel {
+        out.extend_from_slice(BOM);
+    }
+    {
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(if options.semicolon_locale { b';' } else { b',' })
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        // Writing to a Vec cannot fail for I/O; a failure here would be a bug in the csv crate.
+        let _ = writer.write_record(table.headers.iter().map(|h| neutralise(h).into_owned()));
+        for row in &table.rows {
+            let _ = writer.write_record(row.iter().map(|c| format_cell(c, options).into_owned()));
+        }
+        let _ = writer.flush();
+    }
+    out
+}
+
+/// What a table counted, for its rows and its file name.
+pub struct TableScope<'a> {
+    pub data: &'a Dataset,
+    pub selection: &'a Selection,
+    pub grouping: &'a Grouping,
+    /// The group as written in `?group=`.
+    pub group: String,
+}
+
+impl TableScope<'_> {
+    fn cycle_label(&self) -> String {
+        match &self.selection.cycles {
+            None => "all".into(),
+            Some(cycles) => cycles.iter().cloned().collect::<Vec<_>>().join("+"),
+        }
+    }
+
+    fn bases_label(&self) -> String {
+        self.selection
+            .bases
+            .iter()
+            .map(|b| b.as_str())
+            .collect::<Vec<_>>()
+            .join("+")
+    }
+
+    /// `gcm-indicators_lac_all_2026-11-27.csv`: the table, group, cycle and date.
+    pub fn file_name(&self, table: &str, date: chrono::NaiveDate) -> String {
+        let safe = |s: &str| {
+            s.chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
+                .collect::<String>()
+        };
+        format!(
+            "gcm-{table}_{}_{}_{}.csv",
+            safe(&self.group.to_lowercase()),
+            safe(&self.cycle_label()),
+            date.format("%Y-%m-%d")
+        )
+    }
+
+    fn name(&self, iso3: &str) -> String {
+        self.data
+            .countries
+            .get(iso3)
+            .map(|c| c.name_en.clone())
+            .unwrap_or_default()
+    }
+}
+
+pub const INDICATOR_HEADERS: [&str; 14] = [
+    "iso3",
+    "country",
+    "indicator",
+    "dimension_type",
+    "dimension",
+    "cycle",
+    "value",
+    "numerator",
+    "denominator",
+    "unit",
+    "status",
+    "bases",
+    "method_version",
+    "sources",
+];
+
+fn status(has: bool) -> &'static str {
+    if has {
+        "evidence"
+    } else {
+        "no evidence in these sources"
+    }
+}
+
+/// The tidy table: one row per country x indicator x dimension, with its numerator, denominator and unit.
+pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> Table {
+    let cycle = scope.cycle_label();
+    let bases = scope.bases_label();
+    let mut out = Vec::new();
+    for c in rows {
+        let name = scope.name(&c.iso3);
+        let sources = c.sources.join(" ");
+        let mut push = |indicator: &str,
+                        dimension_type: &str,
+                        dimension: String,
+                        value: Cell,
+                        numerator: Cell,
+                        denominator: Cell,
+                        unit: &str,
+                        has: bool| {
+            out.push(vec![
+                Cell::from(c.iso3.as_str()),
+                Cell::from(name.as_str()),
+                Cell::from(indicator),
+                Cell::from(dimension_type),
+                Cell::Text(dimension),
+                Cell::from(cycle.as_str()),
+                value,
+                numerator,
+                denominator,
+                Cell::from(unit),
+                Cell::from(status(has)),
+                Cell::from(bases.as_str()),
+                Cell::from(METHOD_VERSION),
+                Cell::from(sources.as_str()),
+            ]);
+        };
+        let has = c.has_evidence();
+        let total = OBJECTIVE_COUNT as usize;
+        push(
+            "objectives_covered",
+            "overall",
+            "all".into(),
+            c.objectives_covered.into(),
+            c.objectives_covered.into(),
+            total.into(),
+            "objectives",
+            has,
+        );
+        push(
+            "objectives_share",
+            "overall",
+            "all".into(),
+            Cell::Float(c.objectives_share),
+            c.objectives_covered.into(),
+            total.into(),
+            "share",
+            has,
+        );
+        for o in &c.objectives {
+            push(
+                "depth",
+                "objective",
+                o.objective.to_string(),
+                Cell::Int(o.depth as i64),
+                Cell::Empty,
+                Cell::Empty,
+                "depth 0-3",
+                o.depth > 0,
+            );
+            push(
+                "evidence_count",
+                "objective",
+                o.objective.to_string(),
+                o.evidence_count.into(),
+                Cell::Empty,
+                Cell::Empty,
+                "items",
+                o.depth > 0,
+            );
+        }
+        for a in &c.areas {
+            push(
+                "objectives_covered",
+                scope.grouping.id.as_str(),
+                a.id.clone(),
+                a.covered.into(),
+                a.covered.into(),
+                a.total.into(),
+                "objectives",
+                a.covered > 0,
+            );
+        }
+        push(
+            "principles_covered",
+            "overall",
+            "all".into(),
+            c.principles_covered.into(),
+            c.principles_covered.into(),
+            c.principles.len().into(),
+            "principles",
+            has,
+        );
+        for p in &c.principles {
+            push(
+                "evidence_count",
+                "principle",
+                p.principle.clone(),
+                p.evidence_count.into(),
+                Cell::Empty,
+                Cell::Empty,
+                "items",
+                p.evidence_count > 0,
+            );
+        }
+        push(
+            "balance",
+            scope.grouping.id.as_str(),
+            "all".into(),
+            c.balance.into(),
+            Cell::Empty,
+            Cell::Empty,
+            "normalised Shannon evenness (0-1)",
+            has,
+        );
+        let solid = c
+            .solid_share
+            .map(|s| (s * c.mappings_counted as f64).round() as usize);
+        push(
+            "solid_share",
+            "overall",
+            "all".into(),
+            c.solid_share.into(),
+            solid.map_or(Cell::Empty, Cell::from),
+            c.mappings_counted.into(),
+            "share",
+            has,
+        );
+        let reported = match &scope.selection.cycles {
+            None => !c.voluntary_reports.is_empty(),
+            Some(cycles) => c.voluntary_reports.iter().any(|r| cycles.contains(r)),
+        };
+        push(
+            "voluntary_report",
+            "overall",
+            "all".into(),
+            Cell::Int(reported as i64),
+            Cell::Empty,
+            Cell::Empty,
+            "1 = submitted",
+            has,
+        );
+    }
+    Table {
+        headers: INDICATOR_HEADERS.iter().map(|h| h.to_string()).collect(),
+        rows: out,
+    }
+}
+
+/// The wide matrix: one row per country, the depth of each objective, and totals. A country without any
+/// evidence has empty objective cells, not zeros: "no evidence in these sources" is not "nothing done".
+pub fn coverage_matrix_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> Table {
+    let mut headers = vec!["iso3".to_string(), "country".to_string()];
+    headers.extend((1..=OBJECTIVE_COUNT).map(|o| format!("objective_{o}")));
+    headers.extend(
+        [
+            "objectives_covered",
+            "principles_covered",
+            "evidence_status",
+            "cycle",
+            "bases",
+            "method_version",
+        ]
+        .map(String::from),
+    );
+    let table_rows = rows
+        .iter()
+        .map(|c| {
+            let has = c.has_evidence();
+            let mut row = vec![Cell::from(c.iso3.as_str()), Cell::from(scope.name(&c.iso3))];
+            row.extend(c.objectives.iter().map(|o| {
+                if has {
+                    Cell::Int(o.depth as i64)
+                } else {
+                    Cell::Empty
+                }
+            }));
+            row.push(if has {
+                c.objectives_covered.into()
+            } else {
+                Cell::Empty
+            });
+            row.push(if has {
+                c.principles_covered.into()
+            } else {
+                Cell::Empty
+            });
+            row.push(Cell::from(status(has)));
+            row.push(Cell::from(scope.cycle_label()));
+            row.push(Cell::from(scope.bases_label()));
+            row.push(Cell::from(METHOD_VERSION));
+            row
+        })
+        .collect();
+    Table {
+        headers,
+        rows: table_rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_are_not() {
+        assert_eq!(neutralise("=1+1"), "'=1+1");
+        assert_eq!(neutralise("+34"), "'+34");
+        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise("\tx"), "'\tx");
+        assert_eq!(neutralise("Mexico"), "Mexico");
+        let table = Table {
+            headers: vec!["a".into(), "b".into(), "c".into()],
+            rows: vec![vec![Cell::from("=1+1"), Cell::Float(-0.5), Cell::Int(-2)]],
+        };
+        let text = String::from_utf8(encode(&table, CsvOptions::new(false, None))).unwrap();
+        assert_eq!(text, "a,b,c\r\n'=1+1,-0.5,-2\r\n");
+    }
+
+    #[test]
+    fn excel_variants_have_a_bom_and_follow_the_locale() {
+        let table = Table {
+            headers: vec!["share".into(), "name".into()],
+            rows: vec![vec![Cell::Float(0.782609), Cell::from("Perú; Bolivia")]],
+        };
+        let plain = encode(&table, CsvOptions::new(false, Some("es")));
+        assert!(!plain.starts_with(BOM));
+        let english = encode(&table, CsvOptions::new(true, Some("en")));
+        assert!(english.starts_with(BOM));
+        assert_eq!(
+            &english[3..],
+            b"share,name\r\n0.782609,Per\xC3\xBA; Bolivia\r\n"
+        );
+        let spanish = encode(&table, CsvOptions::new(true, Some("es")));
+        assert!(spanish.starts_with(BOM));
+        assert_eq!(
+            String::from_utf8(spanish[3..].to_vec()).unwrap(),
+            "share;name\r\n0,782609;\"Perú; Bolivia\"\r\n"
+        );
+    }
+
+    #[test]
+    fn floats_drop_trailing_zeros() {
+        let options = CsvOptions::new(false, None);
+        assert_eq!(format_cell(&Cell::Float(1.0), options), "1");
+        assert_eq!(format_cell(&Cell::Float(0.25), options), "0.25");
+        assert_eq!(format_cell(&Cell::Float(500.0 / 6.0), options), "83.333333");
+    }
+}
