@@ -37,6 +37,35 @@ pub enum Command {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// Write a CSV table of the indicators (the same bytes as /exports/KIND.csv with the same options):
+    /// `indicators` (tidy: one row per country x indicator x dimension) or `coverage-matrix`.
+    Export {
+        /// indicators or coverage-matrix
+        #[arg(value_name = "KIND")]
+        kind: String,
+        /// File to write; standard output when absent.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Countries: lac (default), americas, world, champions, vnr, vnr:CYCLE, subregion:NAME, bloc:ID, or
+        /// ISO3 codes such as COL,ECU,MEX.
+        #[arg(long)]
+        group: Option<String>,
+        /// Cycles to count: all (default) or a comma list such as 2021,2025.
+        #[arg(long)]
+        cycle: Option<String>,
+        /// Mapping bases to count (default: all but auto), e.g. cited,subject.
+        #[arg(long)]
+        basis: Option<String>,
+        /// Grouping of objectives: mptf (default) or imrf.
+        #[arg(long)]
+        grouping: Option<String>,
+        /// Write for Excel: byte-order mark, and with --lang es or pt `;` and decimal commas.
+        #[arg(long)]
+        excel: bool,
+        /// Language of the spreadsheet: en, es, pt or fr.
+        #[arg(long)]
+        lang: Option<String>,
+    },
     /// Write a deterministic synthetic dataset in the import format (cycles.csv, sources.csv, sources/,
     /// items.jsonl) for scale tests: the same arguments always give the same files.
     Synth {

@@ -23,6 +23,31 @@ fn main() -> ExitCode {
             .map(|db| println!("database ready: {}", db.target().describe()))
             .map_err(|e| e.to_string()),
         Command::Import { paths } => import(&settings, &paths),
+        Command::Export {
+            kind,
+            out,
+            group,
+            cycle,
+            basis,
+            grouping,
+            excel,
+            lang,
+        } => export(
+            &settings,
+            &kind,
+            out.as_deref(),
+            gcm::exports::ExportQuery {
+                indicators: gcm::indicators::request::IndicatorQuery {
+                    group,
+                    cycle,
+                    basis,
+                    grouping,
+                    ..Default::default()
+                },
+                excel: Some(if excel { "1" } else { "0" }.to_string()),
+                lang,
+            },
+        ),
         Command::Synth {
             countries,
             items_per_country,
@@ -117,5 +142,41 @@ fn synth(spec: gcm::synth::SynthSpec, out: &std::path::Path) -> Result<(), Strin
         world.items.len(),
         out.display()
     );
+    Ok(())
+}
+
+fn export(
+    settings: &Settings,
+    kind: &str,
+    out: Option<&std::path::Path>,
+    query: gcm::exports::ExportQuery,
+) -> Result<(), String> {
+    let Some(kind) = gcm::exports::Kind::parse(kind) else {
+        let accepted: Vec<&str> = gcm::exports::Kind::ALL.iter().map(|k| k.name()).collect();
+        return Err(format!(
+            "unknown table `{kind}`; accepted: {}",
+            accepted.join(", ")
+        ));
+    };
+    query.csv_options().map_err(|e| format!("--{e}"))?;
+    let db = startup::prepare_database(settings).map_err(|e| e.to_string())?;
+    let mut conn = db.get().map_err(|e| e.to_string())?;
+    let (_, data) =
+        gcm::db::indicators::load_versioned_dataset(&mut conn).map_err(|e| e.to_string())?;
+    let rendered = gcm::exports::render(&data, &query, kind, chrono::Utc::now().date_naive())
+        .map_err(|e| format!("--{e}"))?;
+    match out {
+        Some(path) => {
+            std::fs::write(path, &rendered.bytes)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            eprintln!("wrote {} ({} bytes)", path.display(), rendered.bytes.len());
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(&rendered.bytes)
+                .map_err(|e| format!("cannot write to standard output: {e}"))?;
+        }
+    }
     Ok(())
 }

@@ -180,3 +180,91 @@ async fn excel_variants_and_etags() {
     let error: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(error["parameter"], "excel");
 }
+
+#[actix_web::test]
+async fn the_export_command_writes_the_same_bytes_as_the_endpoint() {
+    let db = common::TestDatabase::new();
+    let state = common::prepared_state(&db);
+    let (_, _, served) = fetch(
+        &state,
+        "/exports/coverage-matrix.csv?group=bloc:SACM&excel=1&lang=pt",
+        None,
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("matrix.csv");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gcm"))
+        .args([
+            "export",
+            "coverage-matrix",
+            "--group",
+            "bloc:SACM",
+            "--excel",
+            "--lang",
+            "pt",
+            "--out",
+        ])
+        .arg(&file)
+        .env("GCM__DATABASE__URL", &db.url)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), served);
+
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gcm"))
+        .args(["export", "matrix"])
+        .env("GCM__DATABASE__URL", &db.url)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("accepted: indicators, coverage-matrix")
+    );
+}
+
+#[actix_web::test]
+async fn evidence_csv_lists_every_mapping_and_neutralises_formulas() {
+    let db = common::TestDatabase::new();
+    let state = common::prepared_state(&db);
+    // One row per item and objective mapping, one row for an item mapped to nothing: the corpus has 775
+    // mappings (6 cited + 184 subject + 85 section + 500 inferred) and 24 items without objective: 799.
+    let (status, headers, body) = fetch(&state, "/exports/evidence.csv", None).await;
+    assert_eq!(status, 200);
+    assert!(header(&headers, "content-disposition").contains("gcm-evidence_all_all_"));
+    let (names, rows) = records(&body, b',');
+    assert_eq!(names[0], "item_id");
+    assert_eq!(rows.len(), 799);
+    // Mexico: 49 mappings and s004-r044, which has none: 50 rows, and its quote and span travel with it.
+    let (_, _, body) = fetch(&state, "/exports/evidence.csv?country=MEX", None).await;
+    let (names, rows) = records(&body, b',');
+    assert_eq!(rows.len(), 50);
+    let col = |name: &str| names.iter().position(|n| n == name).unwrap();
+    let globalmx: Vec<&Vec<String>> = rows
+        .iter()
+        .filter(|r| r[col("item_id")] == "s001-m057")
+        .collect();
+    assert_eq!(globalmx.len(), 2);
+    assert_eq!(globalmx[0][col("line_start")], "1236");
+    assert!(globalmx[0][col("quote")].starts_with("Established in 2000"));
+
+    // An item titled `=1+1` comes out as text, not as a formula.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("formula.jsonl"),
+        r#"{"id":"formula-1","source":"seed-001","line_start":1689,"line_end":1689,"kind":"statement","title":"=1+1","quote":"Costa Rica was confirmed","language":"en","reporting_iso3":"CRI","objectives":[{"objective":23,"basis":"inferred"}]}"#,
+    )
+    .unwrap();
+    let files = gcm::ingestion::read_paths(&[dir.path().join("formula.jsonl")]).unwrap();
+    let mut conn = state.db.get().unwrap();
+    gcm::ingestion::import(&mut conn, &files, &|_, _| {}).unwrap();
+    drop(conn);
+    let (_, _, body) = fetch(&state, "/exports/evidence.csv?country=CRI&q=%3D1%2B1", None).await;
+    let text = String::from_utf8(body).unwrap();
+    assert!(text.contains(",'=1+1,"), "{text}");
+    let (status, _, _) = fetch(&state, "/exports/evidence.csv?objective=30", None).await;
+    assert_eq!(status, 400);
+}

@@ -917,8 +917,34 @@ type ItemRow = (
     ),
 );
 
-/// Loads the items with these ids, in the order given, with their source, countries and mappings.
+/// Every item that passes the filter, in the stable order of the list (for exports).
+pub fn all_evidence(
+    conn: &mut AnyConnection,
+    filter: &EvidenceFilter,
+) -> Result<Vec<EvidenceItem>, DbError> {
+    let ids: Vec<String> = filtered(filter)
+        .order((
+            evidence_items::source_id,
+            evidence_items::line_start,
+            evidence_items::id,
+        ))
+        .select(evidence_items::id)
+        .load(conn)?;
+    load_items(conn, &ids)
+}
+
+/// Loads the items with these ids, in the order given, with their source, countries and mappings. Ids go
+/// to the database in chunks: both backends cap the number of bound parameters of one statement.
 fn load_items(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<EvidenceItem>, DbError> {
+    const CHUNK: usize = 1000;
+    let mut items = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        items.extend(load_item_chunk(conn, chunk)?);
+    }
+    Ok(items)
+}
+
+fn load_item_chunk(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<EvidenceItem>, DbError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }

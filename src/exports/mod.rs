@@ -3,8 +3,103 @@
 
 use std::borrow::Cow;
 
+use serde::Deserialize;
+
 use crate::framework::{Grouping, OBJECTIVE_COUNT};
-use crate::indicators::{CountryIndicators, Dataset, Selection, METHOD_VERSION};
+use crate::indicators::groups::Group;
+use crate::indicators::request::{given, members, resolve, IndicatorQuery, ParamError};
+use crate::indicators::{self, CountryIndicators, Dataset, Selection, METHOD_VERSION};
+
+/// The tables this module writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Indicators,
+    CoverageMatrix,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 2] = [Kind::Indicators, Kind::CoverageMatrix];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Indicators => "indicators",
+            Kind::CoverageMatrix => "coverage-matrix",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Kind> {
+        let text = text.trim_end_matches(".csv");
+        Kind::ALL.into_iter().find(|k| k.name() == text)
+    }
+}
+
+/// The parameters of an export: those of the indicators plus the CSV options.
+#[derive(Debug, Default, Deserialize)]
+pub struct ExportQuery {
+    #[serde(flatten)]
+    pub indicators: IndicatorQuery,
+    pub excel: Option<String>,
+    pub lang: Option<String>,
+}
+
+impl ExportQuery {
+    pub fn csv_options(&self) -> Result<CsvOptions, ParamError> {
+        let excel = match given(&self.excel) {
+            None | Some("0") | Some("false") => false,
+            Some("1") | Some("true") => true,
+            Some(other) => {
+                return Err(ParamError::new(
+                    "excel",
+                    format!("`{other}` is not accepted; accepted: 1 (for Excel) or 0"),
+                ))
+            }
+        };
+        let lang = given(&self.lang);
+        if let Some(lang) = lang {
+            if !["en", "es", "pt", "fr"].contains(&lang) {
+                return Err(ParamError::new(
+                    "lang",
+                    format!("`{lang}` is not accepted; accepted: en, es, pt, fr"),
+                ));
+            }
+        }
+        Ok(CsvOptions::new(excel, lang))
+    }
+}
+
+/// A table ready to send or write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Computes and encodes a table: the HTTP export and `gcm export` call this, so they give the same bytes.
+pub fn render(
+    data: &Dataset,
+    query: &ExportQuery,
+    kind: Kind,
+    today: chrono::NaiveDate,
+) -> Result<Rendered, ParamError> {
+    let options = query.csv_options()?;
+    let resolved = resolve(data, &query.indicators)?;
+    let (group, countries) = members(data, "group", given(&query.indicators.group), Group::Lac)?;
+    let rows = indicators::compute(data, &resolved.selection, &resolved.grouping, &countries);
+    let scope = TableScope {
+        data,
+        selection: &resolved.selection,
+        grouping: &resolved.grouping,
+        group: group.to_string(),
+    };
+    let table = match kind {
+        Kind::Indicators => indicators_table(&scope, &rows),
+        Kind::CoverageMatrix => coverage_matrix_table(&scope, &rows),
+    };
+    Ok(Rendered {
+        file_name: scope.file_name(kind.name(), today),
+        bytes: encode(&table, options),
+    })
+}
 
 /// One cell: numbers stay numbers until encoding, so the decimal separator can follow the locale.
 #[derive(Debug, Clone, PartialEq)]
@@ -166,6 +261,103 @@ impl TableScope<'_> {
             .get(iso3)
             .map(|c| c.name_en.clone())
             .unwrap_or_default()
+    }
+}
+
+pub const EVIDENCE_HEADERS: [&str; 22] = [
+    "item_id",
+    "kind",
+    "title",
+    "reporting_iso3",
+    "reporting_country",
+    "objective",
+    "basis",
+    "confidence",
+    "primary",
+    "mapped_by",
+    "principles",
+    "other_countries",
+    "quote",
+    "source_id",
+    "source_title",
+    "line_start",
+    "line_end",
+    "cycle",
+    "language",
+    "year",
+    "date",
+    "status",
+];
+
+/// Every item with its mappings: one row per item and objective mapping (one row with an empty objective
+/// for an item mapped to none), so a spreadsheet can filter and count by objective and basis.
+pub fn evidence_table(items: &[crate::db::evidence::EvidenceItem]) -> Table {
+    let mut rows = Vec::new();
+    for item in items {
+        let principles = item
+            .principles
+            .iter()
+            .map(|p| format!("{} ({})", p.principle, p.basis))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let others = item
+            .countries
+            .iter()
+            .map(|c| format!("{} {}", c.iso3, c.role))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let base = |objective: Cell, basis: Cell, confidence: Cell, primary: Cell, by: Cell| {
+            vec![
+                Cell::from(item.id.as_str()),
+                Cell::from(item.kind.as_str()),
+                Cell::from(item.title.as_str()),
+                item.reporting_country
+                    .as_ref()
+                    .map_or(Cell::Empty, |c| Cell::from(c.iso3.as_str())),
+                item.reporting_country
+                    .as_ref()
+                    .map_or(Cell::Empty, |c| Cell::from(c.name_en.as_str())),
+                objective,
+                basis,
+                confidence,
+                primary,
+                by,
+                Cell::from(principles.as_str()),
+                Cell::from(others.as_str()),
+                Cell::from(item.quote.as_str()),
+                Cell::from(item.source.id.as_str()),
+                Cell::from(item.source.title.as_str()),
+                Cell::Int(item.line_start as i64),
+                Cell::Int(item.line_end as i64),
+                Cell::from(item.source.cycle.as_str()),
+                Cell::from(item.language.as_str()),
+                item.year.map_or(Cell::Empty, |y| Cell::Int(y as i64)),
+                item.date.as_deref().map_or(Cell::Empty, Cell::from),
+                item.status.as_deref().map_or(Cell::Empty, Cell::from),
+            ]
+        };
+        if item.objectives.is_empty() {
+            rows.push(base(
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+                Cell::Empty,
+            ));
+        }
+        for m in &item.objectives {
+            rows.push(base(
+                Cell::Int(m.objective as i64),
+                Cell::from(m.basis.as_str()),
+                Cell::Float(m.confidence),
+                Cell::Int(m.primary as i64),
+                Cell::from(m.created_by.as_str()),
+            ));
+        }
+    }
+    Table {
+        headers: EVIDENCE_HEADERS.iter().map(|h| h.to_string()).collect(),
+        rows,
     }
 }
 

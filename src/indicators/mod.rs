@@ -2,6 +2,7 @@
 //! elsewhere into a `Dataset`; everything here is arithmetic that a statistician can redo by hand.
 
 pub mod groups;
+pub mod request;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;

@@ -119,7 +119,7 @@ pub async fn source(
 }
 
 /// The evidence list's query string, read as text so each bad value gets a message naming it.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 pub struct EvidenceQuery {
     country: Option<String>,
     objective: Option<String>,
@@ -139,6 +139,16 @@ struct ParsedQuery {
     filter: EvidenceFilter,
     limit: i64,
     offset: i64,
+}
+
+/// The filters alone (for the CSV export, which has no paging).
+pub(super) fn parse_filter(query: &EvidenceQuery) -> Result<EvidenceFilter, ApiError> {
+    let without_paging = EvidenceQuery {
+        limit: None,
+        offset: None,
+        ..query.clone()
+    };
+    Ok(parse_query(&without_paging)?.filter)
 }
 
 fn parse_query(query: &EvidenceQuery) -> Result<ParsedQuery, ApiError> {
@@ -225,7 +235,7 @@ fn parse_query(query: &EvidenceQuery) -> Result<ParsedQuery, ApiError> {
 
 /// Checks the values that name stored things (country, principle, source, cycle); `Ok(Err(..))` is a
 /// bad request, `Err(..)` a database failure.
-fn check_references(
+pub(super) fn check_references(
     conn: &mut PooledConn,
     filter: &EvidenceFilter,
 ) -> Result<Result<(), ApiError>, DbError> {

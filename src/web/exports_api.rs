@@ -3,60 +3,10 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde::Deserialize;
 
-use super::indicators_api::{dataset, members, resolve, IndicatorQuery};
-use super::params::given;
+use super::indicators_api::dataset;
 use super::{ApiError, AppState};
-use crate::exports::{self, CsvOptions, TableScope};
-use crate::indicators::{self, groups::Group};
-
-#[derive(Debug, Default, Deserialize)]
-pub struct ExportQuery {
-    #[serde(flatten)]
-    indicators: IndicatorQuery,
-    excel: Option<String>,
-    lang: Option<String>,
-}
-
-/// Which table.
-#[derive(Debug, Clone, Copy)]
-pub enum Kind {
-    Indicators,
-    CoverageMatrix,
-}
-
-impl Kind {
-    fn name(self) -> &'static str {
-        match self {
-            Kind::Indicators => "indicators",
-            Kind::CoverageMatrix => "coverage-matrix",
-        }
-    }
-}
-
-fn csv_options(query: &ExportQuery) -> Result<CsvOptions, ApiError> {
-    let excel = match given(&query.excel) {
-        None | Some("0") | Some("false") => false,
-        Some("1") | Some("true") => true,
-        Some(other) => {
-            return Err(ApiError::bad_parameter(
-                "excel",
-                format!("`{other}` is not accepted; accepted: 1 (for Excel) or 0"),
-            ))
-        }
-    };
-    let lang = given(&query.lang);
-    if let Some(lang) = lang {
-        if !["en", "es", "pt", "fr"].contains(&lang) {
-            return Err(ApiError::bad_parameter(
-                "lang",
-                format!("`{lang}` is not accepted; accepted: en, es, pt, fr"),
-            ));
-        }
-    }
-    Ok(CsvOptions::new(excel, lang))
-}
+use crate::exports::{self, ExportQuery, Kind};
 
 pub async fn indicators_csv(
     state: web::Data<AppState>,
@@ -80,22 +30,18 @@ async fn export(
     query: ExportQuery,
     kind: Kind,
 ) -> Result<HttpResponse, ApiError> {
-    let options = csv_options(&query)?;
+    query.csv_options()?; // a bad option is refused before any work
     let data = dataset(&state).await?;
-    let resolved = resolve(&data, &query.indicators)?;
-    let (group, countries) = members(&data, "group", given(&query.indicators.group), Group::Lac)?;
-    let rows = indicators::compute(&data, &resolved.selection, &resolved.grouping, &countries);
-    let scope = TableScope {
-        data: &data,
-        selection: &resolved.selection,
-        grouping: &resolved.grouping,
-        group: group.to_string(),
-    };
-    let table = match kind {
-        Kind::Indicators => exports::indicators_table(&scope, &rows),
-        Kind::CoverageMatrix => exports::coverage_matrix_table(&scope, &rows),
-    };
-    let bytes = exports::encode(&table, options);
+    let rendered = exports::render(&data, &query, kind, chrono::Utc::now().date_naive())?;
+    respond(&request, rendered.file_name, rendered.bytes)
+}
+
+/// A CSV answer: attachment with its file name, and an ETag honoured through If-None-Match.
+fn respond(
+    request: &HttpRequest,
+    file_name: String,
+    bytes: Vec<u8>,
+) -> Result<HttpResponse, ApiError> {
     let etag = {
         use sha2::{Digest, Sha256};
         let digest = Sha256::digest(&bytes);
@@ -117,7 +63,6 @@ async fn export(
             .insert_header((header::ETAG, etag))
             .finish());
     }
-    let file_name = scope.file_name(kind.name(), chrono::Utc::now().date_naive());
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
         .insert_header((
@@ -126,4 +71,52 @@ async fn export(
         ))
         .insert_header((header::ETAG, etag))
         .body(bytes))
+}
+
+/// `/exports/evidence.csv` with the filters of `/api/v1/evidence` (no paging: every matching item).
+pub async fn evidence_csv(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    query: web::Query<super::evidence_api::EvidenceQuery>,
+    options: web::Query<CsvParams>,
+) -> Result<HttpResponse, ApiError> {
+    let options = ExportQuery {
+        excel: options.excel.clone(),
+        lang: options.lang.clone(),
+        ..Default::default()
+    }
+    .csv_options()?;
+    let filter = super::evidence_api::parse_filter(&query)?;
+    let for_db = filter.clone();
+    let items = state
+        .with_db(move |conn| {
+            if let Err(error) = super::evidence_api::check_references(conn, &for_db)? {
+                return Ok(Err(error));
+            }
+            Ok(Ok(crate::db::evidence::all_evidence(conn, &for_db)?))
+        })
+        .await??;
+    let bytes = exports::encode(&exports::evidence_table(&items), options);
+    let label = filter
+        .country
+        .clone()
+        .unwrap_or_else(|| "all".to_string())
+        .to_lowercase();
+    let cycle = if filter.cycles.is_empty() {
+        "all".to_string()
+    } else {
+        filter.cycles.join("+")
+    };
+    let file_name = format!(
+        "gcm-evidence_{label}_{cycle}_{}.csv",
+        chrono::Utc::now().date_naive().format("%Y-%m-%d")
+    );
+    respond(&request, file_name, bytes)
+}
+
+/// Only the CSV options, read beside the evidence filters.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct CsvParams {
+    excel: Option<String>,
+    lang: Option<String>,
 }

@@ -1,104 +1,18 @@
 //! Indicator endpoints. The dataset is read once per version of the evidence store and cached; the
 //! indicators themselves are computed per request by the pure core, which takes milliseconds.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::params::{self, given};
+use super::params::given;
 use super::{ApiError, AppState};
-use crate::evidence::Basis;
-use crate::framework::{Grouping, OBJECTIVE_COUNT};
+use crate::framework::OBJECTIVE_COUNT;
+use crate::indicators::request::{members, resolve, IndicatorQuery, Resolved};
 use crate::indicators::{
     self, groups::Group, CountryIndicators, Dataset, Selection, METHOD_VERSION,
 };
-
-/// The query parameters shared by the indicator endpoints, as text so each error names its parameter.
-#[derive(Debug, Default, Deserialize)]
-pub struct IndicatorQuery {
-    pub(super) group: Option<String>,
-    cycle: Option<String>,
-    grouping: Option<String>,
-    basis: Option<String>,
-    peers: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    countries: Option<String>,
-}
-
-/// A request's choices, checked against the dataset.
-pub struct Resolved {
-    pub selection: Selection,
-    pub grouping: Grouping,
-}
-
-pub fn resolve(data: &Dataset, query: &IndicatorQuery) -> Result<Resolved, ApiError> {
-    let cycles = match given(&query.cycle) {
-        None | Some("all") => None,
-        Some(text) => {
-            let mut set = BTreeSet::new();
-            for cycle in params::list("cycle", text)? {
-                if !data.cycles.iter().any(|c| c == cycle) {
-                    return Err(ApiError::bad_parameter(
-                        "cycle",
-                        format!(
-                            "unknown cycle `{cycle}`; accepted: all, {}",
-                            data.cycles.join(", ")
-                        ),
-                    ));
-                }
-                set.insert(cycle.to_string());
-            }
-            Some(set)
-        }
-    };
-    let bases: BTreeSet<Basis> = match given(&query.basis) {
-        None => indicators::default_bases(),
-        Some(text) => params::bases(text)?.into_iter().collect(),
-    };
-    let grouping = match given(&query.grouping) {
-        None => data.groupings.iter().find(|g| g.default).cloned(),
-        Some(id) => data
-            .groupings
-            .iter()
-            .find(|g| g.id.eq_ignore_ascii_case(id))
-            .cloned(),
-    };
-    let Some(grouping) = grouping else {
-        let known: Vec<&str> = data.groupings.iter().map(|g| g.id.as_str()).collect();
-        return Err(ApiError::bad_parameter(
-            "grouping",
-            format!(
-                "unknown grouping `{}`; accepted: {}",
-                given(&query.grouping).unwrap_or(""),
-                known.join(", ")
-            ),
-        ));
-    };
-    Ok(Resolved {
-        selection: Selection { cycles, bases },
-        grouping,
-    })
-}
-
-pub(super) fn members(
-    data: &Dataset,
-    parameter: &str,
-    text: Option<&str>,
-    default: Group,
-) -> Result<(Group, Vec<String>), ApiError> {
-    let group = match text {
-        None => default,
-        Some(text) => Group::parse(text).map_err(|m| ApiError::bad_parameter(parameter, m))?,
-    };
-    let members = group
-        .members(data)
-        .map_err(|m| ApiError::bad_parameter(parameter, m))?;
-    Ok((group, members))
-}
 
 /// What every answer states about what it counted: the denominator of its figures.
 fn counted(data: &Dataset, resolved: &Resolved, group: Option<(&Group, usize)>) -> Value {

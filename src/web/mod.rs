@@ -102,7 +102,8 @@ pub fn app(
                 .route(
                     "/coverage-matrix.csv",
                     web::get().to(exports_api::coverage_matrix_csv),
-                ),
+                )
+                .route("/evidence.csv", web::get().to(exports_api::evidence_csv)),
         )
         .default_service(web::to(not_found))
 }

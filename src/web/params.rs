@@ -1,58 +1,18 @@
 //! Query-parameter parsing shared by the handlers: each error names its parameter and what it accepts.
 
-use super::ApiError;
-use crate::evidence::Basis;
+use crate::indicators::request::ParamError;
+pub use crate::indicators::request::{bases, given, list};
 
-/// The parameter's value, trimmed; None when absent or empty.
-pub fn given(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
-}
-
-/// The non-empty items of a comma list; a list with no item (`basis=,`) is refused rather than read as
-/// "count nothing".
-pub fn list<'a>(parameter: &str, text: &'a str) -> Result<Vec<&'a str>, ApiError> {
-    let items: Vec<&str> = text
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
-    if items.is_empty() {
-        return Err(ApiError::bad_parameter(
-            parameter,
-            format!("`{text}` names nothing; give one or more values separated by commas"),
-        ));
+impl From<ParamError> for super::ApiError {
+    fn from(error: ParamError) -> super::ApiError {
+        super::ApiError::bad_parameter(&error.parameter, error.message)
     }
-    Ok(items)
-}
-
-/// `basis=cited,subject` (or `all`): the bases, in their fixed order.
-pub fn bases(text: &str) -> Result<Vec<Basis>, ApiError> {
-    if text.eq_ignore_ascii_case("all") {
-        return Ok(Basis::ALL.to_vec());
-    }
-    let mut bases = Vec::new();
-    for name in list("basis", text)? {
-        match Basis::parse(name) {
-            Some(basis) if !bases.contains(&basis) => bases.push(basis),
-            Some(_) => {}
-            None => {
-                return Err(ApiError::bad_parameter(
-                    "basis",
-                    format!(
-                        "`{name}` is not a basis; accepted: all, {}",
-                        Basis::accepted()
-                    ),
-                ))
-            }
-        }
-    }
-    bases.sort();
-    Ok(bases)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evidence::Basis;
 
     #[test]
     fn lists_and_bases() {

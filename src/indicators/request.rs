@@ -1,0 +1,159 @@
+//! The parameters of an indicator request (`group=`, `cycle=`, `basis=`, `grouping=`...), parsed and
+//! checked against the dataset. Shared by the HTTP handlers and the CLI, so both answer alike.
+
+use std::collections::BTreeSet;
+
+use serde::Deserialize;
+
+use super::groups::Group;
+use super::{Dataset, Selection};
+use crate::evidence::Basis;
+use crate::framework::Grouping;
+
+/// A bad parameter: which one, and what it accepts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{parameter}: {message}")]
+pub struct ParamError {
+    pub parameter: String,
+    pub message: String,
+}
+
+impl ParamError {
+    pub fn new(parameter: &str, message: impl Into<String>) -> ParamError {
+        ParamError {
+            parameter: parameter.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The parameter's value, trimmed; None when absent or empty.
+pub fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// The non-empty items of a comma list; a list with no item (`basis=,`) is refused rather than read as
+/// "count nothing".
+pub fn list<'a>(parameter: &str, text: &'a str) -> Result<Vec<&'a str>, ParamError> {
+    let items: Vec<&str> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if items.is_empty() {
+        return Err(ParamError::new(
+            parameter,
+            format!("`{text}` names nothing; give one or more values separated by commas"),
+        ));
+    }
+    Ok(items)
+}
+
+/// `basis=cited,subject` (or `all`): the bases, in their fixed order.
+pub fn bases(text: &str) -> Result<Vec<Basis>, ParamError> {
+    if text.eq_ignore_ascii_case("all") {
+        return Ok(Basis::ALL.to_vec());
+    }
+    let mut bases = Vec::new();
+    for name in list("basis", text)? {
+        match Basis::parse(name) {
+            Some(basis) if !bases.contains(&basis) => bases.push(basis),
+            Some(_) => {}
+            None => {
+                return Err(ParamError::new(
+                    "basis",
+                    format!(
+                        "`{name}` is not a basis; accepted: all, {}",
+                        Basis::accepted()
+                    ),
+                ))
+            }
+        }
+    }
+    bases.sort();
+    Ok(bases)
+}
+
+/// The query parameters shared by the indicator endpoints, as text so each error names its parameter.
+#[derive(Debug, Default, Deserialize)]
+pub struct IndicatorQuery {
+    pub group: Option<String>,
+    pub cycle: Option<String>,
+    pub grouping: Option<String>,
+    pub basis: Option<String>,
+    pub peers: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub countries: Option<String>,
+}
+
+/// A request's choices, checked against the dataset.
+pub struct Resolved {
+    pub selection: Selection,
+    pub grouping: Grouping,
+}
+
+pub fn resolve(data: &Dataset, query: &IndicatorQuery) -> Result<Resolved, ParamError> {
+    let cycles = match given(&query.cycle) {
+        None | Some("all") => None,
+        Some(text) => {
+            let mut set = BTreeSet::new();
+            for cycle in list("cycle", text)? {
+                if !data.cycles.iter().any(|c| c == cycle) {
+                    return Err(ParamError::new(
+                        "cycle",
+                        format!(
+                            "unknown cycle `{cycle}`; accepted: all, {}",
+                            data.cycles.join(", ")
+                        ),
+                    ));
+                }
+                set.insert(cycle.to_string());
+            }
+            Some(set)
+        }
+    };
+    let bases: BTreeSet<Basis> = match given(&query.basis) {
+        None => super::default_bases(),
+        Some(text) => bases(text)?.into_iter().collect(),
+    };
+    let grouping = match given(&query.grouping) {
+        None => data.groupings.iter().find(|g| g.default).cloned(),
+        Some(id) => data
+            .groupings
+            .iter()
+            .find(|g| g.id.eq_ignore_ascii_case(id))
+            .cloned(),
+    };
+    let Some(grouping) = grouping else {
+        let known: Vec<&str> = data.groupings.iter().map(|g| g.id.as_str()).collect();
+        return Err(ParamError::new(
+            "grouping",
+            format!(
+                "unknown grouping `{}`; accepted: {}",
+                given(&query.grouping).unwrap_or(""),
+                known.join(", ")
+            ),
+        ));
+    };
+    Ok(Resolved {
+        selection: Selection { cycles, bases },
+        grouping,
+    })
+}
+
+pub fn members(
+    data: &Dataset,
+    parameter: &str,
+    text: Option<&str>,
+    default: Group,
+) -> Result<(Group, Vec<String>), ParamError> {
+    let group = match text {
+        None => default,
+        Some(text) => Group::parse(text).map_err(|m| ParamError::new(parameter, m))?,
+    };
+    let members = group
+        .members(data)
+        .map_err(|m| ParamError::new(parameter, m))?;
+    Ok((group, members))
+}
