@@ -1,6 +1,7 @@
 //! The HTTP layer: routes, handlers and their JSON shapes. Handlers hold no SQL: they validate input, run a
 //! database function on the blocking pool and shape the answer.
 
+mod charts_api;
 pub mod error;
 mod evidence_api;
 mod exports_api;
@@ -92,6 +93,17 @@ pub fn app(
                 .route("/sources/{id}", web::get().to(evidence_api::source))
                 .route("/evidence", web::get().to(evidence_api::evidence_list))
                 .route("/evidence/{id}", web::get().to(evidence_api::evidence_item)),
+        )
+        .service(
+            web::scope("/charts")
+                .route(
+                    "/coverage-matrix.svg",
+                    web::get().to(charts_api::coverage_matrix_svg),
+                )
+                .route(
+                    "/coverage-matrix.png",
+                    web::get().to(charts_api::coverage_matrix_png),
+                ),
         )
         .service(
             web::scope("/exports")

@@ -1,0 +1,333 @@
+//! Charts rendered on the server with plotters, as SVG or PNG. Pure: plain data in, bytes out. The font is
+//! shipped in `assets/fonts/` and registered once, so a machine without fonts renders the same charts.
+
+use std::sync::OnceLock;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::framework::{Grouping, OBJECTIVE_COUNT};
+use crate::indicators::CountryIndicators;
+
+/// DejaVu Sans (licence beside it in assets/fonts/).
+const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+const FAMILY: &str = "sans-serif";
+
+/// Registers the shipped font under the family every chart uses; the first call does the work.
+fn register_font() {
+    static REGISTERED: OnceLock<()> = OnceLock::new();
+    REGISTERED.get_or_init(|| {
+        for style in [FontStyle::Normal, FontStyle::Bold] {
+            // The bytes are a valid TrueType font compiled into the binary; a failure would show as
+            // missing text in every chart, which the chart tests catch.
+            let _ = plotters::style::register_font(FAMILY, style, FONT);
+        }
+    });
+}
+
+/// Depth colours: a sequential blue ramp that stays ordered in grey scale and for the common colour-vision
+/// deficiencies; every cell also prints its depth, so nothing is told by colour alone.
+const DEPTH_COLOURS: [RGBColor; 4] = [
+    RGBColor(255, 255, 255), // 0: no evidence for this objective
+    RGBColor(198, 219, 239), // 1: mentioned
+    RGBColor(107, 174, 214), // 2: described
+    RGBColor(8, 81, 156),    // 3: with results
+];
+/// A country without any evidence in these sources: hatched grey, marked "–".
+const NO_EVIDENCE_AT_ALL: RGBColor = RGBColor(217, 217, 217);
+const GRID: RGBColor = RGBColor(150, 150, 150);
+const INK: RGBColor = RGBColor(20, 20, 20);
+
+/// What a coverage-matrix chart shows, and what it counted (for its subtitle and text alternative).
+#[derive(Debug, Clone)]
+pub struct MatrixChart<'a> {
+    pub title: String,
+    pub subtitle: String,
+    pub grouping: &'a Grouping,
+    /// Rows: the country's name and its indicators.
+    pub rows: Vec<(String, &'a CountryIndicators)>,
+}
+
+/// Columns of the matrix: objectives grouped by the grouping's groups, each objective once (objective 23,
+/// which sits in every MPTF area, gets a column of its own at the end, labelled as shared).
+pub fn column_order(grouping: &Grouping) -> Vec<(String, Vec<i32>)> {
+    let membership = grouping.groups_of_objective();
+    let shared: Vec<i32> = membership
+        .iter()
+        .filter(|(_, groups)| groups.len() > 1)
+        .map(|(o, _)| *o)
+        .collect();
+    let mut columns: Vec<(String, Vec<i32>)> = grouping
+        .groups
+        .iter()
+        .map(|g| {
+            (
+                g.id.clone(),
+                g.objectives
+                    .iter()
+                    .copied()
+                    .filter(|o| !shared.contains(o))
+                    .collect(),
+            )
+        })
+        .collect();
+    if !shared.is_empty() {
+        columns.push(("all".to_string(), shared));
+    }
+    columns
+}
+
+/// One sentence a screen reader can read instead of the chart.
+pub fn matrix_summary(chart: &MatrixChart<'_>) -> String {
+    let with: Vec<&(String, &CountryIndicators)> = chart
+        .rows
+        .iter()
+        .filter(|(_, c)| c.has_evidence())
+        .collect();
+    let most = with.iter().map(|(_, c)| c.objectives_covered).max();
+    let mut text = format!(
+        "{} of {} countries have evidence in these sources",
+        with.len(),
+        chart.rows.len()
+    );
+    if let Some(most) = most {
+        let leaders: Vec<&str> = with
+            .iter()
+            .filter(|(_, c)| c.objectives_covered == most)
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let verb = if leaders.len() == 1 {
+            "covers"
+        } else {
+            "cover"
+        };
+        text.push_str(&format!(
+            "; {} {verb} the most objectives ({most} of {OBJECTIVE_COUNT})",
+            leaders.join(" and ")
+        ));
+    }
+    text.push('.');
+    text
+}
+
+const LEFT: i32 = 230;
+const TOP: i32 = 110;
+const CELL_H: i32 = 24;
+const LEGEND_H: i32 = 60;
+
+/// The natural size of a matrix chart for its number of rows.
+pub fn matrix_size(rows: usize) -> (u32, u32) {
+    (1200, (TOP + CELL_H * rows as i32 + LEGEND_H + 20) as u32)
+}
+
+fn draw_matrix<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &MatrixChart<'_>,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let (width, _) = root.dim_in_pixel();
+    root.fill(&WHITE)?;
+    let text = |size: i32, bold: bool| {
+        let font = if bold {
+            (FAMILY, size).into_font().style(FontStyle::Bold)
+        } else {
+            (FAMILY, size).into_font()
+        };
+        font.color(&INK)
+    };
+    root.draw(&Text::new(chart.title.clone(), (12, 12), text(20, true)))?;
+    root.draw(&Text::new(
+        chart.subtitle.clone(),
+        (12, 40),
+        text(12, false),
+    ))?;
+
+    let columns = column_order(chart.grouping);
+    let count: i32 = columns
+        .iter()
+        .map(|(_, o)| o.len() as i32)
+        .sum::<i32>()
+        .max(1);
+    let cell_w = ((width as i32 - LEFT - 20) / count).max(12);
+    let centre = Pos::new(HPos::Center, VPos::Center);
+    let right = Pos::new(HPos::Right, VPos::Center);
+    let mut x = LEFT;
+    for (group, objectives) in &columns {
+        let span = cell_w * objectives.len() as i32;
+        let label = if group == "all" {
+            "all areas".to_string()
+        } else {
+            group.clone()
+        };
+        root.draw(&Rectangle::new(
+            [(x, TOP - 52), (x + span, TOP - 30)],
+            ShapeStyle::from(&GRID).stroke_width(1),
+        ))?;
+        root.draw(&Text::new(
+            label,
+            (x + span / 2, TOP - 41),
+            text(12, true).pos(centre),
+        ))?;
+        for (i, objective) in objectives.iter().enumerate() {
+            let cx = x + cell_w * i as i32 + cell_w / 2;
+            root.draw(&Text::new(
+                objective.to_string(),
+                (cx, TOP - 14),
+                text(11, false).pos(centre),
+            ))?;
+        }
+        x += span;
+    }
+    for (r, (name, indicators)) in chart.rows.iter().enumerate() {
+        let y = TOP + CELL_H * r as i32;
+        let has = indicators.has_evidence();
+        let label = if has {
+            name.clone()
+        } else {
+            format!("{name} (no evidence)")
+        };
+        root.draw(&Text::new(
+            label,
+            (LEFT - 8, y + CELL_H / 2),
+            text(12, false).pos(right),
+        ))?;
+        let mut x = LEFT;
+        for (_, objectives) in &columns {
+            for objective in objectives {
+                let depth = indicators.depth_of(*objective).min(3);
+                let (fill, mark) = if has {
+                    (DEPTH_COLOURS[depth as usize], depth.to_string())
+                } else {
+                    (NO_EVIDENCE_AT_ALL, "–".to_string())
+                };
+                root.draw(&Rectangle::new(
+                    [(x, y), (x + cell_w, y + CELL_H)],
+                    fill.filled(),
+                ))?;
+                root.draw(&Rectangle::new(
+                    [(x, y), (x + cell_w, y + CELL_H)],
+                    ShapeStyle::from(&GRID).stroke_width(1),
+                ))?;
+                let ink = if depth == 3 && has { WHITE } else { INK };
+                root.draw(&Text::new(
+                    mark,
+                    (x + cell_w / 2, y + CELL_H / 2),
+                    (FAMILY, 11).into_font().color(&ink).pos(centre),
+                ))?;
+                x += cell_w;
+            }
+        }
+    }
+    // Legend: the colour, the printed mark and the words.
+    let y = TOP + CELL_H * chart.rows.len() as i32 + 20;
+    let entries: [(RGBColor, &str, &str); 5] = [
+        (DEPTH_COLOURS[3], "3", "practice or measure with results"),
+        (DEPTH_COLOURS[2], "2", "practice or measure described"),
+        (DEPTH_COLOURS[1], "1", "mentioned only"),
+        (DEPTH_COLOURS[0], "0", "no evidence for this objective"),
+        (NO_EVIDENCE_AT_ALL, "–", "no evidence in these sources"),
+    ];
+    let mut x = 12;
+    for (colour, mark, words) in entries {
+        root.draw(&Rectangle::new([(x, y), (x + 18, y + 18)], colour.filled()))?;
+        root.draw(&Rectangle::new(
+            [(x, y), (x + 18, y + 18)],
+            ShapeStyle::from(&GRID).stroke_width(1),
+        ))?;
+        let ink = if mark == "3" { WHITE } else { INK };
+        root.draw(&Text::new(
+            mark.to_string(),
+            (x + 9, y + 9),
+            (FAMILY, 11).into_font().color(&ink).pos(centre),
+        ))?;
+        root.draw(&Text::new(
+            words.to_string(),
+            (x + 24, y + 9),
+            text(12, false).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))?;
+        // About 6.5 px per character of 12 px DejaVu Sans, then a gap.
+        x += 24 + words.chars().count() as i32 * 13 / 2 + 28;
+    }
+    Ok(())
+}
+
+/// Escapes text for an XML element.
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The chart as an SVG document with a `<title>`, a `<desc>` and an `aria-label`.
+pub fn matrix_svg(chart: &MatrixChart<'_>, size: (u32, u32)) -> Result<String, String> {
+    register_font();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        draw_matrix(&root, chart).map_err(|e| format!("chart drawing failed: {e}"))?;
+        root.present()
+            .map_err(|e| format!("chart drawing failed: {e}"))?;
+    }
+    // The SVG is read only after the drawing area is presented and dropped. Add the text alternative
+    // right after the opening tag.
+    let summary = matrix_summary(chart);
+    let Some(end) = svg.find('>') else {
+        return Err("the SVG backend wrote no document".into());
+    };
+    let accessible = format!(
+        " role=\"img\" aria-label=\"{}\"",
+        xml_escape(&format!("{}. {summary}", chart.title))
+    );
+    svg.insert_str(end, &accessible);
+    let end = end + accessible.len() + 1;
+    svg.insert_str(
+        end,
+        &format!(
+            "\n<title>{}</title>\n<desc>{} {}</desc>\n",
+            xml_escape(&chart.title),
+            xml_escape(&chart.subtitle),
+            xml_escape(&summary)
+        ),
+    );
+    Ok(svg)
+}
+
+/// The chart as a PNG image.
+pub fn matrix_png(chart: &MatrixChart<'_>, size: (u32, u32)) -> Result<Vec<u8>, String> {
+    register_font();
+    let (width, height) = size;
+    let mut pixels = vec![0u8; width as usize * height as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, size).into_drawing_area();
+        draw_matrix(&root, chart).map_err(|e| format!("chart drawing failed: {e}"))?;
+        root.present()
+            .map_err(|e| format!("chart drawing failed: {e}"))?;
+    }
+    let mut png = Vec::new();
+    use image::ImageEncoder;
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(&pixels, width, height, image::ColorType::Rgb8)
+        .map_err(|e| format!("PNG encoding failed: {e}"))?;
+    Ok(png)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::ReferenceData;
+
+    #[test]
+    fn columns_put_each_objective_once_with_23_shared() {
+        let reference = ReferenceData::bundled().unwrap();
+        let mptf = reference.framework.grouping("mptf").unwrap();
+        let columns = column_order(mptf);
+        let mut all: Vec<i32> = columns.iter().flat_map(|(_, o)| o.clone()).collect();
+        assert_eq!(columns.last().unwrap(), &("all".to_string(), vec![23]));
+        all.sort();
+        assert_eq!(all, (1..=23).collect::<Vec<_>>());
+        // The IMRF round tables share nothing: four columns groups, no "all".
+        let imrf = reference.framework.grouping("imrf").unwrap();
+        assert_eq!(column_order(imrf).len(), 4);
+    }
+}
