@@ -114,3 +114,53 @@ async fn bad_chart_parameters_name_themselves() {
         assert_eq!(error["parameter"], parameter, "{uri}");
     }
 }
+
+#[actix_web::test]
+async fn country_areas_and_objectives_charts_carry_their_numbers() {
+    let db = common::TestDatabase::new();
+    let state = common::prepared_state(&db);
+    // Mexico's areas (tests/indicators.rs): TA1 4 of 4 ... TA5 3 of 5; its Central American peers with
+    // evidence have TA1 median 1.
+    let (status, content_type, body) = fetch(&state, "/charts/countries/MEX/areas.svg").await;
+    assert_eq!((status, content_type.as_str()), (200, "image/svg+xml"));
+    let svg = String::from_utf8(body).unwrap();
+    let document = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let texts: Vec<&str> = document
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect();
+    assert!(texts.contains(&"4 of 4 (peers' median 1)"), "{texts:?}");
+    assert!(texts.contains(&"3 of 5 (peers' median 1)"), "{texts:?}");
+    let (_, content_type, body) = fetch(&state, "/charts/countries/MEX/areas.png").await;
+    assert_eq!(content_type, "image/png");
+    assert!(image::load_from_memory(&body).is_ok());
+    let (status, _, _) = fetch(&state, "/charts/countries/XXX/areas.svg").await;
+    assert_eq!(status, 404);
+
+    // Among the champions objective 22 has no evidence, 6 and 10 have all seven (tests/indicators.rs).
+    let (status, _, body) = fetch(&state, "/charts/objectives.svg?group=champions").await;
+    assert_eq!(status, 200);
+    let svg = String::from_utf8(body).unwrap();
+    let document = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let desc = document
+        .root_element()
+        .children()
+        .find(|n| n.has_tag_name("desc"))
+        .and_then(|n| n.text())
+        .unwrap();
+    assert!(
+        desc.contains("No country of the 7 has evidence for objective(s) 22."),
+        "{desc}"
+    );
+    let texts: Vec<&str> = document
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect();
+    assert!(texts.contains(&"22 Social protection"), "{texts:?}");
+    assert!(texts.contains(&"0 of 7"), "{texts:?}");
+    assert_eq!(texts.iter().filter(|t| **t == "7 of 7").count(), 2);
+}

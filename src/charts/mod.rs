@@ -251,6 +251,25 @@ fn draw_matrix<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Splits text into lines of at most `width` characters at spaces (a longer word stands alone).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// Escapes text for an XML element.
 fn xml_escape(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -261,23 +280,166 @@ fn xml_escape(text: &str) -> String {
 
 /// The chart as an SVG document with a `<title>`, a `<desc>` and an `aria-label`.
 pub fn matrix_svg(chart: &MatrixChart<'_>, size: (u32, u32)) -> Result<String, String> {
+    svg_document(
+        &chart.title,
+        &chart.subtitle,
+        &matrix_summary(chart),
+        size,
+        |root| draw_matrix(root, chart).map_err(|e| format!("chart drawing failed: {e}")),
+    )
+}
+
+/// The chart as a PNG image.
+pub fn matrix_png(chart: &MatrixChart<'_>, size: (u32, u32)) -> Result<Vec<u8>, String> {
+    png_document(size, |root| {
+        draw_matrix(root, chart).map_err(|e| format!("chart drawing failed: {e}"))
+    })
+}
+
+/// A horizontal bar chart: one bar per row on a common scale, its value printed beside it, and an optional
+/// marker (a peer median) drawn as a black tick and printed too.
+#[derive(Debug, Clone)]
+pub struct BarChart {
+    pub title: String,
+    pub subtitle: String,
+    /// What the scale measures, printed under the bars.
+    pub unit: String,
+    /// The scale's maximum (the denominator).
+    pub max: f64,
+    pub bars: Vec<Bar>,
+    /// A sentence a screen reader reads instead of the chart.
+    pub summary: String,
+    pub marker_label: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    pub marker: Option<f64>,
+    /// Printed at the end of the bar, e.g. "4 of 6".
+    pub text: String,
+}
+
+const BAR_H: i32 = 22;
+const BAR_GAP: i32 = 8;
+const BAR_LEFT: i32 = 330;
+/// Bars in the colour of depth 2; the value is always printed, so the colour carries nothing alone.
+const BAR: RGBColor = RGBColor(107, 174, 214);
+
+pub fn bar_size(bars: usize) -> (u32, u32) {
+    (1000, (96 + (BAR_H + BAR_GAP) * bars as i32 + 70) as u32)
+}
+
+fn draw_bars<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &BarChart,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let (width, _) = root.dim_in_pixel();
+    root.fill(&WHITE)?;
+    let text = |size: i32| (FAMILY, size).into_font().color(&INK);
+    root.draw(&Text::new(
+        chart.title.clone(),
+        (12, 12),
+        (FAMILY, 20).into_font().style(FontStyle::Bold).color(&INK),
+    ))?;
+    // About 6.5 px a character: wrap the subtitle to the width.
+    let per_line = ((width as usize).saturating_sub(24) * 2 / 13).max(20);
+    for (i, line) in wrap(&chart.subtitle, per_line)
+        .into_iter()
+        .take(2)
+        .enumerate()
+    {
+        root.draw(&Text::new(line, (12, 38 + 16 * i as i32), text(12)))?;
+    }
+    let span = (width as i32 - BAR_LEFT - 160).max(50);
+    let scale = |v: f64| {
+        if chart.max > 0.0 {
+            ((v / chart.max).clamp(0.0, 1.0) * span as f64).round() as i32
+        } else {
+            0
+        }
+    };
+    let top = 86;
+    let right = Pos::new(HPos::Right, VPos::Center);
+    let left = Pos::new(HPos::Left, VPos::Center);
+    for (i, bar) in chart.bars.iter().enumerate() {
+        let y = top + (BAR_H + BAR_GAP) * i as i32;
+        root.draw(&Text::new(
+            bar.label.clone(),
+            (BAR_LEFT - 8, y + BAR_H / 2),
+            text(12).pos(right),
+        ))?;
+        root.draw(&Rectangle::new(
+            [(BAR_LEFT, y), (BAR_LEFT + span, y + BAR_H)],
+            ShapeStyle::from(&GRID).stroke_width(1),
+        ))?;
+        let end = BAR_LEFT + scale(bar.value);
+        if end > BAR_LEFT {
+            root.draw(&Rectangle::new(
+                [(BAR_LEFT, y), (end, y + BAR_H)],
+                BAR.filled(),
+            ))?;
+        }
+        if let Some(marker) = bar.marker {
+            let x = BAR_LEFT + scale(marker);
+            root.draw(&Rectangle::new(
+                [(x - 1, y - 3), (x + 1, y + BAR_H + 3)],
+                INK.filled(),
+            ))?;
+        }
+        root.draw(&Text::new(
+            bar.text.clone(),
+            (BAR_LEFT + span + 8, y + BAR_H / 2),
+            text(12).pos(left),
+        ))?;
+    }
+    let y = top + (BAR_H + BAR_GAP) * chart.bars.len() as i32 + 10;
+    root.draw(&Text::new(
+        format!("0 to {} {}", chart.max, chart.unit),
+        (BAR_LEFT, y),
+        text(12),
+    ))?;
+    if let Some(label) = &chart.marker_label {
+        root.draw(&Rectangle::new(
+            [(BAR_LEFT - 1, y + 22), (BAR_LEFT + 1, y + 40)],
+            INK.filled(),
+        ))?;
+        root.draw(&Text::new(
+            label.clone(),
+            (BAR_LEFT + 8, y + 31),
+            text(12).pos(left),
+        ))?;
+    }
+    Ok(())
+}
+
+/// Renders an SVG chart and adds its text alternative (`<title>`, `<desc>`, `role`, `aria-label`).
+fn svg_document<F>(
+    title: &str,
+    subtitle: &str,
+    summary: &str,
+    size: (u32, u32),
+    draw: F,
+) -> Result<String, String>
+where
+    F: FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<(), String>,
+{
     register_font();
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        draw_matrix(&root, chart).map_err(|e| format!("chart drawing failed: {e}"))?;
+        draw(&root)?;
         root.present()
             .map_err(|e| format!("chart drawing failed: {e}"))?;
     }
-    // The SVG is read only after the drawing area is presented and dropped. Add the text alternative
-    // right after the opening tag.
-    let summary = matrix_summary(chart);
+    // The SVG is read only after the drawing area is presented and dropped.
     let Some(end) = svg.find('>') else {
         return Err("the SVG backend wrote no document".into());
     };
     let accessible = format!(
         " role=\"img\" aria-label=\"{}\"",
-        xml_escape(&format!("{}. {summary}", chart.title))
+        xml_escape(&format!("{title}. {summary}"))
     );
     svg.insert_str(end, &accessible);
     let end = end + accessible.len() + 1;
@@ -285,22 +447,25 @@ pub fn matrix_svg(chart: &MatrixChart<'_>, size: (u32, u32)) -> Result<String, S
         end,
         &format!(
             "\n<title>{}</title>\n<desc>{} {}</desc>\n",
-            xml_escape(&chart.title),
-            xml_escape(&chart.subtitle),
-            xml_escape(&summary)
+            xml_escape(title),
+            xml_escape(subtitle),
+            xml_escape(summary)
         ),
     );
     Ok(svg)
 }
 
-/// The chart as a PNG image.
-pub fn matrix_png(chart: &MatrixChart<'_>, size: (u32, u32)) -> Result<Vec<u8>, String> {
+/// Renders a PNG chart.
+fn png_document<F>(size: (u32, u32), draw: F) -> Result<Vec<u8>, String>
+where
+    F: FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> Result<(), String>,
+{
     register_font();
     let (width, height) = size;
     let mut pixels = vec![0u8; width as usize * height as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, size).into_drawing_area();
-        draw_matrix(&root, chart).map_err(|e| format!("chart drawing failed: {e}"))?;
+        draw(&root)?;
         root.present()
             .map_err(|e| format!("chart drawing failed: {e}"))?;
     }
@@ -312,10 +477,32 @@ pub fn matrix_png(chart: &MatrixChart<'_>, size: (u32, u32)) -> Result<Vec<u8>, 
     Ok(png)
 }
 
+pub fn bars_svg(chart: &BarChart, size: (u32, u32)) -> Result<String, String> {
+    svg_document(
+        &chart.title,
+        &chart.subtitle,
+        &chart.summary,
+        size,
+        |root| draw_bars(root, chart).map_err(|e| format!("chart drawing failed: {e}")),
+    )
+}
+
+pub fn bars_png(chart: &BarChart, size: (u32, u32)) -> Result<Vec<u8>, String> {
+    png_document(size, |root| {
+        draw_bars(root, chart).map_err(|e| format!("chart drawing failed: {e}"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::framework::ReferenceData;
+
+    #[test]
+    fn subtitles_wrap_at_spaces() {
+        assert_eq!(wrap("aa bb cc", 5), vec!["aa bb", "cc"]);
+        assert_eq!(wrap("verylongword x", 4), vec!["verylongword", "x"]);
+    }
 
     #[test]
     fn columns_put_each_objective_once_with_23_shared() {

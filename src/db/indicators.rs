@@ -155,6 +155,11 @@ pub fn load_dataset(conn: &mut AnyConnection) -> Result<Dataset, DbError> {
         items,
         countries,
         principles: framework.principles.iter().map(|p| p.key.clone()).collect(),
+        objective_labels: framework
+            .objectives
+            .iter()
+            .map(|o| o.short_en.clone())
+            .collect(),
         groupings: framework.groupings,
         cycles,
         sources_by_cycle,

@@ -121,3 +121,186 @@ async fn coverage_matrix(
         .insert_header((header::CONTENT_TYPE, content_type))
         .body(bytes))
 }
+
+/// Sends a rendered chart with its content type.
+fn chart_response(
+    rendered: Result<(&'static str, Vec<u8>), String>,
+) -> Result<HttpResponse, ApiError> {
+    let (content_type, bytes) = rendered.map_err(ApiError::Internal)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .body(bytes))
+}
+
+fn render_bars(
+    chart: &charts::BarChart,
+    png: bool,
+    size: (u32, u32),
+) -> Result<(&'static str, Vec<u8>), String> {
+    if png {
+        charts::bars_png(chart, size).map(|bytes| ("image/png", bytes))
+    } else {
+        charts::bars_svg(chart, size).map(|svg| ("image/svg+xml", svg.into_bytes()))
+    }
+}
+
+/// The counted selection in words, for subtitles.
+fn counted_words(
+    data: &indicators::Dataset,
+    resolved: &crate::indicators::request::Resolved,
+) -> String {
+    let bases: Vec<&str> = resolved
+        .selection
+        .bases
+        .iter()
+        .map(|b| b.as_str())
+        .collect();
+    let sources = resolved.selection.sources(data);
+    format!(
+        "cycles {}; bases {}; {} sources ({}); {METHOD_VERSION}",
+        resolved.selection.cycle_list(data).join(", "),
+        bases.join(", "),
+        sources.len(),
+        sources.join(", ")
+    )
+}
+
+pub async fn country_areas(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    query: web::Query<ChartQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (iso3, extension) = path.into_inner();
+    let png = wants_png(&query, extension == "png")?;
+    let data = dataset(&state).await?;
+    let iso3 = iso3.to_uppercase();
+    let Some(info) = data.countries.get(&iso3).cloned() else {
+        return Err(ApiError::NotFound(format!("no country `{iso3}`")));
+    };
+    let resolved = resolve(&data, &query.indicators)?;
+    let default_peers = info
+        .subregion
+        .clone()
+        .map(Group::Subregion)
+        .unwrap_or(Group::World);
+    let (peer_group, peers) = members(
+        &data,
+        "peers",
+        given(&query.indicators.peers),
+        default_peers,
+    )?;
+    let size = size(&query, charts::bar_size(resolved.grouping.groups.len()))?;
+    let rendered = web::block(move || {
+        let own = indicators::compute(&data, &resolved.selection, &resolved.grouping, std::slice::from_ref(&iso3)).remove(0);
+        let peer_rows = indicators::compute(&data, &resolved.selection, &resolved.grouping, &peers);
+        let comparison = indicators::compare_with_peers(&own, &peer_rows);
+        let bars = own
+            .areas
+            .iter()
+            .zip(&comparison.areas)
+            .map(|(area, peer)| {
+                let share = |n: f64| if area.total == 0 { 0.0 } else { 100.0 * n / area.total as f64 };
+                let median = peer.median_covered;
+                charts::Bar {
+                    label: area.id.clone(),
+                    value: share(area.covered as f64),
+                    marker: median.map(share),
+                    text: match median {
+                        Some(m) => format!("{} of {} (peers' median {m})", area.covered, area.total),
+                        None => format!("{} of {}", area.covered, area.total),
+                    },
+                }
+            })
+            .collect();
+        let summary = if own.has_evidence() {
+            format!(
+                "{} has evidence for {} of {} objectives; by area: {}.",
+                info.name_en,
+                own.objectives_covered,
+                crate::framework::OBJECTIVE_COUNT,
+                own.areas
+                    .iter()
+                    .map(|a| format!("{} {} of {}", a.id, a.covered, a.total))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        } else {
+            format!("{} has no evidence in these sources.", info.name_en)
+        };
+        let chart = charts::BarChart {
+            title: format!("{}: objectives with evidence per area", info.name_en),
+            subtitle: format!(
+                "{} {} (objective 23 counts in each area); peers {peer_group} ({} with evidence); {}",
+                resolved.grouping.id,
+                resolved.grouping.version,
+                comparison.members_with_evidence.len(),
+                counted_words(&data, &resolved)
+            ),
+            unit: "% of the area's objectives".into(),
+            max: 100.0,
+            bars,
+            summary,
+            marker_label: Some(format!("median of the peers ({peer_group}) with evidence")),
+        };
+        render_bars(&chart, png, size)
+    })
+    .await?;
+    chart_response(rendered)
+}
+
+pub async fn objectives(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<ChartQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let png = wants_png(&query, path.into_inner() == "png")?;
+    let data = dataset(&state).await?;
+    let resolved = resolve(&data, &query.indicators)?;
+    let (group, countries) = members(&data, "group", given(&query.indicators.group), Group::Lac)?;
+    let size = size(
+        &query,
+        charts::bar_size(crate::framework::OBJECTIVE_COUNT as usize),
+    )?;
+    let rendered = web::block(move || {
+        let rows = indicators::compute(&data, &resolved.selection, &resolved.grouping, &countries);
+        let n = rows.len();
+        let gaps = indicators::gaps(&rows);
+        let bars = gaps
+            .objectives
+            .iter()
+            .map(|o| charts::Bar {
+                label: match data.objective_labels.get(o.objective as usize - 1) {
+                    Some(short) => format!("{} {short}", o.objective),
+                    None => o.objective.to_string(),
+                },
+                value: o.countries_with_evidence as f64,
+                marker: None,
+                text: format!("{} of {n}", o.countries_with_evidence),
+            })
+            .collect();
+        let summary = if gaps.objectives_without_evidence.is_empty() {
+            format!("Every objective has evidence from at least one of the {n} countries.")
+        } else {
+            format!(
+                "No country of the {n} has evidence for objective(s) {}.",
+                gaps.objectives_without_evidence
+                    .iter()
+                    .map(|o| o.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let chart = charts::BarChart {
+            title: format!("Countries with evidence per GCM objective ({group}, {n} countries)"),
+            subtitle: counted_words(&data, &resolved),
+            unit: "countries".into(),
+            max: n as f64,
+            bars,
+            summary,
+            marker_label: None,
+        };
+        render_bars(&chart, png, size)
+    })
+    .await?;
+    chart_response(rendered)
+}

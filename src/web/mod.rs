@@ -103,6 +103,14 @@ pub fn app(
                 .route(
                     "/coverage-matrix.png",
                     web::get().to(charts_api::coverage_matrix_png),
+                )
+                .route(
+                    "/countries/{iso3}/areas.{ext:svg|png}",
+                    web::get().to(charts_api::country_areas),
+                )
+                .route(
+                    "/objectives.{ext:svg|png}",
+                    web::get().to(charts_api::objectives),
                 ),
         )
         .service(
