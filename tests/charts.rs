@@ -164,3 +164,60 @@ async fn country_areas_and_objectives_charts_carry_their_numbers() {
     assert!(texts.contains(&"0 of 7"), "{texts:?}");
     assert_eq!(texts.iter().filter(|t| **t == "7 of 7").count(), 2);
 }
+
+#[actix_web::test]
+async fn compare_change_and_principles_charts() {
+    let db = common::TestDatabase::new();
+    let state = common::prepared_state(&db);
+    let svg_texts = |svg: &str| -> Vec<String> {
+        let document = roxmltree::Document::parse(svg).expect("well-formed SVG");
+        document
+            .descendants()
+            .filter(|n| n.has_tag_name("text") || n.has_tag_name("desc"))
+            .filter_map(|n| n.text())
+            .map(|t| t.trim().to_string())
+            .collect()
+    };
+    // Compare defaults to the seven champions.
+    let (status, _, body) = fetch(&state, "/charts/compare.svg").await;
+    assert_eq!(status, 200);
+    let texts = svg_texts(&String::from_utf8(body).unwrap());
+    for name in [
+        "Canada",
+        "Colombia",
+        "Costa Rica",
+        "Ecuador",
+        "El Salvador",
+        "Honduras",
+        "Mexico",
+    ] {
+        assert!(texts.iter().any(|t| t == name), "{name}");
+    }
+    let (_, _, body) = fetch(&state, "/charts/compare.svg?countries=COL,ECU").await;
+    let texts = svg_texts(&String::from_utf8(body).unwrap());
+    assert!(texts.iter().any(|t| t == "Ecuador") && !texts.iter().any(|t| t == "Mexico"));
+
+    // Colombia 2021 -> 2025 is comparable; Mexico's is not, and the chart says why.
+    let (status, _, body) = fetch(&state, "/charts/countries/COL/change.svg").await;
+    assert_eq!(status, 200);
+    let texts = svg_texts(&String::from_utf8(body).unwrap());
+    assert!(texts.iter().any(|t| t == "cycle 2021") && texts.iter().any(|t| t == "cycle 2025"));
+    let (_, _, body) = fetch(&state, "/charts/countries/MEX/change.svg").await;
+    let texts = svg_texts(&String::from_utf8(body).unwrap());
+    assert!(
+        texts.iter().any(|t| t.contains("not comparable")),
+        "{texts:?}"
+    );
+    let (status, _, _) = fetch(&state, "/charts/countries/MEX/change.svg?from=1990").await;
+    assert_eq!(status, 400);
+
+    // Principles among the champions: Colombia has 7, Mexico 3 (tests/indicators.rs); every bar reads
+    // "n of 7".
+    let (status, content_type, body) =
+        fetch(&state, "/charts/principles.png?group=champions").await;
+    assert_eq!((status, content_type.as_str()), (200, "image/png"));
+    assert!(image::load_from_memory(&body).is_ok());
+    let (_, _, body) = fetch(&state, "/charts/principles.svg?group=champions").await;
+    let texts = svg_texts(&String::from_utf8(body).unwrap());
+    assert_eq!(texts.iter().filter(|t| t.ends_with(" of 7")).count(), 10);
+}

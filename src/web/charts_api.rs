@@ -304,3 +304,148 @@ pub async fn objectives(
     .await?;
     chart_response(rendered)
 }
+
+/// `/charts/compare.svg?countries=`: the coverage matrix of a few countries (champions by default).
+pub async fn compare(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<ChartQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let mut query = query.into_inner();
+    let countries = query.indicators.countries.take();
+    query.indicators.group = Some(countries.unwrap_or_else(|| "champions".to_string()));
+    coverage_matrix(state, query, path.into_inner() == "png").await
+}
+
+/// `/charts/countries/{iso3}/change.svg?from=&to=`: a country's depth per objective in two cycles.
+pub async fn country_change(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    query: web::Query<ChartQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (iso3, extension) = path.into_inner();
+    let png = wants_png(&query, extension == "png")?;
+    let data = dataset(&state).await?;
+    let iso3 = iso3.to_uppercase();
+    let Some(info) = data.countries.get(&iso3).cloned() else {
+        return Err(ApiError::NotFound(format!("no country `{iso3}`")));
+    };
+    let resolved = resolve(&data, &query.indicators)?;
+    let reviews: Vec<&String> = data.cycles.iter().filter(|c| *c != "pre-gcm").collect();
+    let from = given(&query.indicators.from)
+        .map(str::to_string)
+        .or_else(|| reviews.iter().rev().nth(1).map(|s| s.to_string()));
+    let to = given(&query.indicators.to)
+        .map(str::to_string)
+        .or_else(|| reviews.last().map(|s| s.to_string()));
+    let (Some(from), Some(to)) = (from, to) else {
+        return Err(ApiError::bad_parameter(
+            "from",
+            "two cycles are needed: give from= and to=",
+        ));
+    };
+    for (parameter, cycle) in [("from", &from), ("to", &to)] {
+        if !data.cycles.contains(cycle) {
+            return Err(ApiError::bad_parameter(
+                parameter,
+                format!(
+                    "unknown cycle `{cycle}`; accepted: {}",
+                    data.cycles.join(", ")
+                ),
+            ));
+        }
+    }
+    let size = size(&query, charts::matrix_size(2))?;
+    let rendered = web::block(move || {
+        let at = |cycle: &str| {
+            let selection = indicators::Selection {
+                cycles: Some([cycle.to_string()].into_iter().collect()),
+                bases: resolved.selection.bases.clone(),
+            };
+            indicators::compute(&data, &selection, &resolved.grouping, std::slice::from_ref(&iso3))
+                .remove(0)
+        };
+        let (before, after) = (at(&from), at(&to));
+        let change = indicators::change(&from, &to, &before, &after);
+        let bases: Vec<&str> = resolved.selection.bases.iter().map(|b| b.as_str()).collect();
+        let sources = |cycle: &str| data.sources_by_cycle.get(cycle).cloned().unwrap_or_default().join(", ");
+        let mut subtitle = format!(
+            "Depth 0-3 per objective; {from}: sources {}; {to}: sources {}; bases {}; {METHOD_VERSION}",
+            sources(&from),
+            sources(&to),
+            bases.join(", ")
+        );
+        if !change.comparable {
+            subtitle.push_str(
+                "; not comparable: one cycle's sources have no evidence for this country, which is not a change",
+            );
+        }
+        let chart = MatrixChart {
+            title: format!("{}: evidence per objective, {from} and {to}", info.name_en),
+            subtitle,
+            grouping: &resolved.grouping,
+            rows: vec![(format!("cycle {from}"), &before), (format!("cycle {to}"), &after)],
+        };
+        if png {
+            charts::matrix_png(&chart, size).map(|bytes| ("image/png", bytes))
+        } else {
+            charts::matrix_svg(&chart, size).map(|svg| ("image/svg+xml", svg.into_bytes()))
+        }
+    })
+    .await?;
+    chart_response(rendered)
+}
+
+/// `/charts/principles.svg?group=`: for each guiding principle, how many countries have evidence.
+pub async fn principles(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<ChartQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let png = wants_png(&query, path.into_inner() == "png")?;
+    let data = dataset(&state).await?;
+    let resolved = resolve(&data, &query.indicators)?;
+    let (group, countries) = members(&data, "group", given(&query.indicators.group), Group::Lac)?;
+    let size = size(&query, charts::bar_size(data.principles.len()))?;
+    let rendered = web::block(move || {
+        let rows = indicators::compute(&data, &resolved.selection, &resolved.grouping, &countries);
+        let n = rows.len();
+        let bars: Vec<charts::Bar> = data
+            .principles
+            .iter()
+            .enumerate()
+            .map(|(i, key)| {
+                let with = rows
+                    .iter()
+                    .filter(|r| r.principles.get(i).is_some_and(|p| p.evidence_count > 0))
+                    .count();
+                charts::Bar {
+                    label: key.clone(),
+                    value: with as f64,
+                    marker: None,
+                    text: format!("{with} of {n}"),
+                }
+            })
+            .collect();
+        let summary = bars
+            .iter()
+            .map(|b| format!("{}: {}", b.label, b.text))
+            .collect::<Vec<_>>()
+            .join("; ")
+            + ".";
+        let chart = charts::BarChart {
+            title: format!(
+                "Countries with evidence per guiding principle ({group}, {n} countries)"
+            ),
+            subtitle: counted_words(&data, &resolved),
+            unit: "countries".into(),
+            max: n as f64,
+            bars,
+            summary,
+            marker_label: None,
+        };
+        render_bars(&chart, png, size)
+    })
+    .await?;
+    chart_response(rendered)
+}

@@ -111,6 +111,15 @@ pub fn app(
                 .route(
                     "/objectives.{ext:svg|png}",
                     web::get().to(charts_api::objectives),
+                )
+                .route(
+                    "/countries/{iso3}/change.{ext:svg|png}",
+                    web::get().to(charts_api::country_change),
+                )
+                .route("/compare.{ext:svg|png}", web::get().to(charts_api::compare))
+                .route(
+                    "/principles.{ext:svg|png}",
+                    web::get().to(charts_api::principles),
                 ),
         )
         .service(
