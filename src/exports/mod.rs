@@ -67,6 +67,25 @@ impl ExportQuery {
     }
 }
 
+/// The methodology, shipped in every bundle so the tables travel with their definitions.
+pub const METHODOLOGY: &str = include_str!("../../docs/METHODOLOGY.md");
+
+/// A zip archive of named files (deflated), for `/exports/bundle.zip`.
+pub fn zip_files(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, String> {
+    use std::io::Write;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in files {
+        writer
+            .start_file(name.as_str(), options)
+            .map_err(|e| format!("zip: {e}"))?;
+        writer.write_all(bytes).map_err(|e| format!("zip: {e}"))?;
+    }
+    let cursor = writer.finish().map_err(|e| format!("zip: {e}"))?;
+    Ok(cursor.into_inner())
+}
+
 /// A table ready to send or write.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rendered {

@@ -5,6 +5,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::indicators_api::dataset;
+use super::params::given;
 use super::{ApiError, AppState};
 use crate::exports::{self, ExportQuery, Kind};
 
@@ -119,4 +120,73 @@ pub async fn evidence_csv(
 pub struct CsvParams {
     excel: Option<String>,
     lang: Option<String>,
+}
+
+/// `/exports/bundle.zip`: every table for the same selection, the methodology and a metadata file.
+pub async fn bundle(
+    state: web::Data<AppState>,
+    query: web::Query<ExportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let options = query.csv_options()?;
+    let data = dataset(&state).await?;
+    let today = chrono::Utc::now().date_naive();
+    let indicators = exports::render(&data, &query, Kind::Indicators, today)?;
+    let matrix = exports::render(&data, &query, Kind::CoverageMatrix, today)?;
+    let resolved = crate::indicators::request::resolve(&data, &query.indicators)?;
+    let filter = crate::db::evidence::EvidenceFilter {
+        cycles: resolved
+            .selection
+            .cycles
+            .clone()
+            .map(|c| c.into_iter().collect())
+            .unwrap_or_default(),
+        ..Default::default()
+    };
+    let items = state
+        .with_db(move |conn| crate::db::evidence::all_evidence(conn, &filter))
+        .await?;
+    let evidence = exports::encode(&exports::evidence_table(&items), options);
+    let generated = chrono::Utc::now();
+    let metadata = serde_json::json!({
+        "generated_at": generated.to_rfc3339(),
+        "method_version": crate::indicators::METHOD_VERSION,
+        "group": given(&query.indicators.group).unwrap_or("lac"),
+        "cycles": resolved.selection.cycle_list(&data),
+        "bases": resolved.selection.bases.iter().map(|b| b.as_str()).collect::<Vec<_>>(),
+        "grouping": {"id": resolved.grouping.id, "version": resolved.grouping.version},
+        "sources": resolved.selection.sources(&data),
+        "files": {
+            "indicators": indicators.file_name,
+            "coverage_matrix": matrix.file_name,
+            "evidence": "evidence.csv",
+            "methodology": "METHODOLOGY.md",
+        },
+    });
+    let files = vec![
+        (indicators.file_name.clone(), indicators.bytes),
+        (matrix.file_name.clone(), matrix.bytes),
+        ("evidence.csv".to_string(), evidence),
+        (
+            "METHODOLOGY.md".to_string(),
+            exports::METHODOLOGY.as_bytes().to_vec(),
+        ),
+        (
+            "metadata.json".to_string(),
+            serde_json::to_vec_pretty(&metadata).unwrap_or_default(),
+        ),
+    ];
+    let archive = web::block(move || exports::zip_files(&files))
+        .await?
+        .map_err(ApiError::Internal)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "application/zip"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename=\"gcm-bundle_{}.zip\"",
+                today.format("%Y-%m-%d")
+            ),
+        ))
+        .body(archive))
 }

@@ -132,7 +132,8 @@ pub fn app(
                     "/coverage-matrix.csv",
                     web::get().to(exports_api::coverage_matrix_csv),
                 )
-                .route("/evidence.csv", web::get().to(exports_api::evidence_csv)),
+                .route("/evidence.csv", web::get().to(exports_api::evidence_csv))
+                .route("/bundle.zip", web::get().to(exports_api::bundle)),
         )
         .default_service(web::to(not_found))
 }
