@@ -33,7 +33,10 @@ async fn export(
 ) -> Result<HttpResponse, ApiError> {
     query.csv_options()?; // a bad option is refused before any work
     let data = dataset(&state).await?;
-    let rendered = exports::render(&data, &query, kind, chrono::Utc::now().date_naive())?;
+    // Computing and encoding a table is CPU work: the blocking pool does it, not an HTTP worker.
+    let rendered =
+        web::block(move || exports::render(&data, &query, kind, chrono::Utc::now().date_naive()))
+            .await??;
     respond(&request, rendered.file_name, rendered.bytes)
 }
 
@@ -97,7 +100,8 @@ pub async fn evidence_csv(
             Ok(Ok(crate::db::evidence::all_evidence(conn, &for_db)?))
         })
         .await??;
-    let bytes = exports::encode(&exports::evidence_table(&items), options);
+    let bytes =
+        web::block(move || exports::encode(&exports::evidence_table(&items), options)).await?;
     let label = filter
         .country
         .clone()
@@ -131,9 +135,16 @@ pub async fn bundle(
     let options = query.csv_options()?;
     let data = dataset(&state).await?;
     let today = chrono::Utc::now().date_naive();
-    let indicators = exports::render(&data, &query, Kind::Indicators, today)?;
-    let matrix = exports::render(&data, &query, Kind::CoverageMatrix, today)?;
     let resolved = crate::indicators::request::resolve(&data, &query.indicators)?;
+    let (tables_data, query) = (data.clone(), std::sync::Arc::new(query));
+    let tables_query = query.clone();
+    let (indicators, matrix) = web::block(move || {
+        Ok::<_, crate::indicators::request::ParamError>((
+            exports::render(&tables_data, &tables_query, Kind::Indicators, today)?,
+            exports::render(&tables_data, &tables_query, Kind::CoverageMatrix, today)?,
+        ))
+    })
+    .await??;
     let filter = crate::db::evidence::EvidenceFilter {
         cycles: resolved
             .selection
@@ -146,7 +157,8 @@ pub async fn bundle(
     let items = state
         .with_db(move |conn| crate::db::evidence::all_evidence(conn, &filter))
         .await?;
-    let evidence = exports::encode(&exports::evidence_table(&items), options);
+    let evidence =
+        web::block(move || exports::encode(&exports::evidence_table(&items), options)).await?;
     let generated = chrono::Utc::now();
     let metadata = serde_json::json!({
         "generated_at": generated.to_rfc3339(),
