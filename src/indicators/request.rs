@@ -157,3 +157,33 @@ pub fn members(
         .map_err(|m| ParamError::new(parameter, m))?;
     Ok((group, members))
 }
+
+/// The two cycles a change compares: `from=` and `to=`, by default the two latest review cycles (the
+/// pre-GCM baseline is not a review). None when the store has fewer than two review cycles.
+pub fn change_cycles(
+    data: &Dataset,
+    query: &IndicatorQuery,
+) -> Result<Option<(String, String)>, ParamError> {
+    let reviews: Vec<&String> = data.cycles.iter().filter(|c| *c != "pre-gcm").collect();
+    let from = given(&query.from)
+        .map(str::to_string)
+        .or_else(|| reviews.iter().rev().nth(1).map(|s| s.to_string()));
+    let to = given(&query.to)
+        .map(str::to_string)
+        .or_else(|| reviews.last().map(|s| s.to_string()));
+    let (Some(from), Some(to)) = (from, to) else {
+        return Ok(None);
+    };
+    for (parameter, cycle) in [("from", &from), ("to", &to)] {
+        if !data.cycles.contains(cycle) {
+            return Err(ParamError::new(
+                parameter,
+                format!(
+                    "unknown cycle `{cycle}`; accepted: {}",
+                    data.cycles.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(Some((from, to)))
+}

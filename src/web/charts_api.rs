@@ -9,7 +9,7 @@ use super::params::given;
 use super::{ApiError, AppState};
 use crate::charts::{self, MatrixChart};
 use crate::indicators::groups::Group;
-use crate::indicators::request::{members, resolve, IndicatorQuery};
+use crate::indicators::request::{change_cycles, members, resolve, IndicatorQuery};
 use crate::indicators::{self, METHOD_VERSION};
 
 #[derive(Debug, Default, Deserialize)]
@@ -109,11 +109,7 @@ async fn coverage_matrix(
                 })
                 .collect(),
         };
-        if png {
-            charts::matrix_png(&chart, size).map(|bytes| ("image/png", bytes))
-        } else {
-            charts::matrix_svg(&chart, size).map(|svg| ("image/svg+xml", svg.into_bytes()))
-        }
+        render_matrix(&chart, png, size)
     })
     .await?;
     let (content_type, bytes) = rendered.map_err(ApiError::Internal)?;
@@ -130,6 +126,18 @@ fn chart_response(
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, content_type))
         .body(bytes))
+}
+
+fn render_matrix(
+    chart: &MatrixChart<'_>,
+    png: bool,
+    size: (u32, u32),
+) -> Result<(&'static str, Vec<u8>), String> {
+    if png {
+        charts::matrix_png(chart, size).map(|bytes| ("image/png", bytes))
+    } else {
+        charts::matrix_svg(chart, size).map(|svg| ("image/svg+xml", svg.into_bytes()))
+    }
 }
 
 fn render_bars(
@@ -331,30 +339,12 @@ pub async fn country_change(
         return Err(ApiError::NotFound(format!("no country `{iso3}`")));
     };
     let resolved = resolve(&data, &query.indicators)?;
-    let reviews: Vec<&String> = data.cycles.iter().filter(|c| *c != "pre-gcm").collect();
-    let from = given(&query.indicators.from)
-        .map(str::to_string)
-        .or_else(|| reviews.iter().rev().nth(1).map(|s| s.to_string()));
-    let to = given(&query.indicators.to)
-        .map(str::to_string)
-        .or_else(|| reviews.last().map(|s| s.to_string()));
-    let (Some(from), Some(to)) = (from, to) else {
+    let Some((from, to)) = change_cycles(&data, &query.indicators)? else {
         return Err(ApiError::bad_parameter(
             "from",
             "two cycles are needed: give from= and to=",
         ));
     };
-    for (parameter, cycle) in [("from", &from), ("to", &to)] {
-        if !data.cycles.contains(cycle) {
-            return Err(ApiError::bad_parameter(
-                parameter,
-                format!(
-                    "unknown cycle `{cycle}`; accepted: {}",
-                    data.cycles.join(", ")
-                ),
-            ));
-        }
-    }
     let size = size(&query, charts::matrix_size(2))?;
     let rendered = web::block(move || {
         let at = |cycle: &str| {
@@ -386,11 +376,7 @@ pub async fn country_change(
             grouping: &resolved.grouping,
             rows: vec![(format!("cycle {from}"), &before), (format!("cycle {to}"), &after)],
         };
-        if png {
-            charts::matrix_png(&chart, size).map(|bytes| ("image/png", bytes))
-        } else {
-            charts::matrix_svg(&chart, size).map(|svg| ("image/svg+xml", svg.into_bytes()))
-        }
+        render_matrix(&chart, png, size)
     })
     .await?;
     chart_response(rendered)

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use super::params::given;
 use super::{ApiError, AppState};
 use crate::framework::OBJECTIVE_COUNT;
-use crate::indicators::request::{members, resolve, IndicatorQuery, Resolved};
+use crate::indicators::request::{change_cycles, members, resolve, IndicatorQuery, Resolved};
 use crate::indicators::{
     self, groups::Group, CountryIndicators, Dataset, Selection, METHOD_VERSION,
 };
@@ -180,24 +180,8 @@ pub async fn profile(
     let peers = indicators::compare_with_peers(&own, &peer_rows);
 
     // Change between two cycles: by default the two latest review cycles.
-    let reviews: Vec<&String> = data.cycles.iter().filter(|c| *c != "pre-gcm").collect();
-    let default_from = reviews.iter().rev().nth(1).map(|s| s.to_string());
-    let default_to = reviews.last().map(|s| s.to_string());
-    let from = given(&query.from).map(str::to_string).or(default_from);
-    let to = given(&query.to).map(str::to_string).or(default_to);
-    let change = match (from, to) {
-        (Some(from), Some(to)) => {
-            for (parameter, cycle) in [("from", &from), ("to", &to)] {
-                if !data.cycles.contains(cycle) {
-                    return Err(ApiError::bad_parameter(
-                        parameter,
-                        format!(
-                            "unknown cycle `{cycle}`; accepted: {}",
-                            data.cycles.join(", ")
-                        ),
-                    ));
-                }
-            }
+    let change = match change_cycles(&data, &query)? {
+        Some((from, to)) => {
             let at = |cycle: &str| {
                 let selection = Selection {
                     cycles: Some([cycle.to_string()].into_iter().collect()),
