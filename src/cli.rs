@@ -37,10 +37,11 @@ pub enum Command {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
-    /// Write a CSV table of the indicators (the same bytes as /exports/KIND.csv with the same options):
-    /// `indicators` (tidy: one row per country x indicator x dimension) or `coverage-matrix`.
+    /// Write a table (the same bytes as /exports/KIND.csv with the same options): `indicators` (tidy: one
+    /// row per country x indicator x dimension), `coverage-matrix`, `evidence` (every item with its
+    /// mappings, quote and source lines), or `bundle` (a zip of all three, the methodology and metadata).
     Export {
-        /// indicators or coverage-matrix
+        /// indicators, coverage-matrix, evidence or bundle
         #[arg(value_name = "KIND")]
         kind: String,
         /// File to write; standard output when absent.
@@ -53,6 +54,9 @@ pub enum Command {
         /// Cycles to count: all (default) or a comma list such as 2021,2025.
         #[arg(long)]
         cycle: Option<String>,
+        /// For `evidence`: only the items credited to this country (ISO3).
+        #[arg(long)]
+        country: Option<String>,
         /// Mapping bases to count (default: all but auto), e.g. cited,subject.
         #[arg(long)]
         basis: Option<String>,

@@ -28,6 +28,7 @@ fn main() -> ExitCode {
             out,
             group,
             cycle,
+            country,
             basis,
             grouping,
             excel,
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
             &settings,
             &kind,
             out.as_deref(),
+            country,
             gcm::exports::ExportQuery {
                 indicators: gcm::indicators::request::IndicatorQuery {
                     group,
@@ -145,38 +147,93 @@ fn synth(spec: gcm::synth::SynthSpec, out: &std::path::Path) -> Result<(), Strin
     Ok(())
 }
 
+/// The tables `gcm export` writes: the indicator tables, the evidence, or the bundle of all.
+const EXPORT_KINDS: [&str; 4] = ["indicators", "coverage-matrix", "evidence", "bundle"];
+
 fn export(
     settings: &Settings,
     kind: &str,
     out: Option<&std::path::Path>,
+    country: Option<String>,
     query: gcm::exports::ExportQuery,
 ) -> Result<(), String> {
-    let Some(kind) = gcm::exports::Kind::parse(kind) else {
-        let accepted: Vec<&str> = gcm::exports::Kind::ALL.iter().map(|k| k.name()).collect();
+    let kind = kind.trim_end_matches(".csv").trim_end_matches(".zip");
+    if !EXPORT_KINDS.contains(&kind) {
         return Err(format!(
             "unknown table `{kind}`; accepted: {}",
-            accepted.join(", ")
+            EXPORT_KINDS.join(", ")
         ));
-    };
+    }
+    if country.is_some() && kind != "evidence" {
+        return Err("--country applies to `evidence` only (use --group for the indicators)".into());
+    }
     query.csv_options().map_err(|e| format!("--{e}"))?;
     let db = startup::prepare_database(settings).map_err(|e| e.to_string())?;
     let mut conn = db.get().map_err(|e| e.to_string())?;
-    let (_, data) =
-        gcm::db::indicators::load_versioned_dataset(&mut conn).map_err(|e| e.to_string())?;
-    let rendered = gcm::exports::render(&data, &query, kind, chrono::Utc::now().date_naive())
-        .map_err(|e| format!("--{e}"))?;
+    let now = chrono::Utc::now();
+    let bytes = match kind {
+        "evidence" => {
+            let evidence_query = gcm::web::evidence_api::EvidenceQuery {
+                country,
+                cycle: query.indicators.cycle.clone(),
+                ..Default::default()
+            };
+            let filter =
+                gcm::web::evidence_api::parse_filter(&evidence_query).map_err(option_error)?;
+            gcm::web::evidence_api::check_references(&mut conn, &filter)
+                .map_err(|e| e.to_string())?
+                .map_err(option_error)?;
+            let items =
+                gcm::db::evidence::all_evidence(&mut conn, &filter).map_err(|e| e.to_string())?;
+            let options = query.csv_options().map_err(|e| format!("--{e}"))?;
+            gcm::exports::encode(&gcm::exports::evidence_table(&items), options)
+        }
+        "bundle" => {
+            let (_, data) = gcm::db::indicators::load_versioned_dataset(&mut conn)
+                .map_err(|e| e.to_string())?;
+            let filter = gcm::exports::bundle_evidence_filter(&data, &query)
+                .map_err(|e| format!("--{e}"))?;
+            let items =
+                gcm::db::evidence::all_evidence(&mut conn, &filter).map_err(|e| e.to_string())?;
+            gcm::exports::bundle(&data, &query, &items, now)
+                .map_err(|e| match e {
+                    gcm::exports::BundleError::Param(e) => format!("--{e}"),
+                    other => other.to_string(),
+                })?
+                .bytes
+        }
+        table => {
+            let kind = gcm::exports::Kind::parse(table)
+                .ok_or_else(|| format!("unknown table `{table}`"))?;
+            let (_, data) = gcm::db::indicators::load_versioned_dataset(&mut conn)
+                .map_err(|e| e.to_string())?;
+            gcm::exports::render(&data, &query, kind, now.date_naive())
+                .map_err(|e| format!("--{e}"))?
+                .bytes
+        }
+    };
     match out {
         Some(path) => {
-            std::fs::write(path, &rendered.bytes)
+            std::fs::write(path, &bytes)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            eprintln!("wrote {} ({} bytes)", path.display(), rendered.bytes.len());
+            eprintln!("wrote {} ({} bytes)", path.display(), bytes.len());
         }
         None => {
             use std::io::Write;
             std::io::stdout()
-                .write_all(&rendered.bytes)
+                .write_all(&bytes)
                 .map_err(|e| format!("cannot write to standard output: {e}"))?;
         }
     }
     Ok(())
+}
+
+/// A bad filter named as the command-line option that carries it.
+fn option_error(error: gcm::web::error::ApiError) -> String {
+    match error {
+        gcm::web::error::ApiError::BadRequest { parameter, message } => {
+            format!("--{parameter}: {message}")
+        }
+        other => other.to_string(),
+    }
 }

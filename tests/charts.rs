@@ -221,3 +221,38 @@ async fn compare_change_and_principles_charts() {
     let texts = svg_texts(&String::from_utf8(body).unwrap());
     assert_eq!(texts.iter().filter(|t| t.ends_with(" of 7")).count(), 10);
 }
+
+#[actix_web::test]
+async fn an_unchanged_chart_is_not_sent_twice() {
+    let db = common::TestDatabase::new();
+    let state = common::prepared_state(&db);
+    let app = test::init_service(gcm::web::app(state.clone())).await;
+    let uri = "/charts/objectives.svg?group=champions";
+    let first = test::call_service(&app, test::TestRequest::get().uri(uri).to_request()).await;
+    assert_eq!(first.status().as_u16(), 200);
+    let etag = first.headers().get("etag").expect("an ETag").clone();
+    let body = test::read_body(first).await;
+    assert!(!body.is_empty());
+    // The same chart asked again with its ETag: 304 and no body.
+    let again = test::call_service(
+        &app,
+        test::TestRequest::get()
+            .uri(uri)
+            .insert_header(("If-None-Match", etag.clone()))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(again.status().as_u16(), 304);
+    assert_eq!(again.headers().get("etag"), Some(&etag));
+    assert!(test::read_body(again).await.is_empty());
+    // Another chart has another tag, so the old one does not match it.
+    let other = test::call_service(
+        &app,
+        test::TestRequest::get()
+            .uri("/charts/principles.svg?group=champions")
+            .insert_header(("If-None-Match", etag))
+            .to_request(),
+    )
+    .await;
+    assert_eq!(other.status().as_u16(), 200);
+}

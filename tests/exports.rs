@@ -336,3 +336,66 @@ async fn the_bundle_holds_every_table_the_methodology_and_metadata() {
     let items: std::collections::BTreeSet<&String> = rows.iter().map(|r| &r[0]).collect();
     assert_eq!(items.len(), 148);
 }
+
+#[actix_web::test]
+async fn the_export_command_writes_evidence_and_bundles() {
+    let db = common::TestDatabase::new();
+    let state = common::prepared_state(&db);
+    let gcm = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_gcm"))
+            .args(args)
+            .env("GCM__DATABASE__URL", &db.url)
+            .output()
+            .unwrap()
+    };
+    // Mexico's evidence: the same bytes as the endpoint (50 rows, see the test above).
+    let (_, _, served) = fetch(&state, "/exports/evidence.csv?country=MEX", None).await;
+    let output = gcm(&["export", "evidence", "--country", "mex"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.stdout, served);
+    assert_eq!(records(&output.stdout, b',').1.len(), 50);
+
+    // A bad filter names its option and the accepted values.
+    let output = gcm(&["export", "evidence", "--cycle", "1999"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("--cycle: unknown cycle `1999`; accepted:"),
+        "{stderr}"
+    );
+    let output = gcm(&["export", "indicators", "--country", "MEX"]);
+    assert_eq!(output.status.code(), Some(1));
+
+    // The bundle for the 2021 champions holds the five files the endpoint's bundle holds.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bundle.zip");
+    let output = gcm(&[
+        "export",
+        "bundle",
+        "--group",
+        "champions",
+        "--cycle",
+        "2021",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let archive = zip::ZipArchive::new(std::fs::File::open(&file).unwrap()).unwrap();
+    let mut names: Vec<String> = archive
+        .file_names()
+        .map(|name| name.expect("a UTF-8 file name").to_string())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 5, "{names:?}");
+    assert_eq!(names[0], "METHODOLOGY.md");
+    assert_eq!(names[1], "evidence.csv");
+    assert_eq!(names[4], "metadata.json");
+}

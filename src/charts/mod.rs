@@ -112,6 +112,19 @@ pub fn matrix_summary(chart: &MatrixChart<'_>) -> String {
 }
 
 const LEFT: i32 = 230;
+/// Row labels longer than this are cut with an ellipsis so that "(no evidence)" still fits beside them
+/// in the LEFT margin at 12 px ("South Georgia and the South Sandwich Islands" would not).
+const ROW_LABEL_CHARS: usize = 22;
+
+/// `text` cut to `max` characters, the last replaced by an ellipsis when cut.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
 const TOP: i32 = 110;
 const CELL_H: i32 = 24;
 const LEGEND_H: i32 = 60;
@@ -181,10 +194,11 @@ fn draw_matrix<DB: DrawingBackend>(
     for (r, (name, indicators)) in chart.rows.iter().enumerate() {
         let y = TOP + CELL_H * r as i32;
         let has = indicators.has_evidence();
+        let short = shorten(name, ROW_LABEL_CHARS);
         let label = if has {
-            name.clone()
+            short
         } else {
-            format!("{name} (no evidence)")
+            format!("{short} (no evidence)")
         };
         root.draw(&Text::new(
             label,

@@ -660,3 +660,95 @@ mod tests {
         assert_eq!(format_cell(&Cell::Float(500.0 / 6.0), options), "83.333333");
     }
 }
+
+/// `gcm-evidence_mex_2021_2026-11-27.csv`: the evidence table's file name for a country (or all) and the
+/// cycles it holds (or all).
+pub fn evidence_file_name(
+    filter: &crate::db::evidence::EvidenceFilter,
+    date: chrono::NaiveDate,
+) -> String {
+    let country = filter.country.as_deref().unwrap_or("all").to_lowercase();
+    let cycles = if filter.cycles.is_empty() {
+        "all".to_string()
+    } else {
+        filter.cycles.join("+")
+    };
+    format!(
+        "gcm-evidence_{country}_{cycles}_{}.csv",
+        date.format("%Y-%m-%d")
+    )
+}
+
+/// The evidence the bundle holds for a selection: every item of the cycles the indicators count.
+pub fn bundle_evidence_filter(
+    data: &Dataset,
+    query: &ExportQuery,
+) -> Result<crate::db::evidence::EvidenceFilter, ParamError> {
+    let resolved = resolve(data, &query.indicators)?;
+    Ok(crate::db::evidence::EvidenceFilter {
+        cycles: resolved
+            .selection
+            .cycles
+            .map(|c| c.into_iter().collect())
+            .unwrap_or_default(),
+        ..Default::default()
+    })
+}
+
+/// `/exports/bundle.zip` and `gcm export bundle`: the indicator tables, the evidence (`items`, read with
+/// [`bundle_evidence_filter`]), the methodology and a metadata file naming what was counted.
+pub fn bundle(
+    data: &Dataset,
+    query: &ExportQuery,
+    items: &[crate::db::evidence::EvidenceItem],
+    generated: chrono::DateTime<chrono::Utc>,
+) -> Result<Rendered, BundleError> {
+    let options = query.csv_options()?;
+    let today = generated.date_naive();
+    let resolved = resolve(data, &query.indicators)?;
+    let indicators = render(data, query, Kind::Indicators, today)?;
+    let matrix = render(data, query, Kind::CoverageMatrix, today)?;
+    let evidence = encode(&evidence_table(items), options);
+    let metadata = serde_json::json!({
+        "generated_at": generated.to_rfc3339(),
+        "method_version": crate::indicators::METHOD_VERSION,
+        "group": given(&query.indicators.group).unwrap_or("lac"),
+        "cycles": resolved.selection.cycle_list(data),
+        "bases": resolved.selection.bases.iter().map(|b| b.as_str()).collect::<Vec<_>>(),
+        "grouping": {"id": resolved.grouping.id, "version": resolved.grouping.version},
+        "sources": resolved.selection.sources(data),
+        "files": {
+            "indicators": indicators.file_name,
+            "coverage_matrix": matrix.file_name,
+            "evidence": "evidence.csv",
+            "methodology": "METHODOLOGY.md",
+        },
+    });
+    let files = vec![
+        (indicators.file_name.clone(), indicators.bytes),
+        (matrix.file_name.clone(), matrix.bytes),
+        ("evidence.csv".to_string(), evidence),
+        (
+            "METHODOLOGY.md".to_string(),
+            METHODOLOGY.as_bytes().to_vec(),
+        ),
+        (
+            "metadata.json".to_string(),
+            serde_json::to_vec_pretty(&metadata).unwrap_or_default(),
+        ),
+    ];
+    let bytes = zip_files(&files).map_err(BundleError::Zip)?;
+    Ok(Rendered {
+        file_name: format!("gcm-bundle_{}.zip", today.format("%Y-%m-%d")),
+        bytes,
+    })
+}
+
+/// Why a bundle could not be made: a bad parameter (the caller's fault) or the archive (ours).
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    #[error(transparent)]
+    Param(#[from] ParamError),
+    #[error("cannot write the archive: {0}")]
+    Zip(String),
+}

@@ -86,6 +86,19 @@ async fn coverage_matrix(
         let cycles = resolved.selection.cycle_list(&data).join(", ");
         let bases: Vec<&str> = resolved.selection.bases.iter().map(|b| b.as_str()).collect();
         let sources = resolved.selection.sources(&data);
+        // Rows in the order of the names a reader scans for, not of the ISO codes.
+        let mut named: Vec<(String, &indicators::CountryIndicators)> = rows
+            .iter()
+            .map(|r| {
+                let name = data
+                    .countries
+                    .get(&r.iso3)
+                    .map(|c| c.name_en.clone())
+                    .unwrap_or_else(|| r.iso3.clone());
+                (name, r)
+            })
+            .collect();
+        named.sort_by(|a, b| a.0.cmp(&b.0));
         let chart = MatrixChart {
             title: format!("Evidence per GCM objective, {} countries ({group})", rows.len()),
             subtitle: format!(
@@ -97,17 +110,7 @@ async fn coverage_matrix(
                 sources.join(", ")
             ),
             grouping: &resolved.grouping,
-            rows: rows
-                .iter()
-                .map(|r| {
-                    let name = data
-                        .countries
-                        .get(&r.iso3)
-                        .map(|c| c.name_en.clone())
-                        .unwrap_or_else(|| r.iso3.clone());
-                    (name, r)
-                })
-                .collect(),
+            rows: named,
         };
         render_matrix(&chart, png, size)
     })

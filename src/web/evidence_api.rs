@@ -121,16 +121,16 @@ pub async fn source(
 /// The evidence list's query string, read as text so each bad value gets a message naming it.
 #[derive(Debug, Default, Clone, Deserialize)]
 pub struct EvidenceQuery {
-    country: Option<String>,
-    objective: Option<String>,
-    principle: Option<String>,
-    kind: Option<String>,
-    source: Option<String>,
-    cycle: Option<String>,
-    basis: Option<String>,
-    q: Option<String>,
-    limit: Option<String>,
-    offset: Option<String>,
+    pub country: Option<String>,
+    pub objective: Option<String>,
+    pub principle: Option<String>,
+    pub kind: Option<String>,
+    pub source: Option<String>,
+    pub cycle: Option<String>,
+    pub basis: Option<String>,
+    pub q: Option<String>,
+    pub limit: Option<String>,
+    pub offset: Option<String>,
 }
 
 /// The parts of a query that can be checked without the database.
@@ -141,8 +141,8 @@ struct ParsedQuery {
     offset: i64,
 }
 
-/// The filters alone (for the CSV export, which has no paging).
-pub(super) fn parse_filter(query: &EvidenceQuery) -> Result<EvidenceFilter, ApiError> {
+/// The filters alone (for the CSV export, which has no paging; `gcm export evidence` reads them too).
+pub fn parse_filter(query: &EvidenceQuery) -> Result<EvidenceFilter, ApiError> {
     let without_paging = EvidenceQuery {
         limit: None,
         offset: None,
@@ -235,7 +235,7 @@ fn parse_query(query: &EvidenceQuery) -> Result<ParsedQuery, ApiError> {
 
 /// Checks the values that name stored things (country, principle, source, cycle); `Ok(Err(..))` is a
 /// bad request, `Err(..)` a database failure.
-pub(super) fn check_references(
+pub fn check_references(
     conn: &mut PooledConn,
     filter: &EvidenceFilter,
 ) -> Result<Result<(), ApiError>, DbError> {

@@ -1,9 +1,10 @@
 //! The HTTP layer: routes, handlers and their JSON shapes. Handlers hold no SQL: they validate input, run a
 //! database function on the blocking pool and shape the answer.
 
+mod caching;
 mod charts_api;
 pub mod error;
-mod evidence_api;
+pub mod evidence_api;
 mod exports_api;
 mod framework_api;
 mod health;
@@ -96,6 +97,7 @@ pub fn app(
         )
         .service(
             web::scope("/charts")
+                .wrap(actix_web::middleware::from_fn(caching::conditional_get))
                 .route(
                     "/coverage-matrix.svg",
                     web::get().to(charts_api::coverage_matrix_svg),
@@ -124,6 +126,7 @@ pub fn app(
         )
         .service(
             web::scope("/exports")
+                .wrap(actix_web::middleware::from_fn(caching::conditional_get))
                 .route(
                     "/indicators.csv",
                     web::get().to(exports_api::indicators_csv),
