@@ -75,7 +75,7 @@ pub fn bases(text: &str) -> Result<Vec<Basis>, ParamError> {
 }
 
 /// The query parameters shared by the indicator endpoints, as text so each error names its parameter.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 pub struct IndicatorQuery {
     pub group: Option<String>,
     pub cycle: Option<String>,

@@ -8,7 +8,9 @@ pub mod evidence_api;
 mod exports_api;
 mod framework_api;
 mod health;
+pub mod i18n;
 mod indicators_api;
+mod pages;
 mod params;
 
 use std::sync::{Arc, Mutex};
@@ -138,6 +140,7 @@ pub fn app(
                 .route("/evidence.csv", web::get().to(exports_api::evidence_csv))
                 .route("/bundle.zip", web::get().to(exports_api::bundle)),
         )
+        .configure(pages::routes)
         .default_service(web::to(not_found))
 }
 

@@ -1,0 +1,319 @@
+//! `/countries/{iso3}`: one country's coverage by area and objective, beside its peers, its change since
+//! the last cycle, its voluntary reports, and for each objective the items behind it.
+
+use std::collections::BTreeMap;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::{layout, request_lang, summaries, InPage, Names, Page, PageError, PageQuery};
+use crate::db::evidence::{self as store, EvidenceFilter};
+use crate::framework::OBJECTIVE_COUNT;
+use crate::indicators::request::{change_cycles, given, members, resolve};
+use crate::indicators::{self, groups::Group, Selection};
+use crate::web::indicators_api::dataset;
+use crate::web::{ApiError, AppState};
+
+pub struct AreaRow {
+    pub title: String,
+    pub covered: usize,
+    pub total: usize,
+    pub peers_median: String,
+}
+
+pub struct ObjectiveRow {
+    pub number: i32,
+    pub label: String,
+    pub href: String,
+    pub depth: u8,
+    pub depth_label: &'static str,
+    pub items: usize,
+    pub peers_median: String,
+    pub evidence_href: Option<String>,
+}
+
+pub struct ItemLink {
+    pub title: String,
+    pub href: String,
+    pub quote: String,
+    pub source: String,
+    pub basis: String,
+}
+
+pub struct ObjectiveEvidence {
+    pub number: i32,
+    pub label: String,
+    pub items: Vec<ItemLink>,
+}
+
+pub struct ChangeView {
+    pub from: String,
+    pub to: String,
+    pub comparable: bool,
+    pub covered_from: usize,
+    pub covered_to: usize,
+    pub lines: Vec<(&'static str, String)>,
+    pub chart: String,
+}
+
+#[derive(Template)]
+#[template(path = "country.html")]
+pub struct CountryPage {
+    pub page: Page,
+    pub name: String,
+    pub iso3: String,
+    pub summary: String,
+    pub champion: bool,
+    pub subregion: Option<String>,
+    pub blocs: String,
+    pub reports: String,
+    pub has_evidence: bool,
+    pub peers_name: String,
+    pub peers_sentence: String,
+    pub areas_chart: String,
+    pub areas: Vec<AreaRow>,
+    pub objectives: Vec<ObjectiveRow>,
+    pub change: Option<ChangeView>,
+    pub evidence: Vec<ObjectiveEvidence>,
+}
+
+pub async fn country(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, PageError> {
+    let lang = request_lang(&request, &query)?;
+    let data = dataset(&state).await.in_page(lang)?;
+    let iso3 = path.into_inner().to_uppercase();
+    let Some(info) = data.countries.get(&iso3).cloned() else {
+        return Err(PageError::new(
+            lang,
+            ApiError::NotFound(format!(
+                "no country `{iso3}`; use an ISO 3166-1 alpha-3 code such as MEX"
+            )),
+        ));
+    };
+    let resolved = resolve(&data, &query.indicators).in_page(lang)?;
+    let names = Names { lang, data: &data };
+    let t = lang.text();
+    let own = indicators::compute(
+        &data,
+        &resolved.selection,
+        &resolved.grouping,
+        std::slice::from_ref(&iso3),
+    )
+    .remove(0);
+    let default_peers = info
+        .subregion
+        .clone()
+        .map(Group::Subregion)
+        .unwrap_or(Group::World);
+    let (peer_group, peer_members) = members(
+        &data,
+        "peers",
+        given(&query.indicators.peers),
+        default_peers,
+    )
+    .in_page(lang)?;
+    let peer_rows = indicators::compute(
+        &data,
+        &resolved.selection,
+        &resolved.grouping,
+        &peer_members,
+    );
+    let peers = indicators::compare_with_peers(&own, &peer_rows);
+    let name = names.country(&iso3);
+    let page = layout(&request, &query, lang, name.clone(), "");
+    let median_text = |m: Option<f64>| {
+        m.map(|m| lang.number(m, if m.fract() == 0.0 { 0 } else { 1 }))
+            .unwrap_or_else(|| "–".into())
+    };
+
+    let missing: Vec<i32> = own
+        .objectives
+        .iter()
+        .filter(|o| o.depth == 0)
+        .map(|o| o.objective)
+        .collect();
+    let areas = own
+        .areas
+        .iter()
+        .map(|a| AreaRow {
+            title: names.area(&resolved.grouping, &a.id),
+            covered: a.covered,
+            total: a.total,
+            peers_median: median_text(
+                peers
+                    .areas
+                    .iter()
+                    .find(|p| p.id == a.id)
+                    .and_then(|p| p.median_covered),
+            ),
+        })
+        .collect();
+    let objectives = own
+        .objectives
+        .iter()
+        .map(|o| ObjectiveRow {
+            number: o.objective,
+            label: names.objective(o.objective),
+            href: page.href(&format!("/objectives/{}", o.objective)),
+            depth: o.depth,
+            depth_label: names.depth(o.depth),
+            items: o.evidence_count,
+            peers_median: median_text(
+                peers
+                    .objectives
+                    .iter()
+                    .find(|p| p.objective == o.objective)
+                    .and_then(|p| p.median_depth),
+            ),
+            evidence_href: (o.depth > 0).then(|| {
+                page.link(
+                    "/evidence",
+                    &format!("country={iso3}&objective={}", o.objective),
+                )
+            }),
+        })
+        .collect();
+
+    let change = match change_cycles(&data, &query.indicators).in_page(lang)? {
+        Some((from, to)) => {
+            let at = |cycle: &str| {
+                let selection = Selection {
+                    cycles: Some([cycle.to_string()].into_iter().collect()),
+                    bases: resolved.selection.bases.clone(),
+                };
+                indicators::compute(
+                    &data,
+                    &selection,
+                    &resolved.grouping,
+                    std::slice::from_ref(&iso3),
+                )
+                .remove(0)
+            };
+            let change = indicators::change(&from, &to, &at(&from), &at(&to));
+            let numbers = |list: &[i32]| {
+                if list.is_empty() {
+                    t.get("change.none").to_string()
+                } else {
+                    summaries::list(lang, &list.iter().map(i32::to_string).collect::<Vec<_>>())
+                }
+            };
+            Some(ChangeView {
+                lines: vec![
+                    (t.get("change.newly"), numbers(&change.newly_covered)),
+                    (t.get("change.lost"), numbers(&change.no_longer_covered)),
+                    (t.get("change.deeper"), numbers(&change.deeper)),
+                    (t.get("change.shallower"), numbers(&change.shallower)),
+                ],
+                chart: page.resource(
+                    &format!("/charts/countries/{iso3}/change.svg"),
+                    &format!("from={}&to={}", change.from, change.to),
+                ),
+                from: change.from,
+                to: change.to,
+                comparable: change.comparable,
+                covered_from: change.objectives_covered_from,
+                covered_to: change.objectives_covered_to,
+            })
+        }
+        None => None,
+    };
+
+    // The items behind each objective, as counted: the selection's cycles and bases.
+    let filter = EvidenceFilter {
+        country: Some(iso3.clone()),
+        cycles: resolved
+            .selection
+            .cycles
+            .clone()
+            .map(|c| c.into_iter().collect())
+            .unwrap_or_default(),
+        ..Default::default()
+    };
+    let items = state
+        .with_db(move |conn| store::all_evidence(conn, &filter))
+        .await
+        .in_page(lang)?;
+    let mut by_objective: BTreeMap<i32, Vec<ItemLink>> = BTreeMap::new();
+    for item in &items {
+        for mapping in &item.objectives {
+            let counted = resolved
+                .selection
+                .bases
+                .iter()
+                .any(|b| b.as_str() == mapping.basis);
+            if counted && (1..=OBJECTIVE_COUNT).contains(&mapping.objective) {
+                by_objective
+                    .entry(mapping.objective)
+                    .or_default()
+                    .push(ItemLink {
+                        title: item.title.clone(),
+                        href: page.href(&format!("/evidence/{}", item.id)),
+                        quote: item.quote.clone(),
+                        source: format!(
+                            "{}, {} {}–{}",
+                            item.source.title,
+                            t.get("evidence.lines"),
+                            item.line_start,
+                            item.line_end
+                        ),
+                        basis: names.basis(&mapping.basis),
+                    });
+            }
+        }
+    }
+    let evidence = by_objective
+        .into_iter()
+        .map(|(number, items)| ObjectiveEvidence {
+            number,
+            label: names.objective(number),
+            items,
+        })
+        .collect();
+
+    let peers_name = names.group(&peer_group.to_string());
+    let peers_sentence = format!(
+        "{peers_name}: {} {} {}",
+        peers.members_with_evidence.len(),
+        t.get("of"),
+        peers.group_size
+    );
+    let template = CountryPage {
+        summary: summaries::country(lang, &name, own.objectives_covered, &missing),
+        champion: info.champion,
+        subregion: info
+            .subregion
+            .as_deref()
+            .map(|s| names.group(&format!("subregion:{s}"))),
+        blocs: info
+            .blocs
+            .iter()
+            .map(|b| names.group(&format!("bloc:{b}")))
+            .collect::<Vec<_>>()
+            .join(", "),
+        reports: if info.voluntary_reports.is_empty() {
+            t.get("country.vnr.none").to_string()
+        } else {
+            info.voluntary_reports
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+        has_evidence: own.has_evidence(),
+        peers_name,
+        peers_sentence,
+        areas_chart: page.resource(&format!("/charts/countries/{iso3}/areas.svg"), ""),
+        areas,
+        objectives,
+        change,
+        evidence,
+        iso3,
+        name,
+        page,
+    };
+    super::html(&template, lang)
+}

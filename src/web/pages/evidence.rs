@@ -1,0 +1,329 @@
+//! `/evidence`: the evidence browser with the API's filters, and `/evidence/{id}`: one item with its quote
+//! in the context of its source lines and its mappings with basis and confidence.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{layout, pair, request_lang, InPage, Names, Page, PageError, PageQuery};
+use crate::db::evidence::{self as store, EvidenceItem};
+use crate::evidence::{source_lines, ITEM_KINDS};
+use crate::framework::OBJECTIVE_COUNT;
+use crate::indicators::request::{given, IndicatorQuery};
+use crate::web::evidence_api::{check_references, parse_filter, EvidenceQuery, CONTEXT_LINES};
+use crate::web::i18n::Lang;
+use crate::web::{ApiError, AppState};
+
+/// Items per page of the browser.
+const PAGE_SIZE: i64 = 20;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct BrowseQuery {
+    #[serde(flatten)]
+    pub evidence: EvidenceQuery,
+    pub lang: Option<String>,
+    pub embed: Option<String>,
+    pub page: Option<String>,
+}
+
+pub struct Mapping {
+    pub label: String,
+    pub href: String,
+    pub basis: String,
+    pub confidence: String,
+    pub by: String,
+}
+
+pub struct ItemView {
+    pub id: String,
+    pub href: String,
+    pub title: String,
+    pub kind: String,
+    pub country: Option<(String, String)>,
+    pub quote: String,
+    pub source: String,
+    pub cycle: String,
+    pub mappings: Vec<Mapping>,
+    pub principles: Vec<String>,
+}
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "evidence.html")]
+pub struct BrowsePage {
+    pub page: Page,
+    pub q: String,
+    pub country: String,
+    pub objectives: Vec<Choice>,
+    pub principles: Vec<Choice>,
+    pub kinds: Vec<Choice>,
+    pub cycles: Vec<Choice>,
+    pub total: i64,
+    pub items: Vec<ItemView>,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub range: String,
+}
+
+fn item_view(item: &EvidenceItem, names: Names<'_>, page: &Page) -> ItemView {
+    let t = names.lang.text();
+    ItemView {
+        id: item.id.clone(),
+        href: page.href(&format!("/evidence/{}", item.id)),
+        title: item.title.clone(),
+        kind: item.kind.clone(),
+        country: item.reporting_country.as_ref().map(|c| {
+            (
+                names.country(&c.iso3),
+                page.href(&format!("/countries/{}", c.iso3)),
+            )
+        }),
+        quote: item.quote.clone(),
+        source: format!(
+            "{}, {} {}–{}",
+            item.source.title,
+            t.get("evidence.lines"),
+            item.line_start,
+            item.line_end
+        ),
+        cycle: item.source.cycle.clone(),
+        mappings: item
+            .objectives
+            .iter()
+            .map(|m| Mapping {
+                label: names.objective(m.objective),
+                href: page.href(&format!("/objectives/{}", m.objective)),
+                basis: names.basis(&m.basis),
+                confidence: names.lang.number(m.confidence, 2),
+                by: m.created_by.clone(),
+            })
+            .collect(),
+        principles: item
+            .principles
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} ({})",
+                    names.principle(&p.principle),
+                    names.basis(&p.basis)
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The page's selection for the layout: the evidence filters that are also indicator parameters.
+fn layout_query(query: &BrowseQuery) -> PageQuery {
+    PageQuery {
+        indicators: IndicatorQuery {
+            cycle: query.evidence.cycle.clone(),
+            basis: query.evidence.basis.clone(),
+            ..Default::default()
+        },
+        lang: query.lang.clone(),
+        embed: query.embed.clone(),
+    }
+}
+
+pub async fn browse(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    query: web::Query<BrowseQuery>,
+) -> Result<HttpResponse, PageError> {
+    let mut query = query.into_inner();
+    // The dashboard's "all cycles" is the API's absence of a cycle filter.
+    if given(&query.evidence.cycle) == Some("all") {
+        query.evidence.cycle = None;
+    }
+    let selection = layout_query(&query);
+    let lang = request_lang(&request, &selection)?;
+    let page_number = match given(&query.page) {
+        None => 1,
+        Some(text) => match text.parse::<i64>() {
+            Ok(n) if n >= 1 => n,
+            _ => {
+                return Err(PageError::new(
+                    lang,
+                    ApiError::bad_parameter(
+                        "page",
+                        format!("`{text}` is not a page number; accepted: 1 or more"),
+                    ),
+                ))
+            }
+        },
+    };
+    let filter = parse_filter(&query.evidence).in_page(lang)?;
+    let for_db = filter.clone();
+    let offset = (page_number - 1) * PAGE_SIZE;
+    let (total, items, cycles) = state
+        .with_db(move |conn| {
+            if let Err(error) = check_references(conn, &for_db)? {
+                return Ok(Err(error));
+            }
+            let (total, items) = store::search_evidence(conn, &for_db, PAGE_SIZE, offset)?;
+            let cycles = store::cycle_ids(conn)?;
+            Ok(Ok((total, items, cycles)))
+        })
+        .await
+        .in_page(lang)?
+        .in_page(lang)?;
+    let data = crate::web::indicators_api::dataset(&state)
+        .await
+        .in_page(lang)?;
+    let names = Names { lang, data: &data };
+    let t = lang.text();
+    let page = layout(
+        &request,
+        &selection,
+        lang,
+        t.get("evidence.title").to_string(),
+        "evidence",
+    );
+
+    // Paging links keep every filter of the request.
+    let pairs: Vec<(String, String)> =
+        web::Query::<Vec<(String, String)>>::from_query(request.query_string())
+            .map(|q| q.into_inner())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(k, _)| k != "page")
+            .collect();
+    let page_link = |n: i64| {
+        let mut pairs = pairs.clone();
+        pairs.push(("page".into(), n.to_string()));
+        format!("/evidence?{}", super::encode_pairs(&pairs))
+    };
+    let shown = items.len() as i64;
+    let template = BrowsePage {
+        q: given(&query.evidence.q).unwrap_or("").to_string(),
+        country: given(&query.evidence.country).unwrap_or("").to_uppercase(),
+        objectives: (1..=OBJECTIVE_COUNT)
+            .map(|n| Choice {
+                value: n.to_string(),
+                label: names.objective(n),
+                selected: filter.objective == Some(n),
+            })
+            .collect(),
+        principles: data
+            .principles
+            .iter()
+            .map(|p| Choice {
+                value: p.clone(),
+                label: names.principle(p),
+                selected: filter.principle.as_deref() == Some(p.as_str()),
+            })
+            .collect(),
+        kinds: ITEM_KINDS
+            .iter()
+            .map(|k| Choice {
+                value: k.to_string(),
+                label: k.to_string(),
+                selected: filter.kinds.len() == 1 && filter.kinds[0] == *k,
+            })
+            .collect(),
+        cycles: cycles
+            .iter()
+            .map(|c| Choice {
+                value: c.clone(),
+                label: c.clone(),
+                selected: filter.cycles.len() == 1 && filter.cycles[0] == *c,
+            })
+            .collect(),
+        total,
+        items: items.iter().map(|i| item_view(i, names, &page)).collect(),
+        previous: (page_number > 1).then(|| page_link(page_number - 1)),
+        next: (offset + shown < total).then(|| page_link(page_number + 1)),
+        range: if shown == 0 {
+            String::new()
+        } else {
+            format!("{}–{}", offset + 1, offset + shown)
+        },
+        page,
+    };
+    super::html(&template, lang)
+}
+
+pub struct ContextLine {
+    pub number: usize,
+    pub text: String,
+    pub in_span: bool,
+}
+
+#[derive(Template)]
+#[template(path = "item.html")]
+pub struct ItemPage {
+    pub page: Page,
+    pub item: ItemView,
+    pub summary: String,
+    pub others: Vec<String>,
+    pub context: Vec<ContextLine>,
+    pub source_href: String,
+    pub api_href: String,
+}
+
+pub async fn item(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, PageError> {
+    let lang: Lang = request_lang(&request, &query)?;
+    let id = path.into_inner();
+    let lookup = id.clone();
+    let found = state
+        .with_db(move |conn| {
+            let Some(item) = store::evidence_item(conn, &lookup)? else {
+                return Ok(None);
+            };
+            let text = store::source_with_text(conn, &item.source.id)?.map(|(_, body)| body);
+            Ok(Some((item, text.unwrap_or_default())))
+        })
+        .await
+        .in_page(lang)?;
+    let Some((item, body)) = found else {
+        return Err(PageError::new(
+            lang,
+            ApiError::NotFound(format!("no evidence item `{id}`")),
+        ));
+    };
+    let data = crate::web::indicators_api::dataset(&state)
+        .await
+        .in_page(lang)?;
+    let names = Names { lang, data: &data };
+    let page = layout(&request, &query, lang, item.title.clone(), "evidence");
+    let lines = source_lines(&body);
+    let from = (item.line_start - CONTEXT_LINES).max(1) as usize;
+    let to = ((item.line_end + CONTEXT_LINES).max(0) as usize).min(lines.len());
+    let context = (from..=to)
+        .filter_map(|number| {
+            lines.get(number - 1).map(|text| ContextLine {
+                number,
+                text: text.to_string(),
+                in_span: (item.line_start as usize..=item.line_end as usize).contains(&number),
+            })
+        })
+        .collect();
+    let template = ItemPage {
+        item: item_view(&item, names, &page),
+        summary: item.summary.clone().unwrap_or_default(),
+        others: item
+            .countries
+            .iter()
+            .map(|c| format!("{} ({})", names.country(&c.iso3), c.role))
+            .collect(),
+        context,
+        source_href: format!(
+            "/api/v1/sources/{}?{}",
+            item.source.id,
+            pair("lines", &format!("{from}-{to}"))
+        ),
+        api_href: format!("/api/v1/evidence/{}", item.id),
+        page,
+    };
+    super::html(&template, lang)
+}

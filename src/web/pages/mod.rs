@@ -1,0 +1,520 @@
+//! The dashboard: server-rendered pages for preparers and champion countries, in English and Spanish,
+//! usable without JavaScript. Each page reads its selection from the URL (so a view can be shared as a
+//! link), computes what it shows with the same pure indicator core as the API, and renders an askama
+//! template compiled into the binary (`assets/templates/`).
+
+mod compare;
+mod country;
+mod documents;
+mod evidence;
+mod objective;
+mod overview;
+mod summaries;
+
+use std::sync::OnceLock;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use askama::Template;
+use serde::Deserialize;
+
+use super::i18n::{negotiate, Lang, Messages};
+use super::ApiError;
+use crate::framework::ReferenceData;
+use crate::indicators::request::{given, IndicatorQuery, ParamError};
+use crate::indicators::{Dataset, METHOD_VERSION};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(overview::overview))
+        .route("/countries/{iso3}", web::get().to(country::country))
+        .route("/objectives/{n}", web::get().to(objective::objective))
+        .route("/compare", web::get().to(compare::compare))
+        .route("/evidence", web::get().to(evidence::browse))
+        .route("/evidence/{id}", web::get().to(evidence::item))
+        .route("/downloads", web::get().to(documents::downloads))
+        .route("/methodology", web::get().to(documents::methodology))
+        .route("/static/{file}", web::get().to(static_file));
+}
+
+/// The selection every page reads from its URL: the indicator parameters, the language and the embed
+/// switch.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct PageQuery {
+    #[serde(flatten)]
+    pub indicators: IndicatorQuery,
+    pub lang: Option<String>,
+    pub embed: Option<String>,
+}
+
+/// What the layout needs: language, text, the links that keep the selection, and the page's place in
+/// the navigation.
+pub struct Page {
+    pub lang: &'static str,
+    pub t: &'static Messages,
+    pub embed: bool,
+    pub title: String,
+    /// This page in the other language.
+    pub switch_href: String,
+    pub other_lang: &'static str,
+    /// The selection as a query string without the language (`group=lac&cycle=2021`).
+    pub filters: String,
+    pub method_version: &'static str,
+    pub current: &'static str,
+}
+
+impl Page {
+    /// A link to another page that keeps the selection and the language.
+    pub fn href(&self, path: &str) -> String {
+        self.link(path, "")
+    }
+
+    /// A link with extra parameters (already encoded, `a=b&c=d`) before the selection and language.
+    pub fn link(&self, path: &str, extra: &str) -> String {
+        let mut parts: Vec<&str> = Vec::new();
+        if !extra.is_empty() {
+            parts.push(extra);
+        }
+        if !self.filters.is_empty() {
+            parts.push(&self.filters);
+        }
+        let lang = format!("lang={}", self.lang);
+        parts.push(&lang);
+        format!("{path}?{}", parts.join("&"))
+    }
+
+    /// A chart or table address: the selection, no language (the files are the same in both).
+    pub fn resource(&self, path: &str, extra: &str) -> String {
+        let parts: Vec<&str> = [extra, self.filters.as_str()]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect();
+        if parts.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}?{}", parts.join("&"))
+        }
+    }
+
+    /// The page of an objective.
+    pub fn objective_href(&self, number: &i32) -> String {
+        self.href(&format!("/objectives/{number}"))
+    }
+
+    /// A table for Excel in the page's language (`;` and decimal commas in Spanish).
+    pub fn excel(&self, path: &str) -> String {
+        self.resource(path, &format!("excel=1&lang={}", self.lang))
+    }
+
+    /// `aria-current` for the navigation entry of this page.
+    pub fn aria_current(&self, entry: &str) -> &'static str {
+        if entry == self.current {
+            "page"
+        } else {
+            "false"
+        }
+    }
+}
+
+/// Builds the layout context of a request.
+pub fn layout(
+    request: &HttpRequest,
+    query: &PageQuery,
+    lang: Lang,
+    title: String,
+    current: &'static str,
+) -> Page {
+    let filters = encode_pairs(&indicator_pairs(&query.indicators));
+    // The same address in the other language: every parameter kept, `lang` replaced.
+    let mut pairs: Vec<(String, String)> =
+        web::Query::<Vec<(String, String)>>::from_query(request.query_string())
+            .map(|q| q.into_inner())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(k, _)| k != "lang")
+            .collect();
+    pairs.push(("lang".into(), lang.other().code().into()));
+    let switch_href = format!("{}?{}", request.path(), encode_pairs(&pairs));
+    Page {
+        lang: lang.code(),
+        t: lang.text(),
+        embed: matches!(given(&query.embed), Some("1") | Some("true")),
+        title,
+        switch_href,
+        other_lang: lang.other().code(),
+        filters,
+        method_version: METHOD_VERSION,
+        current,
+    }
+}
+
+/// The indicator parameters that were given, in a fixed order.
+pub fn indicator_pairs(query: &IndicatorQuery) -> Vec<(String, String)> {
+    [
+        ("group", &query.group),
+        ("cycle", &query.cycle),
+        ("grouping", &query.grouping),
+        ("basis", &query.basis),
+        ("peers", &query.peers),
+        ("from", &query.from),
+        ("to", &query.to),
+        ("countries", &query.countries),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| given(v).map(|v| (k.to_string(), v.to_string())))
+    .collect()
+}
+
+pub fn encode_pairs(pairs: &[(String, String)]) -> String {
+    let mut encoder = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        encoder.append_pair(k, v);
+    }
+    encoder.finish()
+}
+
+/// One `key=value` pair, encoded.
+pub fn pair(key: &str, value: &str) -> String {
+    encode_pairs(&[(key.to_string(), value.to_string())])
+}
+
+/// The language of a request, or an error page (in English) naming the bad `lang`.
+pub fn request_lang(request: &HttpRequest, query: &PageQuery) -> Result<Lang, PageError> {
+    let accept = request
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    negotiate(query.lang.as_deref(), accept)
+        .map_err(|message| PageError::new(Lang::En, ApiError::bad_parameter("lang", message)))
+}
+
+/// The reference data (framework, countries, blocs) compiled into the binary, read once: the pages
+/// take objective, principle and area names in both languages from it.
+pub fn reference() -> Option<&'static ReferenceData> {
+    static REFERENCE: OnceLock<Option<ReferenceData>> = OnceLock::new();
+    REFERENCE
+        .get_or_init(|| ReferenceData::bundled().ok())
+        .as_ref()
+}
+
+/// Names of things in the page's language.
+#[derive(Clone, Copy)]
+pub struct Names<'a> {
+    pub lang: Lang,
+    pub data: &'a Dataset,
+}
+
+impl Names<'_> {
+    pub fn country(&self, iso3: &str) -> String {
+        self.data
+            .countries
+            .get(iso3)
+            .map(|c| match self.lang {
+                Lang::En => c.name_en.clone(),
+                Lang::Es => c.name_es.clone(),
+            })
+            .unwrap_or_else(|| iso3.to_string())
+    }
+
+    /// "7. Reduce vulnerabilities" (the short label).
+    pub fn objective(&self, number: i32) -> String {
+        let short = reference()
+            .and_then(|r| r.framework.objectives.iter().find(|o| o.number == number))
+            .map(|o| match self.lang {
+                Lang::En => o.short_en.clone(),
+                Lang::Es => o.short_es.clone(),
+            })
+            .unwrap_or_default();
+        format!("{number}. {short}")
+    }
+
+    /// The objective's full title.
+    pub fn objective_title(&self, number: i32) -> String {
+        reference()
+            .and_then(|r| r.framework.objectives.iter().find(|o| o.number == number))
+            .map(|o| match self.lang {
+                Lang::En => o.title_en.clone(),
+                Lang::Es => o.title_es.clone(),
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn principle(&self, key: &str) -> String {
+        reference()
+            .and_then(|r| r.framework.principles.iter().find(|p| p.key == key))
+            .map(|p| match self.lang {
+                Lang::En => p.name_en.clone(),
+                Lang::Es => p.name_es.clone(),
+            })
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// An area (group of objectives) of a grouping: "TA1 · Promoting a migration discourse...".
+    pub fn area(&self, grouping: &crate::framework::Grouping, id: &str) -> String {
+        grouping
+            .groups
+            .iter()
+            .find(|g| g.id == id)
+            .map(|g| {
+                let title = match self.lang {
+                    Lang::En => &g.title_en,
+                    Lang::Es => &g.title_es,
+                };
+                format!("{id} · {title}")
+            })
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    pub fn grouping_title(&self, grouping: &crate::framework::Grouping) -> String {
+        match self.lang {
+            Lang::En => grouping.title_en.clone(),
+            Lang::Es => grouping.title_es.clone(),
+        }
+    }
+
+    /// A group of countries as chosen in the selection (`lac`, `subregion:Caribbean`, `bloc:SICA`...).
+    pub fn group(&self, group: &str) -> String {
+        let t = self.lang.text();
+        match group.split_once(':') {
+            Some(("subregion", name)) => {
+                let key = format!("subregion.{name}");
+                let text = t.get(&key);
+                if text == key {
+                    name.to_string()
+                } else {
+                    text.to_string()
+                }
+            }
+            Some(("bloc", id)) => reference()
+                .and_then(|r| r.blocs.iter().find(|b| b.id.eq_ignore_ascii_case(id)))
+                .map(|b| match self.lang {
+                    Lang::En => b.name_en.clone(),
+                    Lang::Es => b.name_es.clone(),
+                })
+                .unwrap_or_else(|| id.to_string()),
+            _ => {
+                let key = format!("group.{group}");
+                let text = t.get(&key);
+                if text == key {
+                    group.to_string()
+                } else {
+                    text.to_string()
+                }
+            }
+        }
+    }
+
+    pub fn depth(&self, depth: u8) -> &'static str {
+        let key = match depth {
+            0 => "depth.0",
+            1 => "depth.1",
+            2 => "depth.2",
+            _ => "depth.3",
+        };
+        self.lang.text().get(key)
+    }
+
+    pub fn basis(&self, basis: &str) -> String {
+        let key = format!("basis.{basis}");
+        let text = self.lang.text().get(&key);
+        if text == key {
+            basis.to_string()
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// An option of a `<select>`.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// The selection form's choices, marked with what the request chose.
+pub struct SelectionForm {
+    pub groups: Vec<Choice>,
+    pub cycles: Vec<Choice>,
+    pub groupings: Vec<Choice>,
+    pub bases: Vec<Choice>,
+}
+
+pub fn selection_form(names: Names<'_>, query: &IndicatorQuery) -> SelectionForm {
+    let t = names.lang.text();
+    let chosen =
+        |value: &Option<String>, default: &str| given(value).unwrap_or(default).to_string();
+    let group = chosen(&query.group, "lac");
+    let mut groups: Vec<String> = ["lac", "americas", "champions", "vnr"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    for subregion in ["Caribbean", "Central America", "South America"] {
+        groups.push(format!("subregion:{subregion}"));
+    }
+    if let Some(reference) = reference() {
+        groups.extend(reference.blocs.iter().map(|b| format!("bloc:{}", b.id)));
+    }
+    if !groups.contains(&group) {
+        groups.push(group.clone());
+    }
+    let cycle = chosen(&query.cycle, "all");
+    let mut cycles = vec![Choice {
+        value: "all".into(),
+        label: t.get("filters.cycle.all").into(),
+        selected: cycle == "all",
+    }];
+    cycles.extend(names.data.cycles.iter().map(|c| Choice {
+        value: c.clone(),
+        label: c.clone(),
+        selected: *c == cycle,
+    }));
+    let default_grouping = names
+        .data
+        .groupings
+        .iter()
+        .find(|g| g.default)
+        .map(|g| g.id.clone())
+        .unwrap_or_default();
+    let grouping = chosen(&query.grouping, &default_grouping);
+    let basis = chosen(&query.basis, "");
+    SelectionForm {
+        groups: groups
+            .iter()
+            .map(|g| Choice {
+                value: g.clone(),
+                label: names.group(g),
+                selected: *g == group,
+            })
+            .collect(),
+        cycles,
+        groupings: names
+            .data
+            .groupings
+            .iter()
+            .map(|g| Choice {
+                value: g.id.clone(),
+                label: names.grouping_title(g),
+                selected: g.id == grouping,
+            })
+            .collect(),
+        bases: [
+            ("", "filters.basis.default"),
+            ("cited,subject,reviewed", "filters.basis.stated"),
+            ("cited,reviewed", "filters.basis.solid"),
+            (
+                "cited,subject,section,inferred,reviewed,auto",
+                "filters.basis.auto",
+            ),
+        ]
+        .into_iter()
+        .map(|(value, key)| Choice {
+            value: value.into(),
+            label: t.get(key).into(),
+            selected: value == basis,
+        })
+        .collect(),
+    }
+}
+
+/// An error shown as a page in the request's language, with the status of the underlying error.
+#[derive(Debug)]
+pub struct PageError {
+    lang: Lang,
+    error: ApiError,
+}
+
+impl PageError {
+    pub fn new(lang: Lang, error: ApiError) -> PageError {
+        PageError { lang, error }
+    }
+}
+
+impl std::fmt::Display for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    lang: &'static str,
+    t: &'static Messages,
+    message: String,
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        self.error.status_code()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        // The API error decides the status, the Retry-After and what may be said (a 500 says nothing
+        // internal); the page only dresses its message.
+        let api = self.error.error_response();
+        let message = match &self.error {
+            ApiError::BadRequest { parameter, message } => format!("{parameter}: {message}"),
+            ApiError::Internal(_) => "internal error".to_string(),
+            other => other.to_string(),
+        };
+        let body = ErrorPage {
+            lang: self.lang.code(),
+            t: self.lang.text(),
+            message,
+        }
+        .render()
+        .unwrap_or_default();
+        let mut response = HttpResponse::build(api.status());
+        if let Some(retry) = api.headers().get(header::RETRY_AFTER) {
+            response.insert_header((header::RETRY_AFTER, retry.clone()));
+        }
+        response
+            .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+            .body(body)
+    }
+}
+
+/// Turns an API-layer failure into an error page in `lang`.
+pub trait InPage<T> {
+    fn in_page(self, lang: Lang) -> Result<T, PageError>;
+}
+
+impl<T, E: Into<ApiError>> InPage<T> for Result<T, E> {
+    fn in_page(self, lang: Lang) -> Result<T, PageError> {
+        self.map_err(|e| PageError::new(lang, e.into()))
+    }
+}
+
+impl From<ParamError> for PageError {
+    fn from(error: ParamError) -> PageError {
+        PageError::new(Lang::En, error.into())
+    }
+}
+
+/// Renders a page template as an HTML answer.
+pub fn html<T: Template>(template: &T, lang: Lang) -> Result<HttpResponse, PageError> {
+    let body = template
+        .render()
+        .map_err(|e| PageError::new(lang, ApiError::Internal(format!("template: {e}"))))?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+        .insert_header((header::CONTENT_LANGUAGE, lang.code()))
+        .insert_header((header::VARY, "Accept-Language"))
+        .body(body))
+}
+
+const STYLE_CSS: &str = include_str!("../../../assets/static/style.css");
+const APP_JS: &str = include_str!("../../../assets/static/app.js");
+
+/// The stylesheet and the script, compiled in.
+async fn static_file(file: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let (content_type, body) = match file.as_str() {
+        "style.css" => ("text/css; charset=utf-8", STYLE_CSS),
+        "app.js" => ("text/javascript; charset=utf-8", APP_JS),
+        other => return Err(ApiError::NotFound(format!("no static file `{other}`"))),
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(body))
+}

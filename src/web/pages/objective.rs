@@ -1,0 +1,162 @@
+//! `/objectives/{n}`: which countries have evidence for an objective and how deep, and the practices that
+//! address it anywhere, so a country with a gap sees who has done this.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::{layout, pair, request_lang, summaries, InPage, Names, Page, PageError, PageQuery};
+use crate::db::evidence::{self as store, EvidenceFilter};
+use crate::framework::OBJECTIVE_COUNT;
+use crate::indicators::request::{given, members, resolve};
+use crate::indicators::{self, groups::Group};
+use crate::web::indicators_api::dataset;
+use crate::web::{ApiError, AppState};
+
+pub struct CountryDepth {
+    pub name: String,
+    pub href: String,
+    pub depth: u8,
+    pub depth_label: &'static str,
+    pub items: usize,
+    pub evidence_href: String,
+}
+
+pub struct Practice {
+    pub title: String,
+    pub href: String,
+    pub country: String,
+    pub quote: String,
+}
+
+#[derive(Template)]
+#[template(path = "objective.html")]
+pub struct ObjectivePage {
+    pub page: Page,
+    pub number: i32,
+    pub title: String,
+    pub areas: Vec<String>,
+    pub summary: String,
+    pub group_name: String,
+    pub with: Vec<CountryDepth>,
+    pub without: Vec<(String, String)>,
+    pub practices: Vec<Practice>,
+}
+
+/// At most this many practices are listed; the evidence browser has them all.
+const PRACTICES_SHOWN: usize = 40;
+
+pub async fn objective(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, PageError> {
+    let lang = request_lang(&request, &query)?;
+    let text = path.into_inner();
+    let number = match text.parse::<i32>() {
+        Ok(n) if (1..=OBJECTIVE_COUNT).contains(&n) => n,
+        _ => {
+            return Err(PageError::new(
+                lang,
+                ApiError::NotFound(format!(
+                    "no objective `{text}`; the objectives are numbered 1-{OBJECTIVE_COUNT}"
+                )),
+            ))
+        }
+    };
+    let data = dataset(&state).await.in_page(lang)?;
+    let resolved = resolve(&data, &query.indicators).in_page(lang)?;
+    let (group, countries) =
+        members(&data, "group", given(&query.indicators.group), Group::Lac).in_page(lang)?;
+    let rows = indicators::compute(&data, &resolved.selection, &resolved.grouping, &countries);
+    let names = Names { lang, data: &data };
+    let title = names.objective_title(number);
+    let page = layout(&request, &query, lang, names.objective(number), "");
+    let reporting = rows.iter().filter(|r| r.has_evidence()).count();
+    let mut with: Vec<CountryDepth> = rows
+        .iter()
+        .filter(|r| r.depth_of(number) > 0)
+        .map(|r| {
+            let cell = &r.objectives[number as usize - 1];
+            CountryDepth {
+                name: names.country(&r.iso3),
+                href: page.href(&format!("/countries/{}", r.iso3)),
+                depth: cell.depth,
+                depth_label: names.depth(cell.depth),
+                items: cell.evidence_count,
+                evidence_href: page.link(
+                    "/evidence",
+                    &format!("{}&objective={number}", pair("country", &r.iso3)),
+                ),
+            }
+        })
+        .collect();
+    // Deepest first, then most items: who has done most, first.
+    with.sort_by(|a, b| {
+        b.depth
+            .cmp(&a.depth)
+            .then(b.items.cmp(&a.items))
+            .then(a.name.cmp(&b.name))
+    });
+    let mut without: Vec<(String, String)> = rows
+        .iter()
+        .filter(|r| r.has_evidence() && r.depth_of(number) == 0)
+        .map(|r| {
+            (
+                names.country(&r.iso3),
+                page.href(&format!("/countries/{}", r.iso3)),
+            )
+        })
+        .collect();
+    without.sort();
+
+    let filter = EvidenceFilter {
+        objective: Some(number),
+        kinds: vec!["practice".to_string()],
+        bases: resolved.selection.bases.iter().copied().collect(),
+        cycles: resolved
+            .selection
+            .cycles
+            .clone()
+            .map(|c| c.into_iter().collect())
+            .unwrap_or_default(),
+        ..Default::default()
+    };
+    let items = state
+        .with_db(move |conn| store::search_evidence(conn, &filter, PRACTICES_SHOWN as i64, 0))
+        .await
+        .in_page(lang)?
+        .1;
+    let practices = items
+        .into_iter()
+        .map(|item| Practice {
+            href: page.href(&format!("/evidence/{}", item.id)),
+            country: item
+                .reporting_country
+                .as_ref()
+                .map(|c| names.country(&c.iso3))
+                .unwrap_or_default(),
+            title: item.title,
+            quote: item.quote,
+        })
+        .collect();
+    let areas = resolved
+        .grouping
+        .groups
+        .iter()
+        .filter(|g| g.objectives.contains(&number))
+        .map(|g| names.area(&resolved.grouping, &g.id))
+        .collect();
+    let template = ObjectivePage {
+        number,
+        title,
+        areas,
+        summary: summaries::objective(lang, number, with.len(), reporting),
+        group_name: names.group(&group.to_string()),
+        with,
+        without,
+        practices,
+        page,
+    };
+    super::html(&template, lang)
+}

@@ -1,0 +1,205 @@
+//! `/`: the region at a glance: headline figures, the coverage matrix with its table, the gaps, and the
+//! downloads of the same view.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::{
+    layout, pair, request_lang, selection_form, summaries, InPage, Names, Page, PageError,
+    PageQuery, SelectionForm,
+};
+use crate::charts::column_order;
+use crate::indicators::request::{given, members, resolve};
+use crate::indicators::{self, groups::Group, median, CountryIndicators};
+use crate::web::indicators_api::dataset;
+use crate::web::AppState;
+
+pub struct ColumnGroup {
+    pub title: String,
+    pub objectives: Vec<i32>,
+}
+
+pub struct MatrixCell {
+    pub objective: i32,
+    pub depth: u8,
+    pub label: &'static str,
+    pub href: Option<String>,
+}
+
+pub struct MatrixRow {
+    pub name: String,
+    pub href: String,
+    pub covered: usize,
+    pub cells: Vec<MatrixCell>,
+}
+
+pub struct CountryLink {
+    pub name: String,
+    pub href: String,
+}
+
+pub struct GapRow {
+    pub label: String,
+    pub href: String,
+    pub with: usize,
+}
+
+pub struct Figure {
+    pub label: &'static str,
+    pub value: String,
+}
+
+#[derive(Template)]
+#[template(path = "overview.html")]
+pub struct OverviewPage {
+    pub page: Page,
+    pub form: SelectionForm,
+    pub group_name: String,
+    pub figures: Vec<Figure>,
+    pub summary: String,
+    pub matrix_svg: String,
+    pub columns: Vec<ColumnGroup>,
+    pub rows: Vec<MatrixRow>,
+    pub no_evidence: Vec<CountryLink>,
+    pub reporting: usize,
+    pub gaps: Vec<GapRow>,
+}
+
+pub async fn overview(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, PageError> {
+    let lang = request_lang(&request, &query)?;
+    let data = dataset(&state).await.in_page(lang)?;
+    let resolved = resolve(&data, &query.indicators).in_page(lang)?;
+    let (group, countries) =
+        members(&data, "group", given(&query.indicators.group), Group::Lac).in_page(lang)?;
+    let rows = indicators::compute(&data, &resolved.selection, &resolved.grouping, &countries);
+    let names = Names { lang, data: &data };
+    let t = lang.text();
+    let group_name = names.group(&group.to_string());
+    let page = layout(
+        &request,
+        &query,
+        lang,
+        format!("{} · {group_name}", t.get("overview.title")),
+        "overview",
+    );
+
+    let mut with: Vec<&CountryIndicators> = rows.iter().filter(|r| r.has_evidence()).collect();
+    with.sort_by_key(|r| names.country(&r.iso3));
+    let covered: Vec<f64> = with.iter().map(|r| r.objectives_covered as f64).collect();
+    let gaps = indicators::gaps(&rows);
+    let most = with.iter().map(|r| r.objectives_covered).max().unwrap_or(0);
+    let leaders: Vec<String> = with
+        .iter()
+        .filter(|r| r.objectives_covered == most)
+        .map(|r| names.country(&r.iso3))
+        .collect();
+    let figures = vec![
+        Figure {
+            label: t.get("fig.countries_in_group"),
+            value: rows.len().to_string(),
+        },
+        Figure {
+            label: t.get("fig.with_evidence"),
+            value: with.len().to_string(),
+        },
+        Figure {
+            label: t.get("fig.median_covered"),
+            value: median(&covered)
+                .map(|m| {
+                    format!(
+                        "{} {} 23",
+                        lang.number(m, if m.fract() == 0.0 { 0 } else { 1 }),
+                        t.get("of")
+                    )
+                })
+                .unwrap_or_else(|| "–".into()),
+        },
+        Figure {
+            label: t.get("fig.objectives_no_country"),
+            value: gaps.objectives_without_evidence.len().to_string(),
+        },
+        Figure {
+            label: t.get("fig.sources"),
+            value: resolved.selection.sources(&data).len().to_string(),
+        },
+    ];
+
+    let columns: Vec<ColumnGroup> = column_order(&resolved.grouping)
+        .into_iter()
+        .map(|(id, objectives)| ColumnGroup {
+            title: if id == "all" {
+                t.get("col.all_areas").to_string()
+            } else {
+                id
+            },
+            objectives,
+        })
+        .collect();
+    let matrix_rows = with
+        .iter()
+        .map(|r| MatrixRow {
+            name: names.country(&r.iso3),
+            href: page.href(&format!("/countries/{}", r.iso3)),
+            covered: r.objectives_covered,
+            cells: columns
+                .iter()
+                .flat_map(|c| c.objectives.iter().copied())
+                .map(|objective| {
+                    let depth = r.depth_of(objective);
+                    MatrixCell {
+                        objective,
+                        depth,
+                        label: names.depth(depth),
+                        href: (depth > 0).then(|| {
+                            page.link(
+                                "/evidence",
+                                &format!("{}&objective={objective}", pair("country", &r.iso3)),
+                            )
+                        }),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let mut no_evidence: Vec<CountryLink> = rows
+        .iter()
+        .filter(|r| !r.has_evidence())
+        .map(|r| CountryLink {
+            name: names.country(&r.iso3),
+            href: page.href(&format!("/countries/{}", r.iso3)),
+        })
+        .collect();
+    no_evidence.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut gap_rows: Vec<(usize, i32)> = gaps
+        .objectives
+        .iter()
+        .map(|g| (g.countries_with_evidence, g.objective))
+        .collect();
+    gap_rows.sort();
+    let summary = summaries::group(lang, with.len(), rows.len(), &leaders, most);
+    let template = OverviewPage {
+        form: selection_form(names, &query.indicators),
+        group_name,
+        figures,
+        summary,
+        matrix_svg: page.resource("/charts/coverage-matrix.svg", ""),
+        columns,
+        rows: matrix_rows,
+        no_evidence,
+        reporting: with.len(),
+        gaps: gap_rows
+            .into_iter()
+            .map(|(with, objective)| GapRow {
+                label: names.objective(objective),
+                href: page.href(&format!("/objectives/{objective}")),
+                with,
+            })
+            .collect(),
+        page,
+    };
+    super::html(&template, lang)
+}
