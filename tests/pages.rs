@@ -228,3 +228,57 @@ async fn untrusted_text_is_escaped_and_embedding_drops_the_chrome() {
     assert_eq!(status, 400);
     assert!(text(&html).contains("lang: `fr` is not a language of these pages; accepted: en, es"));
 }
+
+/// WCAG 2 contrast ratio of two `#rrggbb` colours.
+fn contrast(a: &str, b: &str) -> f64 {
+    let luminance = |hex: &str| {
+        let hex = hex.trim_start_matches('#');
+        let channel = |i: usize| {
+            let c = u8::from_str_radix(&hex[i..i + 2], 16).unwrap() as f64 / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
+    };
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+// `test` names actix's test module in this file, hence the full path of the built-in attribute.
+#[::core::prelude::v1::test]
+fn the_stylesheet_colours_pass_wcag_aa() {
+    let css = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/static/style.css"
+    ))
+    .unwrap();
+    let var = |name: &str| {
+        let start = css
+            .find(&format!("--{name}:"))
+            .unwrap_or_else(|| panic!("--{name}"))
+            + name.len()
+            + 3;
+        css[start..].trim_start()[..7].to_string()
+    };
+    // Text colours on the backgrounds they are used on (white page, grey header, shaded cells).
+    let pairs = [
+        (var("ink"), "#ffffff".to_string()),
+        (var("link"), "#ffffff".to_string()),
+        (var("muted"), "#ffffff".to_string()),
+        (var("link"), "#f6f8fa".to_string()),
+        (var("ink"), var("d1")),
+        (var("ink"), var("d2")),
+        ("#ffffff".to_string(), var("d3")),
+        ("#ffffff".to_string(), var("link")),
+        (var("ink"), var("mark")),
+    ];
+    for (text, background) in pairs {
+        let ratio = contrast(&text, &background);
+        assert!(ratio >= 4.5, "{text} on {background}: {ratio:.2}");
+    }
+    // The rule that keeps links readable in shaded cells is there.
+    assert!(css.contains("td.d1 a, td.d2 a { color: var(--ink); }"));
+}
