@@ -26,11 +26,15 @@ fn matrix(c: &mut Criterion) {
     let mut group = c.benchmark_group("coverage matrix");
     group.sample_size(10);
     for n in [35usize, 193] {
+        let named: Vec<(String, &indicators::CountryIndicators)> =
+            rows[..n].iter().map(|r| (r.iso3.clone(), r)).collect();
         let chart = MatrixChart {
             title: format!("{n} countries"),
             subtitle: "benchmark".into(),
             grouping: &grouping,
-            rows: rows[..n].iter().map(|r| (r.iso3.clone(), r)).collect(),
+            summary: charts::matrix_summary(&named),
+            rows: named,
+            labels: charts::MatrixLabels::default(),
         };
         let size = charts::matrix_size(n);
         group.bench_function(format!("svg {n} countries"), |b| {

@@ -256,3 +256,57 @@ async fn an_unchanged_chart_is_not_sent_twice() {
     .await;
     assert_eq!(other.status().as_u16(), 200);
 }
+
+#[actix_web::test]
+async fn charts_speak_spanish_when_asked() {
+    let db = common::TestDatabase::new();
+    let state = common::prepared_state(&db);
+    let (status, _, body) = fetch(
+        &state,
+        "/charts/coverage-matrix.svg?group=champions&lang=es",
+    )
+    .await;
+    assert_eq!(status, 200);
+    let svg = String::from_utf8(body).unwrap();
+    let document = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let root = document.root_element();
+    let child_text = |tag: &str| {
+        root.children()
+            .find(|n| n.has_tag_name(tag))
+            .and_then(|n| n.text())
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        child_text("title"),
+        "Evidencia por objetivo del PMM, 7 países (champions)"
+    );
+    // The same figures as the English test above, in Spanish, with Mexico's Spanish name.
+    assert!(child_text("desc").contains(
+        "7 de 7 países tienen evidencia en estas fuentes; Colombia y México cubren más objetivos (18 de 23)."
+    ));
+    let texts: Vec<&str> = document
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect();
+    for label in [
+        "México",
+        "todas las áreas",
+        "sin evidencia en estas fuentes",
+        "solo mencionado",
+    ] {
+        assert!(texts.contains(&label), "missing label {label}: {texts:?}");
+    }
+    // Principles by their Spanish names; an unknown language is refused with the accepted ones.
+    let (_, _, body) = fetch(&state, "/charts/principles.svg?group=champions&lang=es").await;
+    assert!(String::from_utf8(body)
+        .unwrap()
+        .contains("Derechos humanos"));
+    let (status, _, body) = fetch(&state, "/charts/objectives.svg?lang=pt").await;
+    assert_eq!(status, 400);
+    assert!(String::from_utf8(body)
+        .unwrap()
+        .contains("`pt` is not accepted; accepted: en, es"));
+}

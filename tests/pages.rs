@@ -73,7 +73,9 @@ async fn the_overview_in_english_and_in_spanish() {
         "{page}"
     );
     // The chart, its text alternative (the same sentence) and the table behind it.
-    assert!(html.contains("<img src=\"/charts/coverage-matrix.svg\" alt=\"22 of 52 countries"));
+    assert!(
+        html.contains("<img src=\"/charts/coverage-matrix.svg?lang=en\" alt=\"22 of 52 countries")
+    );
     assert!(html.contains("<a href=\"/countries/COL?lang=en\">Colombia</a>"));
     // A depth cell links to the evidence behind it: Colombia, objective 3 (p05, depth 3).
     assert!(html.contains("href=\"/evidence?country=COL&#38;objective=3&#38;lang=en\""));
@@ -161,7 +163,7 @@ async fn objective_compare_evidence_downloads_and_methodology_pages() {
         assert!(html.contains(&format!("\">{name}</a></th>")), "{name}");
     }
     let (_, _, html) = get(&state, "/compare?pick=COL&pick=ECU", None).await;
-    assert!(html.contains("/charts/compare.svg?countries=COL%2CECU"));
+    assert!(html.contains("/charts/compare.svg?lang=en&#38;countries=COL%2CECU"));
     assert!(!html.contains("\">Mexico</a></th>"));
 
     // The evidence browser: Mexico x objective 19 is m057, r023 and r041 (tests/evidence_api.rs).

@@ -47,6 +47,36 @@ pub struct MatrixChart<'a> {
     pub grouping: &'a Grouping,
     /// Rows: the country's name and its indicators.
     pub rows: Vec<(String, &'a CountryIndicators)>,
+    /// The words drawn on the chart, in the reader's language.
+    pub labels: MatrixLabels,
+    /// The text alternative (SVG `<desc>`); [`matrix_summary`] gives an English one.
+    pub summary: String,
+}
+
+/// The words of a matrix chart: the legend, the shared-objective column and the no-evidence row mark.
+#[derive(Debug, Clone)]
+pub struct MatrixLabels {
+    /// Legend entries for depth 3, 2, 1 and 0.
+    pub depth: [String; 4],
+    pub no_evidence_at_all: String,
+    pub all_areas: String,
+    pub row_without_evidence: String,
+}
+
+impl Default for MatrixLabels {
+    fn default() -> MatrixLabels {
+        MatrixLabels {
+            depth: [
+                "practice or measure with results".into(),
+                "practice or measure described".into(),
+                "mentioned only".into(),
+                "no evidence for this objective".into(),
+            ],
+            no_evidence_at_all: "no evidence in these sources".into(),
+            all_areas: "all areas".into(),
+            row_without_evidence: "(no evidence)".into(),
+        }
+    }
 }
 
 /// Columns of the matrix: objectives grouped by the grouping's groups, each objective once (objective 23,
@@ -79,17 +109,14 @@ pub fn column_order(grouping: &Grouping) -> Vec<(String, Vec<i32>)> {
 }
 
 /// One sentence a screen reader can read instead of the chart.
-pub fn matrix_summary(chart: &MatrixChart<'_>) -> String {
-    let with: Vec<&(String, &CountryIndicators)> = chart
-        .rows
-        .iter()
-        .filter(|(_, c)| c.has_evidence())
-        .collect();
+pub fn matrix_summary(rows: &[(String, &CountryIndicators)]) -> String {
+    let with: Vec<&(String, &CountryIndicators)> =
+        rows.iter().filter(|(_, c)| c.has_evidence()).collect();
     let most = with.iter().map(|(_, c)| c.objectives_covered).max();
     let mut text = format!(
         "{} of {} countries have evidence in these sources",
         with.len(),
-        chart.rows.len()
+        rows.len()
     );
     if let Some(most) = most {
         let leaders: Vec<&str> = with
@@ -168,7 +195,7 @@ fn draw_matrix<DB: DrawingBackend>(
     for (group, objectives) in &columns {
         let span = cell_w * objectives.len() as i32;
         let label = if group == "all" {
-            "all areas".to_string()
+            chart.labels.all_areas.clone()
         } else {
             group.clone()
         };
@@ -198,7 +225,7 @@ fn draw_matrix<DB: DrawingBackend>(
         let label = if has {
             short
         } else {
-            format!("{short} (no evidence)")
+            format!("{short} {}", chart.labels.row_without_evidence)
         };
         root.draw(&Text::new(
             label,
@@ -234,12 +261,13 @@ fn draw_matrix<DB: DrawingBackend>(
     }
     // Legend: the colour, the printed mark and the words.
     let y = TOP + CELL_H * chart.rows.len() as i32 + 20;
+    let labels = &chart.labels;
     let entries: [(RGBColor, &str, &str); 5] = [
-        (DEPTH_COLOURS[3], "3", "practice or measure with results"),
-        (DEPTH_COLOURS[2], "2", "practice or measure described"),
-        (DEPTH_COLOURS[1], "1", "mentioned only"),
-        (DEPTH_COLOURS[0], "0", "no evidence for this objective"),
-        (NO_EVIDENCE_AT_ALL, "–", "no evidence in these sources"),
+        (DEPTH_COLOURS[3], "3", &labels.depth[0]),
+        (DEPTH_COLOURS[2], "2", &labels.depth[1]),
+        (DEPTH_COLOURS[1], "1", &labels.depth[2]),
+        (DEPTH_COLOURS[0], "0", &labels.depth[3]),
+        (NO_EVIDENCE_AT_ALL, "–", &labels.no_evidence_at_all),
     ];
     let mut x = 12;
     for (colour, mark, words) in entries {
@@ -297,7 +325,7 @@ pub fn matrix_svg(chart: &MatrixChart<'_>, size: (u32, u32)) -> Result<String, S
     svg_document(
         &chart.title,
         &chart.subtitle,
-        &matrix_summary(chart),
+        &chart.summary,
         size,
         |root| draw_matrix(root, chart).map_err(|e| format!("chart drawing failed: {e}")),
     )

@@ -4,7 +4,9 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
+use super::i18n::Lang;
 use super::indicators_api::dataset;
+use super::pages::Names;
 use super::params::given;
 use super::{ApiError, AppState};
 use crate::charts::{self, MatrixChart};
@@ -19,6 +21,45 @@ pub struct ChartQuery {
     width: Option<String>,
     height: Option<String>,
     format: Option<String>,
+    /// Language of the words on the chart: en (default) or es.
+    lang: Option<String>,
+}
+
+/// The language of a chart: `lang=` or English. Images are cached and embedded by address, so the
+/// browser's Accept-Language is not consulted: the address alone says what the image holds.
+fn chart_lang(query: &ChartQuery) -> Result<Lang, ApiError> {
+    match given(&query.lang) {
+        None => Ok(Lang::En),
+        Some(code) => Lang::parse(code).ok_or_else(|| {
+            ApiError::bad_parameter(
+                "lang",
+                format!("`{code}` is not accepted; accepted: en, es"),
+            )
+        }),
+    }
+}
+
+/// The matrix chart's words in `lang`.
+fn matrix_labels(lang: Lang) -> charts::MatrixLabels {
+    let t = lang.text();
+    charts::MatrixLabels {
+        depth: [
+            t.get("chart.legend.3").to_string(),
+            t.get("chart.legend.2").to_string(),
+            t.get("chart.legend.1").to_string(),
+            t.get("chart.legend.0").to_string(),
+        ],
+        no_evidence_at_all: t.get("chart.legend.none").to_string(),
+        all_areas: t.get("chart.all_areas").to_string(),
+        row_without_evidence: t.get("chart.row.no_evidence").to_string(),
+    }
+}
+
+fn country_name(info: &indicators::CountryInfo, lang: Lang) -> String {
+    match lang {
+        Lang::En => info.name_en.clone(),
+        Lang::Es => info.name_es.clone(),
+    }
 }
 
 /// Sizes accepted, in pixels.
@@ -76,6 +117,7 @@ async fn coverage_matrix(
     extension_png: bool,
 ) -> Result<HttpResponse, ApiError> {
     let png = wants_png(&query, extension_png)?;
+    let lang = chart_lang(&query)?;
     let data = dataset(&state).await?;
     let resolved = resolve(&data, &query.indicators)?;
     let (group, countries) = members(&data, "group", given(&query.indicators.group), Group::Lac)?;
@@ -83,34 +125,47 @@ async fn coverage_matrix(
     // Rendering is CPU work: it runs on the blocking pool, like the database calls.
     let rendered = web::block(move || {
         let rows = indicators::compute(&data, &resolved.selection, &resolved.grouping, &countries);
-        let cycles = resolved.selection.cycle_list(&data).join(", ");
-        let bases: Vec<&str> = resolved.selection.bases.iter().map(|b| b.as_str()).collect();
-        let sources = resolved.selection.sources(&data);
         // Rows in the order of the names a reader scans for, not of the ISO codes.
-        let mut named: Vec<(String, &indicators::CountryIndicators)> = rows
-            .iter()
-            .map(|r| {
-                let name = data
-                    .countries
-                    .get(&r.iso3)
-                    .map(|c| c.name_en.clone())
-                    .unwrap_or_else(|| r.iso3.clone());
-                (name, r)
-            })
-            .collect();
+        let names = Names { lang, data: &data };
+        let mut named: Vec<(String, &indicators::CountryIndicators)> =
+            rows.iter().map(|r| (names.country(&r.iso3), r)).collect();
         named.sort_by(|a, b| a.0.cmp(&b.0));
+        let t = lang.text();
+        let with: Vec<&(String, &indicators::CountryIndicators)> =
+            named.iter().filter(|(_, r)| r.has_evidence()).collect();
+        let most = with
+            .iter()
+            .map(|(_, r)| r.objectives_covered)
+            .max()
+            .unwrap_or(0);
+        let leaders: Vec<String> = with
+            .iter()
+            .filter(|(_, r)| r.objectives_covered == most)
+            .map(|(name, _)| name.clone())
+            .collect();
+        let summary = super::summaries::group(lang, with.len(), named.len(), &leaders, most);
         let chart = MatrixChart {
-            title: format!("Evidence per GCM objective, {} countries ({group})", rows.len()),
-            subtitle: format!(
-                "Depth 0-3 per objective, grouped by {} {}; cycles {cycles}; bases {}; {} sources ({}); {METHOD_VERSION}",
-                resolved.grouping.id,
-                resolved.grouping.version,
-                bases.join(", "),
-                sources.len(),
-                sources.join(", ")
+            title: t.fill(
+                "chart.matrix.title",
+                &[
+                    ("n", &rows.len().to_string()),
+                    ("group", &group.to_string()),
+                ],
+            ),
+            subtitle: t.fill(
+                "chart.matrix.subtitle",
+                &[
+                    (
+                        "grouping",
+                        &format!("{} {}", resolved.grouping.id, resolved.grouping.version),
+                    ),
+                    ("counted", &counted_words(&data, &resolved, lang)),
+                ],
             ),
             grouping: &resolved.grouping,
             rows: named,
+            labels: matrix_labels(lang),
+            summary,
         };
         render_matrix(&chart, png, size)
     })
@@ -159,6 +214,7 @@ fn render_bars(
 fn counted_words(
     data: &indicators::Dataset,
     resolved: &crate::indicators::request::Resolved,
+    lang: Lang,
 ) -> String {
     let bases: Vec<&str> = resolved
         .selection
@@ -167,12 +223,15 @@ fn counted_words(
         .map(|b| b.as_str())
         .collect();
     let sources = resolved.selection.sources(data);
-    format!(
-        "cycles {}; bases {}; {} sources ({}); {METHOD_VERSION}",
-        resolved.selection.cycle_list(data).join(", "),
-        bases.join(", "),
-        sources.len(),
-        sources.join(", ")
+    lang.text().fill(
+        "chart.counted",
+        &[
+            ("cycles", &resolved.selection.cycle_list(data).join(", ")),
+            ("bases", &bases.join(", ")),
+            ("n", &sources.len().to_string()),
+            ("sources", &sources.join(", ")),
+            ("method", METHOD_VERSION),
+        ],
     )
 }
 
@@ -183,6 +242,7 @@ pub async fn country_areas(
 ) -> Result<HttpResponse, ApiError> {
     let (iso3, extension) = path.into_inner();
     let png = wants_png(&query, extension == "png")?;
+    let lang = chart_lang(&query)?;
     let data = dataset(&state).await?;
     let iso3 = iso3.to_uppercase();
     let Some(info) = data.countries.get(&iso3).cloned() else {
@@ -202,7 +262,15 @@ pub async fn country_areas(
     )?;
     let size = size(&query, charts::bar_size(resolved.grouping.groups.len()))?;
     let rendered = web::block(move || {
-        let own = indicators::compute(&data, &resolved.selection, &resolved.grouping, std::slice::from_ref(&iso3)).remove(0);
+        let t = lang.text();
+        let name = country_name(&info, lang);
+        let own = indicators::compute(
+            &data,
+            &resolved.selection,
+            &resolved.grouping,
+            std::slice::from_ref(&iso3),
+        )
+        .remove(0);
         let peer_rows = indicators::compute(&data, &resolved.selection, &resolved.grouping, &peers);
         let comparison = indicators::compare_with_peers(&own, &peer_rows);
         let bars = own
@@ -210,48 +278,93 @@ pub async fn country_areas(
             .iter()
             .zip(&comparison.areas)
             .map(|(area, peer)| {
-                let share = |n: f64| if area.total == 0 { 0.0 } else { 100.0 * n / area.total as f64 };
+                let share = |n: f64| {
+                    if area.total == 0 {
+                        0.0
+                    } else {
+                        100.0 * n / area.total as f64
+                    }
+                };
                 let median = peer.median_covered;
                 charts::Bar {
                     label: area.id.clone(),
                     value: share(area.covered as f64),
                     marker: median.map(share),
                     text: match median {
-                        Some(m) => format!("{} of {} (peers' median {m})", area.covered, area.total),
-                        None => format!("{} of {}", area.covered, area.total),
+                        Some(m) => t.fill(
+                            "chart.areas.bar_median",
+                            &[
+                                ("covered", &area.covered.to_string()),
+                                ("total", &area.total.to_string()),
+                                (
+                                    "median",
+                                    &lang.number(m, if m.fract() == 0.0 { 0 } else { 1 }),
+                                ),
+                            ],
+                        ),
+                        None => t.fill(
+                            "chart.areas.bar",
+                            &[
+                                ("covered", &area.covered.to_string()),
+                                ("total", &area.total.to_string()),
+                            ],
+                        ),
                     },
                 }
             })
             .collect();
         let summary = if own.has_evidence() {
-            format!(
-                "{} has evidence for {} of {} objectives; by area: {}.",
-                info.name_en,
-                own.objectives_covered,
-                crate::framework::OBJECTIVE_COUNT,
-                own.areas
-                    .iter()
-                    .map(|a| format!("{} {} of {}", a.id, a.covered, a.total))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            t.fill(
+                "chart.areas.summary",
+                &[
+                    ("country", &name),
+                    ("covered", &own.objectives_covered.to_string()),
+                    ("total", &crate::framework::OBJECTIVE_COUNT.to_string()),
+                    (
+                        "areas",
+                        &own.areas
+                            .iter()
+                            .map(|a| {
+                                format!(
+                                    "{} {}",
+                                    a.id,
+                                    t.fill(
+                                        "chart.of",
+                                        &[
+                                            ("a", &a.covered.to_string()),
+                                            ("b", &a.total.to_string())
+                                        ]
+                                    )
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                ],
             )
         } else {
-            format!("{} has no evidence in these sources.", info.name_en)
+            t.fill("chart.areas.none", &[("country", &name)])
         };
+        let peers = peer_group.to_string();
         let chart = charts::BarChart {
-            title: format!("{}: objectives with evidence per area", info.name_en),
-            subtitle: format!(
-                "{} {} (objective 23 counts in each area); peers {peer_group} ({} with evidence); {}",
-                resolved.grouping.id,
-                resolved.grouping.version,
-                comparison.members_with_evidence.len(),
-                counted_words(&data, &resolved)
+            title: t.fill("chart.areas.title", &[("country", &name)]),
+            subtitle: t.fill(
+                "chart.areas.subtitle",
+                &[
+                    (
+                        "grouping",
+                        &format!("{} {}", resolved.grouping.id, resolved.grouping.version),
+                    ),
+                    ("peers", &peers),
+                    ("with", &comparison.members_with_evidence.len().to_string()),
+                    ("counted", &counted_words(&data, &resolved, lang)),
+                ],
             ),
-            unit: "% of the area's objectives".into(),
+            unit: t.get("chart.areas.unit").into(),
             max: 100.0,
             bars,
             summary,
-            marker_label: Some(format!("median of the peers ({peer_group}) with evidence")),
+            marker_label: Some(t.fill("chart.areas.marker", &[("peers", &peers)])),
         };
         render_bars(&chart, png, size)
     })
@@ -265,6 +378,7 @@ pub async fn objectives(
     query: web::Query<ChartQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let png = wants_png(&query, path.into_inner() == "png")?;
+    let lang = chart_lang(&query)?;
     let data = dataset(&state).await?;
     let resolved = resolve(&data, &query.indicators)?;
     let (group, countries) = members(&data, "group", given(&query.indicators.group), Group::Lac)?;
@@ -275,36 +389,51 @@ pub async fn objectives(
     let rendered = web::block(move || {
         let rows = indicators::compute(&data, &resolved.selection, &resolved.grouping, &countries);
         let n = rows.len();
+        let t = lang.text();
+        let names = Names { lang, data: &data };
         let gaps = indicators::gaps(&rows);
         let bars = gaps
             .objectives
             .iter()
             .map(|o| charts::Bar {
-                label: match data.objective_labels.get(o.objective as usize - 1) {
-                    Some(short) => format!("{} {short}", o.objective),
-                    None => o.objective.to_string(),
-                },
+                label: names.objective(o.objective).replacen(". ", " ", 1),
                 value: o.countries_with_evidence as f64,
                 marker: None,
-                text: format!("{} of {n}", o.countries_with_evidence),
+                text: t.fill(
+                    "chart.of",
+                    &[
+                        ("a", &o.countries_with_evidence.to_string()),
+                        ("b", &n.to_string()),
+                    ],
+                ),
             })
             .collect();
         let summary = if gaps.objectives_without_evidence.is_empty() {
-            format!("Every objective has evidence from at least one of the {n} countries.")
+            t.fill("chart.objectives.all", &[("n", &n.to_string())])
         } else {
-            format!(
-                "No country of the {n} has evidence for objective(s) {}.",
-                gaps.objectives_without_evidence
-                    .iter()
-                    .map(|o| o.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            t.fill(
+                "chart.objectives.gaps",
+                &[
+                    ("n", &n.to_string()),
+                    (
+                        "list",
+                        &gaps
+                            .objectives_without_evidence
+                            .iter()
+                            .map(|o| o.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                ],
             )
         };
         let chart = charts::BarChart {
-            title: format!("Countries with evidence per GCM objective ({group}, {n} countries)"),
-            subtitle: counted_words(&data, &resolved),
-            unit: "countries".into(),
+            title: t.fill(
+                "chart.objectives.title",
+                &[("group", &group.to_string()), ("n", &n.to_string())],
+            ),
+            subtitle: counted_words(&data, &resolved, lang),
+            unit: t.get("chart.unit.countries").into(),
             max: n as f64,
             bars,
             summary,
@@ -336,6 +465,7 @@ pub async fn country_change(
 ) -> Result<HttpResponse, ApiError> {
     let (iso3, extension) = path.into_inner();
     let png = wants_png(&query, extension == "png")?;
+    let lang = chart_lang(&query)?;
     let data = dataset(&state).await?;
     let iso3 = iso3.to_uppercase();
     let Some(info) = data.countries.get(&iso3).cloned() else {
@@ -355,29 +485,68 @@ pub async fn country_change(
                 cycles: Some([cycle.to_string()].into_iter().collect()),
                 bases: resolved.selection.bases.clone(),
             };
-            indicators::compute(&data, &selection, &resolved.grouping, std::slice::from_ref(&iso3))
-                .remove(0)
+            indicators::compute(
+                &data,
+                &selection,
+                &resolved.grouping,
+                std::slice::from_ref(&iso3),
+            )
+            .remove(0)
         };
         let (before, after) = (at(&from), at(&to));
         let change = indicators::change(&from, &to, &before, &after);
-        let bases: Vec<&str> = resolved.selection.bases.iter().map(|b| b.as_str()).collect();
-        let sources = |cycle: &str| data.sources_by_cycle.get(cycle).cloned().unwrap_or_default().join(", ");
-        let mut subtitle = format!(
-            "Depth 0-3 per objective; {from}: sources {}; {to}: sources {}; bases {}; {METHOD_VERSION}",
-            sources(&from),
-            sources(&to),
-            bases.join(", ")
+        let bases: Vec<&str> = resolved
+            .selection
+            .bases
+            .iter()
+            .map(|b| b.as_str())
+            .collect();
+        let sources = |cycle: &str| {
+            data.sources_by_cycle
+                .get(cycle)
+                .cloned()
+                .unwrap_or_default()
+                .join(", ")
+        };
+        let t = lang.text();
+        let name = country_name(&info, lang);
+        let mut subtitle = t.fill(
+            "chart.change.subtitle",
+            &[
+                ("from_sources", &sources(&from)),
+                ("to_sources", &sources(&to)),
+                ("from", &from),
+                ("to", &to),
+                ("bases", &bases.join(", ")),
+                ("method", METHOD_VERSION),
+            ],
         );
         if !change.comparable {
-            subtitle.push_str(
-                "; not comparable: one cycle's sources have no evidence for this country, which is not a change",
-            );
+            subtitle.push_str(t.get("chart.change.not_comparable"));
         }
+        let rows = vec![
+            (t.fill("chart.change.row", &[("cycle", &from)]), &before),
+            (t.fill("chart.change.row", &[("cycle", &to)]), &after),
+        ];
+        let summary = format!(
+            "{}: {} → {}",
+            t.fill(
+                "chart.change.title",
+                &[("country", &name), ("from", &from), ("to", &to)]
+            ),
+            before.objectives_covered,
+            after.objectives_covered
+        );
         let chart = MatrixChart {
-            title: format!("{}: evidence per objective, {from} and {to}", info.name_en),
+            title: t.fill(
+                "chart.change.title",
+                &[("country", &name), ("from", &from), ("to", &to)],
+            ),
             subtitle,
             grouping: &resolved.grouping,
-            rows: vec![(format!("cycle {from}"), &before), (format!("cycle {to}"), &after)],
+            rows,
+            labels: matrix_labels(lang),
+            summary,
         };
         render_matrix(&chart, png, size)
     })
@@ -392,6 +561,7 @@ pub async fn principles(
     query: web::Query<ChartQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let png = wants_png(&query, path.into_inner() == "png")?;
+    let lang = chart_lang(&query)?;
     let data = dataset(&state).await?;
     let resolved = resolve(&data, &query.indicators)?;
     let (group, countries) = members(&data, "group", given(&query.indicators.group), Group::Lac)?;
@@ -399,6 +569,8 @@ pub async fn principles(
     let rendered = web::block(move || {
         let rows = indicators::compute(&data, &resolved.selection, &resolved.grouping, &countries);
         let n = rows.len();
+        let t = lang.text();
+        let names = Names { lang, data: &data };
         let bars: Vec<charts::Bar> = data
             .principles
             .iter()
@@ -409,10 +581,13 @@ pub async fn principles(
                     .filter(|r| r.principles.get(i).is_some_and(|p| p.evidence_count > 0))
                     .count();
                 charts::Bar {
-                    label: key.clone(),
+                    label: names.principle(key),
                     value: with as f64,
                     marker: None,
-                    text: format!("{with} of {n}"),
+                    text: t.fill(
+                        "chart.of",
+                        &[("a", &with.to_string()), ("b", &n.to_string())],
+                    ),
                 }
             })
             .collect();
@@ -423,11 +598,12 @@ pub async fn principles(
             .join("; ")
             + ".";
         let chart = charts::BarChart {
-            title: format!(
-                "Countries with evidence per guiding principle ({group}, {n} countries)"
+            title: t.fill(
+                "chart.principles.title",
+                &[("group", &group.to_string()), ("n", &n.to_string())],
             ),
-            subtitle: counted_words(&data, &resolved),
-            unit: "countries".into(),
+            subtitle: counted_words(&data, &resolved, lang),
+            unit: t.get("chart.unit.countries").into(),
             max: n as f64,
             bars,
             summary,

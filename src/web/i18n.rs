@@ -139,6 +139,15 @@ impl Messages {
         self.text.get(key).map(String::as_str).unwrap_or(key)
     }
 
+    /// The text for `key` with each `{name}` replaced by its value.
+    pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
+        let mut text = self.get(key).to_string();
+        for (name, value) in values {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+
     pub fn keys(&self) -> impl Iterator<Item = &String> {
         self.text.keys()
     }

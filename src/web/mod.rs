@@ -12,6 +12,7 @@ pub mod i18n;
 mod indicators_api;
 mod pages;
 mod params;
+mod summaries;
 
 use std::sync::{Arc, Mutex};
 

@@ -113,7 +113,7 @@ pub async fn compare(
         .collect::<Vec<_>>()
         .join("; ");
     let template = ComparePage {
-        chart: page.resource("/charts/compare.svg", ""),
+        chart: page.chart("/charts/compare.svg", ""),
         candidates,
         area_titles,
         rows: table,

@@ -6,12 +6,13 @@ use std::collections::BTreeMap;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::{layout, request_lang, summaries, InPage, Names, Page, PageError, PageQuery};
+use super::{layout, request_lang, InPage, Names, Page, PageError, PageQuery};
 use crate::db::evidence::{self as store, EvidenceFilter};
 use crate::framework::OBJECTIVE_COUNT;
 use crate::indicators::request::{change_cycles, given, members, resolve};
 use crate::indicators::{self, groups::Group, Selection};
 use crate::web::indicators_api::dataset;
+use crate::web::summaries;
 use crate::web::{ApiError, AppState};
 
 pub struct AreaRow {
@@ -208,7 +209,7 @@ pub async fn country(
                     (t.get("change.deeper"), numbers(&change.deeper)),
                     (t.get("change.shallower"), numbers(&change.shallower)),
                 ],
-                chart: page.resource(
+                chart: page.chart(
                     &format!("/charts/countries/{iso3}/change.svg"),
                     &format!("from={}&to={}", change.from, change.to),
                 ),
@@ -306,7 +307,7 @@ pub async fn country(
         has_evidence: own.has_evidence(),
         peers_name,
         peers_sentence,
-        areas_chart: page.resource(&format!("/charts/countries/{iso3}/areas.svg"), ""),
+        areas_chart: page.chart(&format!("/charts/countries/{iso3}/areas.svg"), ""),
         areas,
         objectives,
         change,

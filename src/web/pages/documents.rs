@@ -58,8 +58,8 @@ pub async fn downloads(
     };
     let chart = |label: &'static str, path: &str| ChartLink {
         label,
-        svg: page.resource(&format!("{path}.svg"), ""),
-        png: page.resource(&format!("{path}.png"), ""),
+        svg: page.chart(&format!("{path}.svg"), ""),
+        png: page.chart(&format!("{path}.png"), ""),
     };
     let template = DownloadsPage {
         form: selection_form(Names { lang, data: &data }, &query.indicators),

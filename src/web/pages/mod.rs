@@ -9,7 +9,6 @@ mod documents;
 mod evidence;
 mod objective;
 mod overview;
-mod summaries;
 
 use std::sync::OnceLock;
 
@@ -93,6 +92,17 @@ impl Page {
         } else {
             format!("{path}?{}", parts.join("&"))
         }
+    }
+
+    /// A chart of the selection, with its words in the page's language.
+    pub fn chart(&self, path: &str, extra: &str) -> String {
+        let lang = format!("lang={}", self.lang);
+        let extra = if extra.is_empty() {
+            lang
+        } else {
+            format!("{extra}&{lang}")
+        };
+        self.resource(path, &extra)
     }
 
     /// The page of an objective.

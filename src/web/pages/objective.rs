@@ -4,12 +4,13 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::{layout, pair, request_lang, summaries, InPage, Names, Page, PageError, PageQuery};
+use super::{layout, pair, request_lang, InPage, Names, Page, PageError, PageQuery};
 use crate::db::evidence::{self as store, EvidenceFilter};
 use crate::framework::OBJECTIVE_COUNT;
 use crate::indicators::request::{given, members, resolve};
 use crate::indicators::{self, groups::Group};
 use crate::web::indicators_api::dataset;
+use crate::web::summaries;
 use crate::web::{ApiError, AppState};
 
 pub struct CountryDepth {

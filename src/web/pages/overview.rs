@@ -5,13 +5,14 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::{
-    layout, pair, request_lang, selection_form, summaries, InPage, Names, Page, PageError,
-    PageQuery, SelectionForm,
+    layout, pair, request_lang, selection_form, InPage, Names, Page, PageError, PageQuery,
+    SelectionForm,
 };
 use crate::charts::column_order;
 use crate::indicators::request::{given, members, resolve};
 use crate::indicators::{self, groups::Group, median, CountryIndicators};
 use crate::web::indicators_api::dataset;
+use crate::web::summaries;
 use crate::web::AppState;
 
 pub struct ColumnGroup {
@@ -186,7 +187,7 @@ pub async fn overview(
         group_name,
         figures,
         summary,
-        matrix_svg: page.resource("/charts/coverage-matrix.svg", ""),
+        matrix_svg: page.chart("/charts/coverage-matrix.svg", ""),
         columns,
         rows: matrix_rows,
         no_evidence,
