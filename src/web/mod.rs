@@ -71,6 +71,9 @@ pub fn app(
     >,
 > {
     App::new()
+        // gzip, brotli or zstd as the client accepts: the coverage-matrix SVG and the overview page
+        // shrink about tenfold, which is what a slow connection needs.
+        .wrap(actix_web::middleware::Compress::default())
         .wrap(tracing_actix_web::TracingLogger::default())
         .app_data(web::Data::new(state))
         .app_data(web::QueryConfig::default().error_handler(|e, _| error::query_error(e).into()))
