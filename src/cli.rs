@@ -70,6 +70,12 @@ pub enum Command {
         #[arg(long)]
         lang: Option<String>,
     },
+    /// Manage the API tokens that writing needs (document uploads, accepting or rejecting mappings).
+    /// Only a hash of each token is stored; `create` prints the token once.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
     /// Write a deterministic synthetic dataset in the import format (cycles.csv, sources.csv, sources/,
     /// items.jsonl) for scale tests: the same arguments always give the same files.
     Synth {
@@ -88,5 +94,25 @@ pub enum Command {
         /// Folder to write (created if missing).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Create a token and print it (once: it cannot be shown again).
+    Create {
+        /// A name for the token's holder: 1-64 letters, digits, `.`, `-`, `_` or `@`.
+        #[arg(long)]
+        name: String,
+        /// editor (ingests and reviews) or admin (also reads the audit log).
+        #[arg(long)]
+        role: String,
+    },
+    /// List the tokens (names, roles, when created and revoked; never the tokens themselves).
+    List,
+    /// Revoke a token by name: it stops working at once.
+    Revoke {
+        /// The token's name.
+        name: String,
     },
 }

@@ -21,6 +21,30 @@ pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub log: LogSettings,
+    pub auth: AuthSettings,
+    pub limits: LimitSettings,
+    pub web: WebSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthSettings {
+    /// Reading needs a token too (writing always does).
+    pub read_requires_token: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitSettings {
+    /// Largest body of a document upload, in bytes.
+    pub document_bytes: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebSettings {
+    /// Origins allowed to frame the pages (CSP frame-ancestors); empty allows only this service.
+    pub frame_ancestors: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -109,7 +133,10 @@ impl Settings {
                 environment
                     .prefix_separator("__")
                     .separator("__")
-                    .try_parsing(true),
+                    .try_parsing(true)
+                    // GCM__WEB__FRAME_ANCESTORS="https://a.example https://b.example"
+                    .list_separator(" ")
+                    .with_list_parse_key("web.frame_ancestors"),
             )
             .build()
             .map_err(|e| describe_config_error(file, e))?;
@@ -137,6 +164,20 @@ impl Settings {
                 "server.bind `{}` is not an address and port such as 127.0.0.1:8080 or [::1]:8080",
                 self.server.bind
             )));
+        }
+        if self.limits.document_bytes == 0 {
+            return Err(SettingsError::Invalid(
+                "limits.document_bytes must be at least 1".into(),
+            ));
+        }
+        // Each entry goes into a Content-Security-Policy header: a stray `;` or `,` would add directives.
+        for origin in &self.web.frame_ancestors {
+            let allowed = |c: char| c.is_ascii_alphanumeric() || ":/.-*'_".contains(c);
+            if origin.is_empty() || !origin.chars().all(allowed) {
+                return Err(SettingsError::Invalid(format!(
+                    "web.frame_ancestors entry `{origin}` is not a source such as https://www.example.org"
+                )));
+            }
         }
         Ok(())
     }

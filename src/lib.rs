@@ -3,6 +3,7 @@
 //! One module a concern: `config` (settings), `db` (both database backends and all SQL), `framework`
 //! (the GCM framework and geography as reference data), `web` (HTTP handlers), `startup` (wiring).
 
+pub mod auth;
 pub mod charts;
 pub mod cli;
 pub mod config;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use gcm::cli::{Cli, Command};
+use gcm::cli::{Cli, Command, TokenAction};
 use gcm::config::Settings;
 use gcm::{startup, telemetry};
 
@@ -50,6 +50,7 @@ fn main() -> ExitCode {
                 lang,
             },
         ),
+        Command::Token { action } => token(&settings, action),
         Command::Synth {
             countries,
             items_per_country,
@@ -235,5 +236,57 @@ fn option_error(error: gcm::web::error::ApiError) -> String {
             format!("--{parameter}: {message}")
         }
         other => other.to_string(),
+    }
+}
+
+/// Who the command line acts as in the audit log.
+fn local_actor() -> String {
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    format!("cli:{user}")
+}
+
+fn token(settings: &Settings, action: TokenAction) -> Result<(), String> {
+    let db = startup::prepare_schema(settings).map_err(|e| e.to_string())?;
+    let mut conn = db.get().map_err(|e| e.to_string())?;
+    match action {
+        TokenAction::Create { name, role } => {
+            if !gcm::auth::valid_name(&name) {
+                return Err(format!(
+                    "--name `{name}`: use 1-64 letters, digits, `.`, `-`, `_` or `@`"
+                ));
+            }
+            let Some(role) = gcm::auth::Role::parse(&role) else {
+                return Err(format!("--role `{role}`: accepted: editor, admin"));
+            };
+            let secret = gcm::db::tokens::create(&mut conn, &name, role, &local_actor())
+                .map_err(|e| e.to_string())?;
+            eprintln!(
+                "created {} token `{name}`; it is shown once, keep it secret:",
+                role.as_str()
+            );
+            println!("{secret}");
+            Ok(())
+        }
+        TokenAction::List => {
+            let tokens = gcm::db::tokens::list(&mut conn).map_err(|e| e.to_string())?;
+            println!("{:<32} {:<7} {:<20} revoked", "name", "role", "created");
+            for t in tokens {
+                println!(
+                    "{:<32} {:<7} {:<20} {}",
+                    t.name,
+                    t.role,
+                    t.created_at.format("%Y-%m-%d %H:%M:%S"),
+                    t.revoked_at
+                        .map(|r| r.format("%Y-%m-%d %H:%M:%S").to_string())
+                        .unwrap_or_else(|| "-".into())
+                );
+            }
+            Ok(())
+        }
+        TokenAction::Revoke { name } => {
+            gcm::db::tokens::revoke(&mut conn, &name, &local_actor()).map_err(|e| e.to_string())?;
+            println!("revoked `{name}`");
+            Ok(())
+        }
     }
 }

@@ -110,7 +110,7 @@ pub fn server(
     db: Database,
     settings: &Settings,
 ) -> Result<Server, StartupError> {
-    let state = AppState::new(db);
+    let state = AppState::with_policy(db, crate::web::WebPolicy::from_settings(settings));
     let address = listener
         .local_addr()
         .map(|a| a.to_string())

@@ -152,3 +152,45 @@ fn both_backends_serve_identical_framework_json() {
         assert_eq!(from_sqlite, from_postgres, "{path}");
     }
 }
+
+#[test]
+fn tokens_are_created_once_listed_without_secret_and_revoked() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("gcm.db").display());
+    let run = |args: &[&str]| {
+        gcm()
+            .args(args)
+            .env("GCM__DATABASE__URL", &url)
+            .output()
+            .unwrap()
+    };
+    let created = run(&["token", "create", "--name", "ana@eclac", "--role", "editor"]);
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let secret = String::from_utf8(created.stdout)
+        .unwrap()
+        .trim()
+        .to_string();
+    assert!(secret.starts_with("gcm_") && secret.len() == 68, "{secret}");
+    let listed = String::from_utf8(run(&["token", "list"]).stdout).unwrap();
+    assert!(listed.contains("ana@eclac") && listed.contains("editor"));
+    assert!(!listed.contains(&secret), "the list never shows a token");
+    // Names are unique; a bad role and a bad name are refused with what is accepted.
+    let again = run(&["token", "create", "--name", "ana@eclac", "--role", "admin"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    let bad = run(&["token", "create", "--name", "x", "--role", "root"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("accepted: editor, admin"));
+    assert!(run(&["token", "revoke", "ana@eclac"]).status.success());
+    let listed = String::from_utf8(run(&["token", "list"]).stdout).unwrap();
+    let line = listed.lines().find(|l| l.starts_with("ana@eclac")).unwrap();
+    assert!(
+        !line.trim_end().ends_with('-'),
+        "revocation time listed: {line}"
+    );
+    let unknown = run(&["token", "revoke", "nobody"]);
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no token named `nobody`"));
+}

@@ -116,6 +116,17 @@ pub fn apply_batch(
     batch: &Batch,
     progress: &dyn Fn(),
 ) -> Result<ImportSummary, DbError> {
+    apply_batch_as(conn, batch, IMPORT_AUTHOR, progress)
+}
+
+/// [`apply_batch`] with the batch's new mappings attributed to `author` (the classifier and its lexicon
+/// version for an ingested document's suggestions).
+pub fn apply_batch_as(
+    conn: &mut AnyConnection,
+    batch: &Batch,
+    author: &str,
+    progress: &dyn Fn(),
+) -> Result<ImportSummary, DbError> {
     let now = Utc::now().naive_utc();
     conn.transaction(|conn| {
         let mut summary = ImportSummary::default();
@@ -274,11 +285,11 @@ pub fn apply_batch(
             match stored_hash {
                 Some(stored) if stored == hash => summary.items.unchanged += 1,
                 Some(_) => {
-                    write_item(conn, item, &hash, now, true)?;
+                    write_item(conn, item, &hash, now, true, author)?;
                     summary.items.updated += 1;
                 }
                 None => {
-                    write_item(conn, item, &hash, now, false)?;
+                    write_item(conn, item, &hash, now, false, author)?;
                     summary.items.added += 1;
                 }
             }
@@ -429,6 +440,7 @@ fn write_item(
     hash: &str,
     now: NaiveDateTime,
     replace: bool,
+    author: &str,
 ) -> Result<(), DbError> {
     let values = (
         evidence_items::source_id.eq(&item.source),
@@ -520,7 +532,7 @@ fn write_item(
                 objective_mappings::confidence.eq(mapping.confidence),
                 objective_mappings::is_primary.eq(mapping.primary),
                 objective_mappings::rationale.eq(&mapping.rationale),
-                objective_mappings::created_by.eq(IMPORT_AUTHOR),
+                objective_mappings::created_by.eq(author),
                 objective_mappings::created_at.eq(now),
             ))
             .execute(conn)?;
@@ -536,7 +548,7 @@ fn write_item(
                 principle_mappings::principle.eq(&mapping.principle),
                 principle_mappings::basis.eq(mapping.basis.as_str()),
                 principle_mappings::confidence.eq(mapping.confidence),
-                principle_mappings::created_by.eq(IMPORT_AUTHOR),
+                principle_mappings::created_by.eq(author),
                 principle_mappings::created_at.eq(now),
             ))
             .execute(conn)?;

@@ -4,7 +4,9 @@
 pub mod evidence;
 pub mod indicators;
 pub mod reference;
+pub mod review;
 pub mod schema;
+pub mod tokens;
 
 use std::time::Duration;
 

@@ -161,6 +161,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    api_tokens (id) {
+        id -> Integer,
+        name -> Text,
+        role -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Integer,
+        at -> Timestamp,
+        actor -> Text,
+        action -> Text,
+        target -> Text,
+        before_value -> Nullable<Text>,
+        after_value -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     objective_mappings (id) {
         id -> Integer,
         item_id -> Text,

@@ -16,6 +16,24 @@ pub enum ApiError {
     BadRequest { parameter: String, message: String },
     #[error("{0}")]
     NotFound(String),
+    /// No credentials, or credentials that are not valid (401).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Valid credentials without the right to do this (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// The request clashes with what is stored (409), e.g. a document posted twice.
+    #[error("{0}")]
+    Conflict(String),
+    /// The body is larger than the configured limit (413).
+    #[error("{0}")]
+    TooLarge(String),
+    /// The body's content type is not one the endpoint reads (415).
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// The body was read but its content is refused, each problem as `where: field: why` (422).
+    #[error("{}", .0.join("; "))]
+    Invalid(Vec<String>),
     #[error("the database is unavailable; retry in a few seconds")]
     Unavailable,
     #[error("internal error")]
@@ -28,6 +46,9 @@ struct ErrorBody<'a> {
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     parameter: Option<&'a str>,
+    /// Every problem of a refused body, each `where: field: why`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problems: Option<&'a [String]>,
 }
 
 impl ApiError {
@@ -43,6 +64,12 @@ impl ApiError {
         match self {
             ApiError::BadRequest { .. } => "bad_request",
             ApiError::NotFound(_) => "not_found",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::TooLarge(_) => "too_large",
+            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
+            ApiError::Invalid(_) => "invalid",
             ApiError::Unavailable => "unavailable",
             ApiError::Internal(_) => "internal",
         }
@@ -76,6 +103,12 @@ impl ResponseError for ApiError {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -97,10 +130,21 @@ impl ResponseError for ApiError {
         if matches!(self, ApiError::Unavailable) {
             response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS.to_string()));
         }
+        if matches!(self, ApiError::Unauthorized(_)) {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        let (message, problems) = match self {
+            ApiError::Invalid(problems) => (
+                format!("{} problem(s) found; nothing was stored", problems.len()),
+                Some(problems.as_slice()),
+            ),
+            _ => (message, None),
+        };
         response.json(ErrorBody {
             error: self.code(),
             message,
             parameter,
+            problems,
         })
     }
 }

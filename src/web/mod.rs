@@ -1,6 +1,7 @@
 //! The HTTP layer: routes, handlers and their JSON shapes. Handlers hold no SQL: they validate input, run a
 //! database function on the blocking pool and shape the answer.
 
+pub mod auth;
 mod caching;
 mod charts_api;
 pub mod error;
@@ -12,6 +13,7 @@ pub mod i18n;
 mod indicators_api;
 mod pages;
 mod params;
+mod review_api;
 mod summaries;
 
 use std::sync::{Arc, Mutex};
@@ -29,15 +31,64 @@ pub struct AppState {
     pub db: Database,
     /// The indicator dataset with the evidence-store version it was read at.
     pub indicator_cache: IndicatorCache,
+    pub policy: Arc<WebPolicy>,
+}
+
+/// The settings the HTTP layer enforces.
+#[derive(Debug, Clone)]
+pub struct WebPolicy {
+    /// Reading needs a token too.
+    pub read_requires_token: bool,
+    /// Largest document upload, in bytes.
+    pub document_bytes: usize,
+    /// Origins allowed to frame the pages, besides this service.
+    pub frame_ancestors: Vec<String>,
+}
+
+impl Default for WebPolicy {
+    fn default() -> WebPolicy {
+        WebPolicy {
+            read_requires_token: false,
+            document_bytes: 10 * 1024 * 1024,
+            frame_ancestors: Vec::new(),
+        }
+    }
+}
+
+impl WebPolicy {
+    pub fn from_settings(settings: &crate::config::Settings) -> WebPolicy {
+        WebPolicy {
+            read_requires_token: settings.auth.read_requires_token,
+            document_bytes: settings.limits.document_bytes,
+            frame_ancestors: settings.web.frame_ancestors.clone(),
+        }
+    }
+
+    /// The Content-Security-Policy of every answer: only this service's own scripts, styles and images,
+    /// framing only by this service and the configured origins.
+    pub fn content_security_policy(&self) -> String {
+        let mut ancestors = vec!["'self'".to_string()];
+        ancestors.extend(self.frame_ancestors.iter().cloned());
+        format!(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors {}",
+            ancestors.join(" ")
+        )
+    }
 }
 
 pub type IndicatorCache = Arc<Mutex<Option<(i64, Arc<crate::indicators::Dataset>)>>>;
 
 impl AppState {
     pub fn new(db: Database) -> AppState {
+        AppState::with_policy(db, WebPolicy::default())
+    }
+
+    pub fn with_policy(db: Database, policy: WebPolicy) -> AppState {
         AppState {
             db,
             indicator_cache: Arc::new(Mutex::new(None)),
+            policy: Arc::new(policy),
         }
     }
 
@@ -70,7 +121,16 @@ pub fn app(
         InitError = (),
     >,
 > {
+    let security_headers = actix_web::middleware::DefaultHeaders::new()
+        .add((
+            actix_web::http::header::CONTENT_SECURITY_POLICY,
+            state.policy.content_security_policy(),
+        ))
+        .add((actix_web::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((actix_web::http::header::REFERRER_POLICY, "same-origin"));
     App::new()
+        .wrap(actix_web::middleware::from_fn(auth::reading_policy))
+        .wrap(security_headers)
         // gzip, brotli or zstd as the client accepts: the coverage-matrix SVG and the overview page
         // shrink about tenfold, which is what a slow connection needs.
         .wrap(actix_web::middleware::Compress::default())
@@ -99,7 +159,10 @@ pub fn app(
                 .route("/sources", web::get().to(evidence_api::sources))
                 .route("/sources/{id}", web::get().to(evidence_api::source))
                 .route("/evidence", web::get().to(evidence_api::evidence_list))
-                .route("/evidence/{id}", web::get().to(evidence_api::evidence_item)),
+                .route("/evidence/{id}", web::get().to(evidence_api::evidence_item))
+                .route("/mappings/{id}/accept", web::post().to(review_api::accept))
+                .route("/mappings/{id}/reject", web::post().to(review_api::reject))
+                .route("/audit", web::get().to(review_api::audit)),
         )
         .service(
             web::scope("/charts")

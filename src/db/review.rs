@@ -1,0 +1,246 @@
+//! Reviewers' decisions on mappings, and the audit log every write leaves behind.
+//!
+//! Accepting a mapping makes it the reviewer's: basis `reviewed`, attributed to the reviewer from then on
+//! (so a later re-import of the same item keeps it). Rejecting removes it from the counted evidence. Both
+//! leave an audit-log row with the mapping before and after, in the same transaction.
+
+use chrono::{NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::evidence::bump_data_version;
+use super::schema::{audit_log, objective_mappings};
+use super::{AnyConnection, DbError};
+
+/// A mapping as the audit log and the answers show it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MappingState {
+    pub id: i32,
+    pub item_id: String,
+    pub objective: i32,
+    pub basis: String,
+    pub confidence: f64,
+    pub primary: bool,
+    pub rationale: Option<String>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// What a decision did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    pub decision: &'static str,
+    pub before: MappingState,
+    /// The mapping after the decision; none once rejected.
+    pub after: Option<MappingState>,
+    /// True when the mapping already was as decided (accepting a reviewed mapping): nothing was written.
+    pub unchanged: bool,
+}
+
+/// One row of the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEntry {
+    pub id: i32,
+    pub at: NaiveDateTime,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// Adds a row to the audit log (call it inside the transaction of the write it records).
+pub fn record(
+    conn: &mut AnyConnection,
+    actor: &str,
+    action: &str,
+    target: &str,
+    before: Option<&serde_json::Value>,
+    after: Option<&serde_json::Value>,
+) -> Result<(), DbError> {
+    diesel::insert_into(audit_log::table)
+        .values((
+            audit_log::at.eq(Utc::now().naive_utc()),
+            audit_log::actor.eq(actor),
+            audit_log::action.eq(action),
+            audit_log::target.eq(target),
+            audit_log::before_value.eq(before.map(|v| v.to_string())),
+            audit_log::after_value.eq(after.map(|v| v.to_string())),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The audit log, newest first, optionally for one target (`mapping:12`, `source:doc-...`).
+pub fn audit_entries(
+    conn: &mut AnyConnection,
+    target: Option<&str>,
+    limit: i64,
+) -> Result<Vec<AuditEntry>, DbError> {
+    let mut query = audit_log::table.into_boxed();
+    if let Some(target) = target {
+        query = query.filter(audit_log::target.eq(target.to_string()));
+    }
+    let rows = query
+        .order(audit_log::id.desc())
+        .limit(limit)
+        .select((
+            audit_log::id,
+            audit_log::at,
+            audit_log::actor,
+            audit_log::action,
+            audit_log::target,
+            audit_log::before_value,
+            audit_log::after_value,
+        ))
+        .load::<(
+            i32,
+            NaiveDateTime,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+        )>(conn)?;
+    let json = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, at, actor, action, target, before, after)| AuditEntry {
+                id,
+                at,
+                actor,
+                action,
+                target,
+                before: json(before),
+                after: json(after),
+            },
+        )
+        .collect())
+}
+
+type MappingRow = (
+    i32,
+    String,
+    i32,
+    String,
+    f64,
+    bool,
+    Option<String>,
+    String,
+    NaiveDateTime,
+);
+
+fn load_mapping(conn: &mut AnyConnection, id: i32) -> Result<Option<MappingState>, DbError> {
+    let row = objective_mappings::table
+        .find(id)
+        .select((
+            objective_mappings::id,
+            objective_mappings::item_id,
+            objective_mappings::objective,
+            objective_mappings::basis,
+            objective_mappings::confidence,
+            objective_mappings::is_primary,
+            objective_mappings::rationale,
+            objective_mappings::created_by,
+            objective_mappings::created_at,
+        ))
+        .first::<MappingRow>(conn)
+        .optional()?;
+    Ok(row.map(
+        |(
+            id,
+            item_id,
+            objective,
+            basis,
+            confidence,
+            primary,
+            rationale,
+            created_by,
+            created_at,
+        )| {
+            MappingState {
+                id,
+                item_id,
+                objective,
+                basis,
+                confidence,
+                primary,
+                rationale,
+                created_by,
+                created_at,
+            }
+        },
+    ))
+}
+
+/// Accepts (`accept = true`) or rejects a mapping in one transaction, with its audit-log row. `None`
+/// when there is no mapping with this id.
+pub fn decide(
+    conn: &mut AnyConnection,
+    mapping_id: i32,
+    accept: bool,
+    actor: &str,
+) -> Result<Option<Decision>, DbError> {
+    conn.transaction(|conn| {
+        let Some(before) = load_mapping(conn, mapping_id)? else {
+            return Ok(None);
+        };
+        let target = format!("mapping:{mapping_id}");
+        let before_json = serde_json::to_value(&before).ok();
+        if accept {
+            if before.basis == "reviewed" {
+                return Ok(Some(Decision {
+                    decision: "accept",
+                    after: Some(before.clone()),
+                    before,
+                    unchanged: true,
+                }));
+            }
+            let now = Utc::now().naive_utc();
+            diesel::update(objective_mappings::table.find(mapping_id))
+                .set((
+                    objective_mappings::basis.eq("reviewed"),
+                    objective_mappings::created_by.eq(actor),
+                    objective_mappings::created_at.eq(now),
+                ))
+                .execute(conn)?;
+            let after = load_mapping(conn, mapping_id)?;
+            record(
+                conn,
+                actor,
+                "mapping.accept",
+                &target,
+                before_json.as_ref(),
+                after
+                    .as_ref()
+                    .and_then(|a| serde_json::to_value(a).ok())
+                    .as_ref(),
+            )?;
+            bump_data_version(conn)?;
+            Ok(Some(Decision {
+                decision: "accept",
+                before,
+                after,
+                unchanged: false,
+            }))
+        } else {
+            diesel::delete(objective_mappings::table.find(mapping_id)).execute(conn)?;
+            record(
+                conn,
+                actor,
+                "mapping.reject",
+                &target,
+                before_json.as_ref(),
+                None,
+            )?;
+            bump_data_version(conn)?;
+            Ok(Some(Decision {
+                decision: "reject",
+                before,
+                after: None,
+                unchanged: false,
+            }))
+        }
+    })
+}
