@@ -21,7 +21,7 @@ use super::lexicon::{Lexicon, LexiconError, Target, OBJECTIVES, PRINCIPLES};
 use super::normalise::{Normalised, SEPARATOR};
 
 /// Default suggestion threshold on the score, chosen on the tuning part of the corpus (docs/MAPPING.md).
-pub const DEFAULT_THRESHOLD: f64 = 0.5;
+pub const DEFAULT_THRESHOLD: f64 = 0.35;
 
 /// Each repeat of a term already counted adds this fraction of its weight: repetition is weak evidence.
 pub const REPEAT_WEIGHT: f64 = 0.25;
