@@ -360,3 +360,176 @@ fn ends_a_word(bytes: &[u8], end: usize) -> bool {
     let last = bytes[end - 1];
     next.is_ascii_digit() && last.is_ascii_lowercase()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn objective_scores(classification: &Classification) -> Vec<(u8, f64)> {
+        classification
+            .objectives
+            .iter()
+            .map(|s| (s.objective, s.score))
+            .collect()
+    }
+
+    #[test]
+    fn spanish_smuggling_and_trafficking_are_told_apart() {
+        let text = "El tráfico ilícito de migrantes y la trata de personas";
+        let classification = Classifier::bundled().classify(text, None);
+        // Stopwords: Spanish el, de, y, la, de (5) beat French de, la, de (3) and Portuguese de, de (2).
+        assert_eq!(classification.language, Language::Es);
+        // Each phrase weighs 2.0: 1 - e^-2 = 0.865; the tie is ordered by objective number.
+        assert_eq!(objective_scores(&classification), [(9, 0.865), (10, 0.865)]);
+        // "El " is 3 characters and the 28-character phrase ends at 31; "trata de personas" starts after
+        // " y la " at 37 and is 17 characters long. The shorter terms inside ("tráfico ilícito",
+        // "tráfico") are hidden by the longer phrase.
+        assert_eq!(
+            classification.objectives[0].evidence,
+            [Evidence {
+                start: 3,
+                end: 31,
+                term: "tráfico ilícito de migrantes".into()
+            }]
+        );
+        assert_eq!(
+            (
+                classification.objectives[1].evidence[0].start,
+                classification.objectives[1].evidence[0].end
+            ),
+            (37, 54)
+        );
+    }
+
+    #[test]
+    fn portuguese_trafico_de_pessoas_is_trafficking() {
+        let classification =
+            Classifier::bundled().classify("Combate ao tráfico de pessoas na fronteira.", None);
+        // Portuguese stopwords ao, de, na (3) against one "de" each for Spanish and French.
+        assert_eq!(classification.language, Language::Pt);
+        // "tráfico de pessoas" 2.0 → 0.865 (objective 10, not 9); "fronteira" 0.6 → 0.451 (borders).
+        assert_eq!(objective_scores(&classification), [(10, 0.865), (11, 0.451)]);
+    }
+
+    #[test]
+    fn a_term_inside_a_longer_word_is_no_match() {
+        let lexicon = Lexicon::parse(&[(
+            "test.toml",
+            "version = \"t\"\nlanguage = \"es\"\n[objectives.23]\n\"pacto\" = 1.0\n",
+        )])
+        .unwrap();
+        let classifier = Classifier::new(&lexicon).unwrap();
+        let classification = classifier.classify("El impacto del pacto", Some(Language::Es));
+        // Only the standalone word at characters 15-20 counts; "impacto" does not: raw 1.0, 0.632.
+        assert_eq!(objective_scores(&classification), [(23, 0.632)]);
+        assert_eq!(
+            classification.objectives[0].evidence,
+            [Evidence {
+                start: 15,
+                end: 20,
+                term: "pacto".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn agency_names_and_the_compact_itself_are_evidence_of_nothing() {
+        let classifier = Classifier::bundled();
+        for text in [
+            // Without the guard, "refugiados" (objective 7) and "derechos humanos" (human rights) count.
+            "con el apoyo del Alto Comisionado de las Naciones Unidas para los Refugiados, la Organización Internacional para las Migraciones y el Alto Comisionado para los Derechos Humanos",
+            // "regular migration" (objective 5) is inside the Compact's name.
+            "States endorsed the Global Compact for Safe, Orderly and Regular Migration",
+            "the International Organization for Migration and UN Women",
+        ] {
+            let classification = classifier.classify_with_threshold(text, None, 0.0);
+            assert!(classification.objectives.is_empty(), "{text}: {classification:?}");
+            assert!(classification.principles.is_empty(), "{text}: {classification:?}");
+        }
+        // "se trata de personas" (these are people) is an idiom, not trafficking.
+        let idiom = classifier.classify_with_threshold(
+            "En la frontera se trata de personas vulnerables.",
+            None,
+            0.0,
+        );
+        assert!(idiom.objectives.iter().all(|s| s.objective != 10), "{idiom:?}");
+    }
+
+    #[test]
+    fn the_longest_term_hides_the_terms_inside_it() {
+        let classification = Classifier::bundled().classify_with_threshold(
+            "Assistance to victims of trafficking.",
+            Some(Language::En),
+            0.0,
+        );
+        // "victims of trafficking" (10, 2.0) hides "victims" (7) and "trafficking" (10, 1.5); objective 7
+        // keeps only "assistance" (0.3): 1 - e^-0.3 = 0.259.
+        assert_eq!(objective_scores(&classification), [(10, 0.865), (7, 0.259)]);
+        let terms: Vec<&str> = classification.objectives[1]
+            .evidence
+            .iter()
+            .map(|e| e.term.as_str())
+            .collect();
+        assert_eq!(terms, ["assistance"]);
+        // At the default threshold (0.35) objective 7 is not suggested.
+        let default = Classifier::bundled().classify(
+            "Assistance to victims of trafficking.",
+            Some(Language::En),
+        );
+        assert_eq!(objective_scores(&default), [(10, 0.865)]);
+    }
+
+    #[test]
+    fn repeats_count_a_quarter_and_cited_objectives_count_most() {
+        let classifier = Classifier::bundled();
+        // "remittances" twice: 2.0 + 0.25 × 2.0 = 2.5, 1 - e^-2.5 = 0.918; both spans are listed.
+        let repeated = classifier.classify("Remittances and REMITTANCES.", Some(Language::En));
+        assert_eq!(objective_scores(&repeated), [(20, 0.918)]);
+        assert_eq!(repeated.objectives[0].evidence.len(), 2);
+        // "Objective 5" weighs 3.0: 0.950; "objective 50" is no objective (a digit follows).
+        let cited = classifier.classify("Objective 5 and objective 50.", Some(Language::En));
+        assert_eq!(objective_scores(&cited), [(5, 0.95)]);
+    }
+
+    #[test]
+    fn case_accents_line_breaks_and_footnote_marks_do_not_hide_a_term() {
+        // "NIÑOS  no\nACOMPAÑADOS" folds to "ninos no acompanados"; "no acompañados" (7, 1.2) starts at
+        // character 7 and ends at 21 (the two spaces and the line break count as characters). "niños"
+        // (7, 0.35) is the other evidence of objective 7, at 0-5.
+        let classification = Classifier::bundled().classify_with_threshold(
+            "NIÑOS  no\nACOMPAÑADOS",
+            Some(Language::Es),
+            0.0,
+        );
+        let seven = classification
+            .objectives
+            .iter()
+            .find(|s| s.objective == 7)
+            .unwrap();
+        let spans: Vec<(usize, usize, &str)> = seven
+            .evidence
+            .iter()
+            .map(|e| (e.start, e.end, e.term.as_str()))
+            .collect();
+        assert_eq!(spans, [(0, 5, "niños"), (7, 21, "no acompañados")]);
+        // A footnote number glued to the word ("remittances12") still matches.
+        let glued = Classifier::bundled().classify("remittances12 , here", Some(Language::En));
+        assert_eq!(objective_scores(&glued), [(20, 0.865)]);
+        assert_eq!((glued.objectives[0].evidence[0].start, glued.objectives[0].evidence[0].end), (0, 11));
+    }
+
+    #[test]
+    fn languages_are_detected_from_stopwords() {
+        let classifier = Classifier::bundled();
+        let cases = [
+            ("The government and the civil society of the region", Language::En),
+            ("El gobierno y los municipios de la región", Language::Es),
+            ("O governo e os municípios da região", Language::Pt),
+            ("Le gouvernement et les communes de la région", Language::Fr),
+            ("Migración", Language::Und),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(classifier.detect_language(text), expected, "{text}");
+        }
+    }
+}
