@@ -56,7 +56,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         match args[index].as_str() {
             "--threshold" => {
                 index += 1;
-                threshold = args.get(index).ok_or("--threshold needs a value")?.parse()?;
+                threshold = args
+                    .get(index)
+                    .ok_or("--threshold needs a value")?
+                    .parse()?;
             }
             "--root" => {
                 index += 1;
@@ -126,6 +129,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
+    println!("\n## Language detection (source lines, language not given)\n");
+    println!("| part | items | detected as annotated | undetermined | wrong |");
+    println!("|---|---|---|---|---|");
+    for part in [Part::Tuning, Part::HeldOut] {
+        let (mut right, mut undetermined, mut wrong, mut total) = (0, 0, 0, 0);
+        for (item_part, item, _, _) in &runs {
+            if *item_part != part {
+                continue;
+            }
+            total += 1;
+            match classifier.detect_language(&item.text) {
+                Language::Und => undetermined += 1,
+                detected if Some(detected) == item.language => right += 1,
+                _ => wrong += 1,
+            }
+        }
+        println!(
+            "| {} | {total} | {right} | {undetermined} | {wrong} |",
+            part_name(part)
+        );
+    }
+
     println!("\n## Per objective at threshold {threshold}, source lines\n");
     println!("| objective | tuning: gold | P | R | F1 | held-out: gold | P | R | F1 |");
     println!("|---|---|---|---|---|---|---|---|---|");
@@ -133,8 +158,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let held_out = measure(&runs, Part::HeldOut, threshold, false);
     for objective in 1..=23u8 {
         let (a, b) = (
-            tuning.per_objective.get(&objective).copied().unwrap_or_default(),
-            held_out.per_objective.get(&objective).copied().unwrap_or_default(),
+            tuning
+                .per_objective
+                .get(&objective)
+                .copied()
+                .unwrap_or_default(),
+            held_out
+                .per_objective
+                .get(&objective)
+                .copied()
+                .unwrap_or_default(),
         );
         println!(
             "| {objective} | {} | {:.2} | {:.2} | {:.2} | {} | {:.2} | {:.2} | {:.2} |",
@@ -171,7 +204,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .values()
                 .filter(|s| !item.objectives.contains(&s.objective))
                 .map(|s| {
-                    let terms: BTreeSet<&str> = s.evidence.iter().map(|e| e.term.as_str()).collect();
+                    let terms: BTreeSet<&str> =
+                        s.evidence.iter().map(|e| e.term.as_str()).collect();
                     format!("{}({:.2}: {:?})", s.objective, s.score, terms)
                 })
                 .collect();
@@ -285,8 +319,17 @@ fn measure(
         m.objectives.add(&item.objectives, &predicted);
         for objective in 1..=23u8 {
             let counts = m.per_objective.entry(objective).or_default();
-            let gold: BTreeSet<u8> = item.objectives.iter().filter(|o| **o == objective).copied().collect();
-            let guessed: BTreeSet<u8> = predicted.iter().filter(|o| **o == objective).copied().collect();
+            let gold: BTreeSet<u8> = item
+                .objectives
+                .iter()
+                .filter(|o| **o == objective)
+                .copied()
+                .collect();
+            let guessed: BTreeSet<u8> = predicted
+                .iter()
+                .filter(|o| **o == objective)
+                .copied()
+                .collect();
             counts.add(&gold, &guessed);
         }
         if let Some(primary) = item.primary {

@@ -212,7 +212,9 @@ fn classify(
     use std::io::Write;
 
     if !(0.0..=1.0).contains(&threshold) {
-        return Err(format!("--threshold must be between 0 and 1, not {threshold}"));
+        return Err(format!(
+            "--threshold must be between 0 and 1, not {threshold}"
+        ));
     }
     let bytes =
         std::fs::read(input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
@@ -314,7 +316,9 @@ fn parse_classify_request(line: &str, number: usize) -> Result<Option<ClassifyRe
     };
     let language = match object.remove("language") {
         None | Some(serde_json::Value::Null) => None,
-        Some(serde_json::Value::String(code)) => Some(code.parse().map_err(|e| format!("`language`: {e}"))?),
+        Some(serde_json::Value::String(code)) => {
+            Some(code.parse().map_err(|e| format!("`language`: {e}"))?)
+        }
         Some(_) => return Err("`language` must be a string such as \"es\"".into()),
     };
     let id = object

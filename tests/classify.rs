@@ -42,7 +42,12 @@ fn objectives(line: &Value) -> Vec<(u64, f64)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| (s["objective"].as_u64().unwrap(), s["score"].as_f64().unwrap()))
+        .map(|s| {
+            (
+                s["objective"].as_u64().unwrap(),
+                s["score"].as_f64().unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -91,7 +96,11 @@ fn passages_in_four_languages_get_their_objectives_with_evidence() {
     let xenofobia = &lines[1]["objectives"][0]["evidence"][1];
     assert_eq!(
         (&xenofobia["start"], &xenofobia["end"], &xenofobia["term"]),
-        (&Value::from(37), &Value::from(46), &Value::from("xenofobia"))
+        (
+            &Value::from(37),
+            &Value::from(46),
+            &Value::from("xenofobia")
+        )
     );
 
     // Portuguese (os, da, e, da). Objective 22: "portabilidade" 2.0 + "aposentadoria" 0.8 +
@@ -105,14 +114,18 @@ fn passages_in_four_languages_get_their_objectives_with_evidence() {
     // French. "traite des personnes" is trafficking (10) and "trafic de migrants" smuggling (9), 2.0
     // each: 0.865, a tie ordered by objective number; "frontières" 0.6 for borders (11): 0.451.
     assert_eq!(lines[3]["language"], "fr");
-    assert_eq!(objectives(&lines[3]), [(9, 0.865), (10, 0.865), (11, 0.451)]);
+    assert_eq!(
+        objectives(&lines[3]),
+        [(9, 0.865), (10, 0.865), (11, 0.451)]
+    );
 }
 
 #[test]
 fn the_language_given_decides_which_lexicon_counts() {
     // "data" is an English term (objective 1, 0.6) but Portuguese for "date": in a line declared
     // Portuguese it is not evidence, while "dados desagregados" (2.0) is: 1 - e^-2 = 0.865.
-    let input = r#"{"id": "x", "language": "pt", "text": "A data de coleta dos dados desagregados."}"#;
+    let input =
+        r#"{"id": "x", "language": "pt", "text": "A data de coleta dos dados desagregados."}"#;
     let (output, lines) = classify_file("one.jsonl", input, &[]);
     assert!(output.status.success());
     assert_eq!(objectives(&lines[0]), [(1, 0.865)]);
@@ -129,17 +142,26 @@ fn a_markdown_report_is_segmented_and_each_passage_keeps_its_lines() {
     assert!(output.status.success(), "{output:?}");
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["id"], "p1");
-    assert_eq!((&lines[0]["line_start"], &lines[0]["line_end"]), (&Value::from(3), &Value::from(4)));
+    assert_eq!(
+        (&lines[0]["line_start"], &lines[0]["line_end"]),
+        (&Value::from(3), &Value::from(4))
+    );
     assert_eq!(lines[0]["section"], "Remittances and consular work");
     assert_eq!(objectives(&lines[0])[0], (20, 0.982));
     assert_eq!(lines[1]["id"], "p2");
-    assert_eq!((&lines[1]["line_start"], &lines[1]["line_end"]), (&Value::from(8), &Value::from(8)));
+    assert_eq!(
+        (&lines[1]["line_start"], &lines[1]["line_end"]),
+        (&Value::from(8), &Value::from(8))
+    );
     // "mobile consulates" (1.5) and "consular assistance" (2.0): raw 3.5, 1 - e^-3.5 = 0.970.
     assert_eq!(objectives(&lines[1])[0], (14, 0.970));
     // Offsets refer to the passage text, which is therefore in the output.
     let text = lines[1]["text"].as_str().unwrap();
     let evidence = &lines[1]["objectives"][0]["evidence"][0];
-    let (start, end) = (evidence["start"].as_u64().unwrap() as usize, evidence["end"].as_u64().unwrap() as usize);
+    let (start, end) = (
+        evidence["start"].as_u64().unwrap() as usize,
+        evidence["end"].as_u64().unwrap() as usize,
+    );
     let quoted: String = text.chars().skip(start).take(end - start).collect();
     assert_eq!(quoted, "Mobile consulates");
 }
@@ -183,7 +205,10 @@ fn bad_lines_are_reported_by_number_and_the_others_still_classified() {
     assert!(!stderr.contains("panicked"));
 
     let written = std::fs::read_to_string(&output_path).unwrap();
-    let lines: Vec<Value> = written.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = written
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let ids: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["ok-1", "ok-2"]);
     // "search and rescue" 2.0: objective 8 at 0.865. "alternatives to detention" 2.0: objective 13 at

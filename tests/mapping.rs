@@ -28,11 +28,24 @@ fn check_spans(text: &str, language: Option<Language>) -> usize {
         .objectives
         .iter()
         .flat_map(|s| s.evidence.iter())
-        .chain(classification.principles.iter().flat_map(|s| s.evidence.iter()));
+        .chain(
+            classification
+                .principles
+                .iter()
+                .flat_map(|s| s.evidence.iter()),
+        );
     for span in evidence {
-        assert!(span.start < span.end && span.end <= chars.len(), "{span:?} in {} chars", chars.len());
+        assert!(
+            span.start < span.end && span.end <= chars.len(),
+            "{span:?} in {} chars",
+            chars.len()
+        );
         let quoted: String = chars[span.start..span.end].iter().collect();
-        assert_eq!(Normalised::term(&quoted), Normalised::term(&span.term), "{span:?}");
+        assert_eq!(
+            Normalised::term(&quoted),
+            Normalised::term(&span.term),
+            "{span:?}"
+        );
         spans += 1;
     }
     for pair in classification.objectives.windows(2) {

@@ -106,7 +106,11 @@ struct Tally {
 
 impl Tally {
     fn add(&mut self, entry_index: usize, entry: &CompiledEntry, evidence: Evidence) {
-        let occurrences = match self.seen.iter_mut().find(|(index, _)| *index == entry_index) {
+        let occurrences = match self
+            .seen
+            .iter_mut()
+            .find(|(index, _)| *index == entry_index)
+        {
             Some((_, count)) => {
                 *count += 1;
                 *count
@@ -151,11 +155,13 @@ impl Classifier {
         let mut index_of: std::collections::HashMap<&str, usize> = Default::default();
         let mut entries = Vec::with_capacity(lexicon.entries.len());
         for (entry_index, entry) in lexicon.entries.iter().enumerate() {
-            let pattern = *index_of.entry(entry.normalised.as_str()).or_insert_with(|| {
-                patterns.push(format!(" {}", entry.normalised));
-                pattern_entries.push(Vec::new());
-                patterns.len() - 1
-            });
+            let pattern = *index_of
+                .entry(entry.normalised.as_str())
+                .or_insert_with(|| {
+                    patterns.push(format!(" {}", entry.normalised));
+                    pattern_entries.push(Vec::new());
+                    patterns.len() - 1
+                });
             pattern_entries[pattern].push(entry_index);
             entries.push(CompiledEntry {
                 language: entry.language,
@@ -206,7 +212,10 @@ impl Classifier {
 
         let mut objectives = vec![Tally::default(); usize::from(OBJECTIVES)];
         let mut principles = vec![Tally::default(); PRINCIPLES.len()];
-        let text_chars = normalised.origin.last().map_or(0, |last| *last as usize + 1);
+        let text_chars = normalised
+            .origin
+            .last()
+            .map_or(0, |last| *last as usize + 1);
         for hit in kept {
             let start = normalised.origin[hit.start] as usize;
             let end = (normalised.origin[hit.end - 1] as usize + 1).min(text_chars);
@@ -239,7 +248,11 @@ impl Classifier {
                 evidence: tally.evidence,
             })
             .collect();
-        objectives.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.objective.cmp(&b.objective)));
+        objectives.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.objective.cmp(&b.objective))
+        });
         let mut principles: Vec<(usize, PrincipleSuggestion)> = principles
             .into_iter()
             .enumerate()
@@ -332,9 +345,9 @@ impl Classifier {
     /// Greedy leftmost-longest choice of non-overlapping hits.
     fn select(&self, mut hits: Vec<Hit>) -> Vec<Hit> {
         hits.sort_by(|a, b| {
-            a.start.cmp(&b.start).then(
-                self.pattern_lengths[b.pattern].cmp(&self.pattern_lengths[a.pattern]),
-            )
+            a.start
+                .cmp(&b.start)
+                .then(self.pattern_lengths[b.pattern].cmp(&self.pattern_lengths[a.pattern]))
         });
         let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
         let mut covered_until = 0;
@@ -408,7 +421,10 @@ mod tests {
         // Portuguese stopwords ao, de, na (3) against one "de" each for Spanish and French.
         assert_eq!(classification.language, Language::Pt);
         // "tráfico de pessoas" 2.0 → 0.865 (objective 10, not 9); "fronteira" 0.6 → 0.451 (borders).
-        assert_eq!(objective_scores(&classification), [(10, 0.865), (11, 0.451)]);
+        assert_eq!(
+            objective_scores(&classification),
+            [(10, 0.865), (11, 0.451)]
+        );
     }
 
     #[test]
@@ -452,7 +468,10 @@ mod tests {
             None,
             0.0,
         );
-        assert!(idiom.objectives.iter().all(|s| s.objective != 10), "{idiom:?}");
+        assert!(
+            idiom.objectives.iter().all(|s| s.objective != 10),
+            "{idiom:?}"
+        );
     }
 
     #[test]
@@ -472,10 +491,8 @@ mod tests {
             .collect();
         assert_eq!(terms, ["assistance"]);
         // At the default threshold (0.35) objective 7 is not suggested.
-        let default = Classifier::bundled().classify(
-            "Assistance to victims of trafficking.",
-            Some(Language::En),
-        );
+        let default = Classifier::bundled()
+            .classify("Assistance to victims of trafficking.", Some(Language::En));
         assert_eq!(objective_scores(&default), [(10, 0.865)]);
     }
 
@@ -515,14 +532,23 @@ mod tests {
         // A footnote number glued to the word ("remittances12") still matches.
         let glued = Classifier::bundled().classify("remittances12 , here", Some(Language::En));
         assert_eq!(objective_scores(&glued), [(20, 0.865)]);
-        assert_eq!((glued.objectives[0].evidence[0].start, glued.objectives[0].evidence[0].end), (0, 11));
+        assert_eq!(
+            (
+                glued.objectives[0].evidence[0].start,
+                glued.objectives[0].evidence[0].end
+            ),
+            (0, 11)
+        );
     }
 
     #[test]
     fn languages_are_detected_from_stopwords() {
         let classifier = Classifier::bundled();
         let cases = [
-            ("The government and the civil society of the region", Language::En),
+            (
+                "The government and the civil society of the region",
+                Language::En,
+            ),
             ("El gobierno y los municipios de la región", Language::Es),
             ("O governo e os municípios da região", Language::Pt),
             ("Le gouvernement et les communes de la région", Language::Fr),

@@ -200,9 +200,10 @@ mod tests {
             }
             for (index, key) in PRINCIPLES.iter().enumerate() {
                 assert!(
-                    lexicon.entries.iter().any(
-                        |e| e.language == language && e.target == Target::Principle(index)
-                    ),
+                    lexicon
+                        .entries
+                        .iter()
+                        .any(|e| e.language == language && e.target == Target::Principle(index)),
                     "{language} has no term for principle {key}"
                 );
             }
@@ -211,7 +212,8 @@ mod tests {
 
     #[test]
     fn a_bad_file_is_refused_with_its_name_and_reason() {
-        let wrong_objective = "version = \"x\"\nlanguage = \"en\"\n[objectives.24]\n\"data\" = 1.0\n";
+        let wrong_objective =
+            "version = \"x\"\nlanguage = \"en\"\n[objectives.24]\n\"data\" = 1.0\n";
         let error = Lexicon::parse(&[("bad.toml", wrong_objective)]).unwrap_err();
         assert_eq!(error.to_string(), "bad.toml: objective `24` is not 1-23");
 

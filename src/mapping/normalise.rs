@@ -77,11 +77,6 @@ impl Normalised {
     }
 }
 
-/// Whether a byte of the normalised copy is part of a word.
-pub fn is_word_byte(byte: u8) -> bool {
-    byte != SEPARATOR
-}
-
 enum Folded {
     One(u8),
     Two(u8, u8),
@@ -94,13 +89,15 @@ enum Folded {
 /// accents; superscript and subscript digits are footnote marks, hence separators.
 fn fold(c: char) -> Folded {
     let byte = match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' | 'Ā'
-        | 'ª' => b'a',
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å'
+        | 'Ā' | 'ª' => b'a',
         'ç' | 'ć' | 'č' | 'Ç' | 'Ć' | 'Č' => b'c',
         'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' | 'È' | 'É' | 'Ê' | 'Ë' | 'Ē' => b'e',
         'ì' | 'í' | 'î' | 'ï' | 'ī' | 'Ì' | 'Í' | 'Î' | 'Ï' | 'ı' => b'i',
         'ñ' | 'ń' | 'Ñ' | 'Ń' => b'n',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' | 'º' => b'o',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' | 'º' => {
+            b'o'
+        }
         'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'Ù' | 'Ú' | 'Û' | 'Ü' => b'u',
         'ý' | 'ÿ' | 'Ý' => b'y',
         'ś' | 'š' | 'Ś' | 'Š' => b's',
@@ -115,9 +112,11 @@ fn fold(c: char) -> Folded {
         'ﬀ' => return Folded::Two(b'f', b'f'),
         // Combining accents (a text in decomposed form, "e" + U+0301) vanish into their letter; a
         // zero-width joiner or soft hyphen inside a word must not split it either.
-        '\u{0300}'..='\u{036f}' | '\u{00ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}' => {
-            return Folded::Nothing
-        }
+        '\u{0300}'..='\u{036f}'
+        | '\u{00ad}'
+        | '\u{200b}'..='\u{200d}'
+        | '\u{2060}'
+        | '\u{feff}' => return Folded::Nothing,
         c if c.is_alphabetic() => FOREIGN_LETTER,
         // Other scripts' digits are word characters; superscripts (footnote marks) are not.
         c if c.is_numeric() && !is_super_or_subscript(c) => FOREIGN_LETTER,

@@ -296,10 +296,14 @@ fn list_item(line: &str) -> Option<&str> {
             return Some(rest.trim_start());
         }
     }
-    let label: String = line.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    let label: String = line
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
     let rest = &line[label.len()..];
-    let is_label = (!label.is_empty() && label.len() <= 3 && label.chars().all(|c| c.is_ascii_digit()))
-        || (label.len() == 1 && label.chars().all(|c| c.is_ascii_lowercase()));
+    let is_label =
+        (!label.is_empty() && label.len() <= 3 && label.chars().all(|c| c.is_ascii_digit()))
+            || (label.len() == 1 && label.chars().all(|c| c.is_ascii_lowercase()));
     if is_label {
         for marker in [". ", ") "] {
             if let Some(content) = rest.strip_prefix(marker) {
