@@ -105,7 +105,7 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, entry_index: usize, entry: &CompiledEntry, evidence: Evidence) {
+    fn add(&mut self, entry_index: usize, entry: &CompiledEntry, start: usize, end: usize) {
         let occurrences = match self
             .seen
             .iter_mut()
@@ -125,8 +125,13 @@ impl Tally {
         } else {
             entry.weight * REPEAT_WEIGHT
         };
+        // The term is cloned only for the spans listed, not for every occurrence in a long text.
         if self.evidence.len() < MAX_EVIDENCE {
-            self.evidence.push(evidence);
+            self.evidence.push(Evidence {
+                start,
+                end,
+                term: entry.term.clone(),
+            });
         }
     }
 
@@ -229,12 +234,7 @@ impl Classifier {
                     Target::Principle(p) => &mut principles[p],
                     Target::Blocked | Target::Stopword => continue,
                 };
-                let evidence = Evidence {
-                    start,
-                    end,
-                    term: entry.term.clone(),
-                };
-                tally.add(entry_index, entry, evidence);
+                tally.add(entry_index, entry, start, end);
             }
         }
 
@@ -323,10 +323,11 @@ impl Classifier {
                 .any(|&e| self.entries[e].target == Target::Blocked)
         };
         let blocked = self.select(hits.iter().copied().filter(is_blocked).collect());
+        // The kept blocked names do not overlap, so sorted by start they are sorted by end too: the only
+        // one that can overlap a hit is the first that ends after the hit starts.
         let overlaps_blocked = |hit: &Hit| {
-            blocked
-                .iter()
-                .any(|b| hit.start < b.end && b.start < hit.end)
+            let first = blocked.partition_point(|b| b.end <= hit.start);
+            blocked.get(first).is_some_and(|b| b.start < hit.end)
         };
         let admitted: Vec<Hit> = hits
             .iter()
