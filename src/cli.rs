@@ -95,6 +95,25 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+    /// Suggest GCM objectives and guiding principles, with the words that triggered them, for passages
+    /// of text (no database). Input: JSON Lines, one `{"id": ..., "text": "...", "language": "es"}` per
+    /// line (`language` optional: en, es, pt, fr, detected when absent; `id` defaults to the line
+    /// number); or a plain-text or Markdown report (`.txt`, `.md`, or any file that is not JSON Lines),
+    /// which is cut into passages first (ids p1, p2, ... with their line spans and text). Output: JSON
+    /// Lines, one per input line or passage, in input order; evidence `start`/`end` are character
+    /// offsets into that line's `text`. Bad lines are reported as `FILE:LINE: why` on standard error,
+    /// the others are still classified, and the exit code is then 1.
+    Classify {
+        /// JSON Lines, plain-text or Markdown file to classify.
+        #[arg(long, value_name = "FILE")]
+        input: PathBuf,
+        /// File to write; standard output when absent.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Lowest score (0-1) of a suggestion listed.
+        #[arg(long, default_value_t = crate::mapping::DEFAULT_THRESHOLD)]
+        threshold: f64,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,6 +13,7 @@ pub mod exports;
 pub mod framework;
 pub mod indicators;
 pub mod ingestion;
+pub mod mapping;
 pub mod startup;
 pub mod synth;
 pub mod telemetry;

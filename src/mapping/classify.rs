@@ -1,0 +1,562 @@
+//! Suggesting objectives and principles for a passage from the lexicon terms it contains.
+//!
+//! One Aho-Corasick automaton holds every term of every language (and the stopwords and blocked names);
+//! one overlapping pass over the normalised text finds all of them. Then:
+//! 1. a match counts only at word boundaries (the pattern starts with a space; the byte after it must not
+//!    be a letter), so "pacto" inside "impacto" is no match;
+//! 2. stopword hits decide the language when it was not given;
+//! 3. of the matches whose term belongs to that language (all languages for `und`), the longest leftmost
+//!    ones are kept and the matches they overlap are dropped, so "tráfico ilícito de migrantes"
+//!    (objective 9) hides "migrantes", and a blocked agency name hides the words inside it;
+//! 4. per objective (and principle), `raw = Σ over distinct terms of weight × (1 + REPEAT_WEIGHT ×
+//!    (occurrences − 1))`, and `score = 1 − exp(−raw)`, which saturates towards 1.
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use serde::Serialize;
+
+use super::language::Language;
+use super::lexicon::{Lexicon, LexiconError, Target, OBJECTIVES, PRINCIPLES};
+use super::normalise::{Normalised, SEPARATOR};
+
+/// Default suggestion threshold on the score, chosen on the tuning part of the corpus (docs/MAPPING.md).
+pub const DEFAULT_THRESHOLD: f64 = 0.35;
+
+/// Each repeat of a term already counted adds this fraction of its weight: repetition is weak evidence.
+pub const REPEAT_WEIGHT: f64 = 0.25;
+
+/// At most this many evidence spans are listed per suggestion (the score counts all of them).
+pub const MAX_EVIDENCE: usize = 25;
+
+/// Where a term was found: char offsets (Unicode scalar values) into the classified text, end exclusive.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    pub start: usize,
+    pub end: usize,
+    /// The lexicon term as written in its file.
+    pub term: String,
+}
+
+/// A suggested objective.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    pub objective: u8,
+    /// In [0, 1), rounded to three decimals.
+    pub score: f64,
+    pub evidence: Vec<Evidence>,
+}
+
+/// A suggested guiding principle.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PrincipleSuggestion {
+    /// The principle's key, as in assets/reference/framework.toml.
+    pub principle: &'static str,
+    pub score: f64,
+    pub evidence: Vec<Evidence>,
+}
+
+/// What the classifier suggests for one passage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Classification {
+    /// The language given, or the one detected (`und` when unclear).
+    pub language: Language,
+    /// Best first; ties by objective number.
+    pub objectives: Vec<Suggestion>,
+    /// Best first; ties in the framework's order.
+    pub principles: Vec<PrincipleSuggestion>,
+}
+
+/// A lexicon compiled into one automaton.
+#[derive(Debug)]
+pub struct Classifier {
+    version: String,
+    automaton: AhoCorasick,
+    /// Per automaton pattern (a distinct normalised term), its entries: index into `entries`.
+    pattern_entries: Vec<Vec<usize>>,
+    /// Pattern length in bytes without its leading space.
+    pattern_lengths: Vec<usize>,
+    entries: Vec<CompiledEntry>,
+}
+
+#[derive(Debug)]
+struct CompiledEntry {
+    language: Language,
+    term: String,
+    target: Target,
+    weight: f64,
+}
+
+/// A word-bounded match of a pattern in the normalised text (byte offsets of the copy).
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    start: usize,
+    end: usize,
+    pattern: usize,
+}
+
+/// Evidence accumulated for one objective or principle.
+#[derive(Debug, Default, Clone)]
+struct Tally {
+    raw: f64,
+    /// Occurrences so far per entry index (to weigh repeats).
+    seen: Vec<(usize, u32)>,
+    evidence: Vec<Evidence>,
+}
+
+impl Tally {
+    fn add(&mut self, entry_index: usize, entry: &CompiledEntry, start: usize, end: usize) {
+        let occurrences = match self
+            .seen
+            .iter_mut()
+            .find(|(index, _)| *index == entry_index)
+        {
+            Some((_, count)) => {
+                *count += 1;
+                *count
+            }
+            None => {
+                self.seen.push((entry_index, 1));
+                1
+            }
+        };
+        self.raw += if occurrences == 1 {
+            entry.weight
+        } else {
+            entry.weight * REPEAT_WEIGHT
+        };
+        // The term is cloned only for the spans listed, not for every occurrence in a long text.
+        if self.evidence.len() < MAX_EVIDENCE {
+            self.evidence.push(Evidence {
+                start,
+                end,
+                term: entry.term.clone(),
+            });
+        }
+    }
+
+    fn score(&self) -> f64 {
+        let score = 1.0 - (-self.raw).exp();
+        (score * 1000.0).round() / 1000.0
+    }
+}
+
+impl Classifier {
+    /// The classifier of the bundled lexicon, compiled once per process.
+    pub fn bundled() -> &'static Classifier {
+        static BUNDLED: OnceLock<Classifier> = OnceLock::new();
+        BUNDLED.get_or_init(|| {
+            // The bundled files are part of the binary and checked by the tests of this module, so a
+            // failure here is a build defect, not bad input.
+            let lexicon = Lexicon::bundled().expect("the bundled lexicon is valid");
+            Classifier::new(&lexicon).expect("the bundled lexicon compiles")
+        })
+    }
+
+    /// Compiles a lexicon.
+    pub fn new(lexicon: &Lexicon) -> Result<Classifier, LexiconError> {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut pattern_entries: Vec<Vec<usize>> = Vec::new();
+        let mut index_of: std::collections::HashMap<&str, usize> = Default::default();
+        let mut entries = Vec::with_capacity(lexicon.entries.len());
+        for (entry_index, entry) in lexicon.entries.iter().enumerate() {
+            let pattern = *index_of
+                .entry(entry.normalised.as_str())
+                .or_insert_with(|| {
+                    patterns.push(format!(" {}", entry.normalised));
+                    pattern_entries.push(Vec::new());
+                    patterns.len() - 1
+                });
+            pattern_entries[pattern].push(entry_index);
+            entries.push(CompiledEntry {
+                language: entry.language,
+                term: entry.term.clone(),
+                target: entry.target,
+                weight: entry.weight,
+            });
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&patterns)
+            .map_err(|e| LexiconError {
+                file: "(all)".into(),
+                reason: format!("the automaton cannot be built: {e}"),
+            })?;
+        let pattern_lengths = patterns.iter().map(|p| p.len() - 1).collect();
+        Ok(Classifier {
+            version: lexicon.version.clone(),
+            automaton,
+            pattern_entries,
+            pattern_lengths,
+            entries,
+        })
+    }
+
+    /// The lexicon's version, to be recorded with every suggestion.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Suggestions at the default threshold.
+    pub fn classify(&self, text: &str, language: Option<Language>) -> Classification {
+        self.classify_with_threshold(text, language, DEFAULT_THRESHOLD)
+    }
+
+    /// Suggestions whose score is at least `threshold` (0 lists everything with any evidence).
+    pub fn classify_with_threshold(
+        &self,
+        text: &str,
+        language: Option<Language>,
+        threshold: f64,
+    ) -> Classification {
+        let normalised = Normalised::new(text);
+        let (hits, stopword_hits) = self.find(&normalised.bytes);
+        let language = language.unwrap_or_else(|| Language::from_stopword_hits(stopword_hits));
+        let kept = self.longest_leftmost(&hits, language);
+
+        let mut objectives = vec![Tally::default(); usize::from(OBJECTIVES)];
+        let mut principles = vec![Tally::default(); PRINCIPLES.len()];
+        let text_chars = normalised
+            .origin
+            .last()
+            .map_or(0, |last| *last as usize + 1);
+        for hit in kept {
+            let start = normalised.origin[hit.start] as usize;
+            let end = (normalised.origin[hit.end - 1] as usize + 1).min(text_chars);
+            for &entry_index in &self.pattern_entries[hit.pattern] {
+                let entry = &self.entries[entry_index];
+                if !language.admits(entry.language) {
+                    continue;
+                }
+                let tally = match entry.target {
+                    Target::Objective(n) => &mut objectives[usize::from(n) - 1],
+                    Target::Principle(p) => &mut principles[p],
+                    Target::Blocked | Target::Stopword => continue,
+                };
+                tally.add(entry_index, entry, start, end);
+            }
+        }
+
+        let mut objectives: Vec<Suggestion> = objectives
+            .into_iter()
+            .enumerate()
+            .filter(|(_, tally)| tally.raw > 0.0 && tally.score() >= threshold)
+            .map(|(index, tally)| Suggestion {
+                objective: index as u8 + 1,
+                score: tally.score(),
+                evidence: tally.evidence,
+            })
+            .collect();
+        objectives.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.objective.cmp(&b.objective))
+        });
+        let mut principles: Vec<(usize, PrincipleSuggestion)> = principles
+            .into_iter()
+            .enumerate()
+            .filter(|(_, tally)| tally.raw > 0.0 && tally.score() >= threshold)
+            .map(|(index, tally)| {
+                let suggestion = PrincipleSuggestion {
+                    principle: PRINCIPLES[index],
+                    score: tally.score(),
+                    evidence: tally.evidence,
+                };
+                (index, suggestion)
+            })
+            .collect();
+        principles.sort_by(|(ia, a), (ib, b)| b.score.total_cmp(&a.score).then(ia.cmp(ib)));
+        Classification {
+            language,
+            objectives,
+            principles: principles.into_iter().map(|(_, s)| s).collect(),
+        }
+    }
+
+    /// The language a text is detected as (what `classify` does with `language: None`).
+    pub fn detect_language(&self, text: &str) -> Language {
+        let normalised = Normalised::new(text);
+        Language::from_stopword_hits(self.find(&normalised.bytes).1)
+    }
+
+    /// Every word-bounded match, and the stopword hits per language.
+    fn find(&self, bytes: &[u8]) -> (Vec<Hit>, [u32; 4]) {
+        let mut hits = Vec::new();
+        let mut stopword_hits = [0u32; 4];
+        for found in self.automaton.find_overlapping_iter(bytes) {
+            let end = found.end();
+            if !ends_a_word(bytes, end) {
+                continue;
+            }
+            let pattern = found.pattern().as_usize();
+            let mut is_term = false;
+            for &entry_index in &self.pattern_entries[pattern] {
+                let entry = &self.entries[entry_index];
+                if entry.target == Target::Stopword {
+                    if let Some(index) = entry.language.index() {
+                        stopword_hits[index] += 1;
+                    }
+                } else {
+                    is_term = true;
+                }
+            }
+            if is_term {
+                // The pattern's leading space is the separator before the word, not part of it.
+                hits.push(Hit {
+                    start: found.start() + 1,
+                    end,
+                    pattern,
+                });
+            }
+        }
+        (hits, stopword_hits)
+    }
+
+    /// Keeps, among the hits admitted by `language`, the leftmost and then longest ones that do not
+    /// overlap a hit already kept. Blocked names go first: nothing that overlaps one counts, even a term
+    /// that starts before it ("cooperation with the International Organization for Migration").
+    fn longest_leftmost(&self, hits: &[Hit], language: Language) -> Vec<Hit> {
+        let is_blocked = |hit: &Hit| {
+            self.pattern_entries[hit.pattern]
+                .iter()
+                .any(|&e| self.entries[e].target == Target::Blocked)
+        };
+        let blocked = self.select(hits.iter().copied().filter(is_blocked).collect());
+        // The kept blocked names do not overlap, so sorted by start they are sorted by end too: the only
+        // one that can overlap a hit is the first that ends after the hit starts.
+        let overlaps_blocked = |hit: &Hit| {
+            let first = blocked.partition_point(|b| b.end <= hit.start);
+            blocked.get(first).is_some_and(|b| b.start < hit.end)
+        };
+        let admitted: Vec<Hit> = hits
+            .iter()
+            .copied()
+            .filter(|hit| !is_blocked(hit) && !overlaps_blocked(hit))
+            .filter(|hit| {
+                self.pattern_entries[hit.pattern].iter().any(|&e| {
+                    let entry = &self.entries[e];
+                    entry.target != Target::Stopword && language.admits(entry.language)
+                })
+            })
+            .collect();
+        self.select(admitted)
+    }
+
+    /// Greedy leftmost-longest choice of non-overlapping hits.
+    fn select(&self, mut hits: Vec<Hit>) -> Vec<Hit> {
+        hits.sort_by(|a, b| {
+            a.start
+                .cmp(&b.start)
+                .then(self.pattern_lengths[b.pattern].cmp(&self.pattern_lengths[a.pattern]))
+        });
+        let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+        let mut covered_until = 0;
+        for hit in hits {
+            if hit.start >= covered_until {
+                covered_until = hit.end;
+                kept.push(hit);
+            }
+        }
+        kept
+    }
+}
+
+/// Whether a match ending at byte `end` ends a word: the text ends, a separator follows, or (a footnote
+/// mark glued to the word, "migrants12") a digit follows a term that ends in a letter.
+fn ends_a_word(bytes: &[u8], end: usize) -> bool {
+    let Some(&next) = bytes.get(end) else {
+        return true;
+    };
+    if next == SEPARATOR {
+        return true;
+    }
+    let last = bytes[end - 1];
+    next.is_ascii_digit() && last.is_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn objective_scores(classification: &Classification) -> Vec<(u8, f64)> {
+        classification
+            .objectives
+            .iter()
+            .map(|s| (s.objective, s.score))
+            .collect()
+    }
+
+    #[test]
+    fn spanish_smuggling_and_trafficking_are_told_apart() {
+        let text = "El tráfico ilícito de migrantes y la trata de personas";
+        let classification = Classifier::bundled().classify(text, None);
+        // Stopwords: Spanish el, de, y, la, de (5) beat French de, la, de (3) and Portuguese de, de (2).
+        assert_eq!(classification.language, Language::Es);
+        // Each phrase weighs 2.0: 1 - e^-2 = 0.865; the tie is ordered by objective number.
+        assert_eq!(objective_scores(&classification), [(9, 0.865), (10, 0.865)]);
+        // "El " is 3 characters and the 28-character phrase ends at 31; "trata de personas" starts after
+        // " y la " at 37 and is 17 characters long. The shorter terms inside ("tráfico ilícito",
+        // "tráfico") are hidden by the longer phrase.
+        assert_eq!(
+            classification.objectives[0].evidence,
+            [Evidence {
+                start: 3,
+                end: 31,
+                term: "tráfico ilícito de migrantes".into()
+            }]
+        );
+        assert_eq!(
+            (
+                classification.objectives[1].evidence[0].start,
+                classification.objectives[1].evidence[0].end
+            ),
+            (37, 54)
+        );
+    }
+
+    #[test]
+    fn portuguese_trafico_de_pessoas_is_trafficking() {
+        let classification =
+            Classifier::bundled().classify("Combate ao tráfico de pessoas na fronteira.", None);
+        // Portuguese stopwords ao, de, na (3) against one "de" each for Spanish and French.
+        assert_eq!(classification.language, Language::Pt);
+        // "tráfico de pessoas" 2.0 → 0.865 (objective 10, not 9); "fronteira" 0.6 → 0.451 (borders).
+        assert_eq!(
+            objective_scores(&classification),
+            [(10, 0.865), (11, 0.451)]
+        );
+    }
+
+    #[test]
+    fn a_term_inside_a_longer_word_is_no_match() {
+        let lexicon = Lexicon::parse(&[(
+            "test.toml",
+            "version = \"t\"\nlanguage = \"es\"\n[objectives.23]\n\"pacto\" = 1.0\n",
+        )])
+        .unwrap();
+        let classifier = Classifier::new(&lexicon).unwrap();
+        let classification = classifier.classify("El impacto del pacto", Some(Language::Es));
+        // Only the standalone word at characters 15-20 counts; "impacto" does not: raw 1.0, 0.632.
+        assert_eq!(objective_scores(&classification), [(23, 0.632)]);
+        assert_eq!(
+            classification.objectives[0].evidence,
+            [Evidence {
+                start: 15,
+                end: 20,
+                term: "pacto".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn agency_names_and_the_compact_itself_are_evidence_of_nothing() {
+        let classifier = Classifier::bundled();
+        for text in [
+            // Without the guard, "refugiados" (objective 7) and "derechos humanos" (human rights) count.
+            "con el apoyo del Alto Comisionado de las Naciones Unidas para los Refugiados, la Organización Internacional para las Migraciones y el Alto Comisionado para los Derechos Humanos",
+            // "regular migration" (objective 5) is inside the Compact's name.
+            "States endorsed the Global Compact for Safe, Orderly and Regular Migration",
+            "the International Organization for Migration and UN Women",
+        ] {
+            let classification = classifier.classify_with_threshold(text, None, 0.0);
+            assert!(classification.objectives.is_empty(), "{text}: {classification:?}");
+            assert!(classification.principles.is_empty(), "{text}: {classification:?}");
+        }
+        // "se trata de personas" (these are people) is an idiom, not trafficking.
+        let idiom = classifier.classify_with_threshold(
+            "En la frontera se trata de personas vulnerables.",
+            None,
+            0.0,
+        );
+        assert!(
+            idiom.objectives.iter().all(|s| s.objective != 10),
+            "{idiom:?}"
+        );
+    }
+
+    #[test]
+    fn the_longest_term_hides_the_terms_inside_it() {
+        let classification = Classifier::bundled().classify_with_threshold(
+            "Assistance to victims of trafficking.",
+            Some(Language::En),
+            0.0,
+        );
+        // "victims of trafficking" (10, 2.0) hides "victims" (7) and "trafficking" (10, 1.5); objective 7
+        // keeps only "assistance" (0.3): 1 - e^-0.3 = 0.259.
+        assert_eq!(objective_scores(&classification), [(10, 0.865), (7, 0.259)]);
+        let terms: Vec<&str> = classification.objectives[1]
+            .evidence
+            .iter()
+            .map(|e| e.term.as_str())
+            .collect();
+        assert_eq!(terms, ["assistance"]);
+        // At the default threshold (0.35) objective 7 is not suggested.
+        let default = Classifier::bundled()
+            .classify("Assistance to victims of trafficking.", Some(Language::En));
+        assert_eq!(objective_scores(&default), [(10, 0.865)]);
+    }
+
+    #[test]
+    fn repeats_count_a_quarter_and_cited_objectives_count_most() {
+        let classifier = Classifier::bundled();
+        // "remittances" twice: 2.0 + 0.25 × 2.0 = 2.5, 1 - e^-2.5 = 0.918; both spans are listed.
+        let repeated = classifier.classify("Remittances and REMITTANCES.", Some(Language::En));
+        assert_eq!(objective_scores(&repeated), [(20, 0.918)]);
+        assert_eq!(repeated.objectives[0].evidence.len(), 2);
+        // "Objective 5" weighs 3.0: 0.950; "objective 50" is no objective (a digit follows).
+        let cited = classifier.classify("Objective 5 and objective 50.", Some(Language::En));
+        assert_eq!(objective_scores(&cited), [(5, 0.95)]);
+    }
+
+    #[test]
+    fn case_accents_line_breaks_and_footnote_marks_do_not_hide_a_term() {
+        // "NIÑOS  no\nACOMPAÑADOS" folds to "ninos no acompanados"; "no acompañados" (7, 1.2) starts at
+        // character 7 and ends at 21 (the two spaces and the line break count as characters). "niños"
+        // (7, 0.35) is the other evidence of objective 7, at 0-5.
+        let classification = Classifier::bundled().classify_with_threshold(
+            "NIÑOS  no\nACOMPAÑADOS",
+            Some(Language::Es),
+            0.0,
+        );
+        let seven = classification
+            .objectives
+            .iter()
+            .find(|s| s.objective == 7)
+            .unwrap();
+        let spans: Vec<(usize, usize, &str)> = seven
+            .evidence
+            .iter()
+            .map(|e| (e.start, e.end, e.term.as_str()))
+            .collect();
+        assert_eq!(spans, [(0, 5, "niños"), (7, 21, "no acompañados")]);
+        // A footnote number glued to the word ("remittances12") still matches.
+        let glued = Classifier::bundled().classify("remittances12 , here", Some(Language::En));
+        assert_eq!(objective_scores(&glued), [(20, 0.865)]);
+        assert_eq!(
+            (
+                glued.objectives[0].evidence[0].start,
+                glued.objectives[0].evidence[0].end
+            ),
+            (0, 11)
+        );
+    }
+
+    #[test]
+    fn languages_are_detected_from_stopwords() {
+        let classifier = Classifier::bundled();
+        let cases = [
+            (
+                "The government and the civil society of the region",
+                Language::En,
+            ),
+            ("El gobierno y los municipios de la región", Language::Es),
+            ("O governo e os municípios da região", Language::Pt),
+            ("Le gouvernement et les communes de la région", Language::Fr),
+            ("Migración", Language::Und),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(classifier.detect_language(text), expected, "{text}");
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! Mapping report text to GCM objectives and guiding principles: pure code, no I/O, no database.
+//!
+//! - [`segment`] cuts a plain-text or Markdown report into passages with their line spans;
+//! - [`Classifier`] suggests objectives and principles for a passage, with the lexicon terms that
+//!   triggered each suggestion as evidence spans (char offsets into the passage text);
+//! - the lexicon is data (`assets/lexicon/*.toml`, embedded), with one version for all its files.
+//!
+//! Method, formats and measured quality: docs/MAPPING.md.
+
+pub mod classify;
+pub mod language;
+pub mod lexicon;
+pub mod normalise;
+pub mod segment;
+
+pub use classify::{
+    Classification, Classifier, Evidence, PrincipleSuggestion, Suggestion, DEFAULT_THRESHOLD,
+};
+pub use language::Language;
+pub use lexicon::{Lexicon, LexiconError, PRINCIPLES};
+pub use segment::{segment, Passage};
+
+/// The version of the bundled lexicon, to be recorded with every suggestion made from it.
+pub fn lexicon_version() -> &'static str {
+    Classifier::bundled().version()
+}

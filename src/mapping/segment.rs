@@ -1,0 +1,466 @@
+//! Cutting a plain-text or Markdown report into passages: paragraphs and list items, with their line spans.
+//!
+//! Reports arrive converted from PDF, so the segmenter expects and repairs its debris:
+//! - lines broken mid-sentence are joined with a space, and a word hyphenated at a line end is mended
+//!   ("migra-" + "tion" → "migration");
+//! - a paragraph cut by a page break (blank lines, a page number, a running header) continues when the
+//!   text before it did not end a sentence and the text after it starts in lower case, or when a long
+//!   line was cut at two or more blank lines;
+//! - bare page numbers ("12", "- 12 -", "Page 12 of 40", "xii") and running headers and footers (a short
+//!   line repeated [`RUNNING_LINE_REPEATS`] times or more, digits aside) are dropped;
+//! - footnote marks glued to words are removed: digits right after a lower-case letter and before a space
+//!   or punctuation ("migrants12 ," → "migrants,"), and superscript digits ("Secretariat¹");
+//! - Markdown links keep their text only ("[Act 25,781](#)" → "Act 25,781"; "[](#)" → nothing);
+//! - Markdown headings (`# …`) and short standalone lines without final punctuation (titles whose `#`
+//!   the conversion lost) become the `section` of the passages after them, not passages themselves;
+//! - fragments shorter than [`MIN_PASSAGE_CHARS`] characters or [`MIN_PASSAGE_WORDS`] words are dropped.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+/// A passage shorter than this (in chars, after cleaning) is a fragment, not a passage.
+pub const MIN_PASSAGE_CHARS: usize = 25;
+/// A passage with fewer words than this is a fragment.
+pub const MIN_PASSAGE_WORDS: usize = 4;
+/// A short line seen this many times in one document is a running header or footer.
+pub const RUNNING_LINE_REPEATS: usize = 3;
+/// Lines up to this length (chars) may be running headers, or titles when they stand alone.
+pub const SHORT_LINE_CHARS: usize = 80;
+/// A Markdown heading longer than this (chars) is a paragraph with a stray `#`, kept as a passage.
+pub const MAX_HEADING_CHARS: usize = 200;
+/// A line at least this long that ends without punctuation was probably cut by a page break.
+const LONG_LINE_CHARS: usize = 60;
+
+/// One passage of a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Passage {
+    /// First line (1-based) of the passage in the document.
+    pub line_start: usize,
+    /// Last line (1-based, inclusive).
+    pub line_end: usize,
+    /// The cleaned text: lines joined, debris removed.
+    pub text: String,
+    /// The heading or title the passage sits under, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+}
+
+/// What one line of the document is.
+#[derive(Debug, Clone, PartialEq)]
+enum Line {
+    Blank,
+    /// A page number or running header/footer: skipped, but like a blank it may separate paragraphs.
+    Debris,
+    Heading(String),
+    /// The start of a list item, its marker removed.
+    ListItem(String),
+    Text(String),
+}
+
+/// A passage being assembled.
+struct Open {
+    line_start: usize,
+    line_end: usize,
+    text: String,
+    /// Standalone line so far (candidate title).
+    lines: usize,
+    is_list_item: bool,
+}
+
+/// Cuts `text` into passages. Never fails: any UTF-8 gives a (possibly empty) list.
+pub fn segment(text: &str) -> Vec<Passage> {
+    let raw_lines: Vec<&str> = text.lines().collect();
+    let running = running_lines(&raw_lines);
+    let mut passages = Vec::new();
+    let mut section: Option<String> = None;
+    let mut open: Option<Open> = None;
+    // Blank or debris lines seen since the open passage's last line.
+    let mut gap = 0usize;
+
+    for (index, raw) in raw_lines.iter().enumerate() {
+        let number = index + 1;
+        match classify_line(raw, &running) {
+            Line::Blank | Line::Debris => gap += 1,
+            Line::Heading(heading) => {
+                close(&mut open, &mut passages, &mut section);
+                if heading.chars().count() > MAX_HEADING_CHARS {
+                    open = Some(Open::new(number, &heading, false));
+                } else if !heading.is_empty() {
+                    section = Some(heading);
+                }
+                gap = 0;
+            }
+            Line::ListItem(item) => {
+                close(&mut open, &mut passages, &mut section);
+                open = Some(Open::new(number, &item, true));
+                gap = 0;
+            }
+            Line::Text(line) => {
+                // With no gap, a list item goes on with the lines under it and a paragraph with its lines.
+                let continues = match &open {
+                    Some(_) if gap == 0 => true,
+                    Some(current) => continues_across_gap(current, &line, gap),
+                    None => false,
+                };
+                if continues {
+                    if let Some(current) = open.as_mut() {
+                        current.append(&line, number);
+                    }
+                } else {
+                    close(&mut open, &mut passages, &mut section);
+                    open = Some(Open::new(number, &line, false));
+                }
+                gap = 0;
+            }
+        }
+    }
+    close(&mut open, &mut passages, &mut section);
+    passages
+}
+
+impl Open {
+    fn new(line: usize, text: &str, is_list_item: bool) -> Open {
+        Open {
+            line_start: line,
+            line_end: line,
+            text: text.to_string(),
+            lines: 1,
+            is_list_item,
+        }
+    }
+
+    fn append(&mut self, line: &str, number: usize) {
+        join_line(&mut self.text, line);
+        self.line_end = number;
+        self.lines += 1;
+    }
+}
+
+/// Whether a text line after `gap` blank or debris lines continues the open passage (a page break inside
+/// a sentence) rather than starting a new one.
+fn continues_across_gap(open: &Open, line: &str, gap: usize) -> bool {
+    let ended = open
+        .text
+        .trim_end()
+        .ends_with(['.', '!', '?', ':', ';', '"', '”', '»', ')']);
+    if ended || open.is_list_item && gap > 0 && !starts_lower(line) {
+        return false;
+    }
+    let last_line_long = open.text.chars().count() >= LONG_LINE_CHARS;
+    starts_lower(line) || (gap >= 2 && last_line_long)
+}
+
+fn starts_lower(line: &str) -> bool {
+    line.chars().next().is_some_and(char::is_lowercase)
+}
+
+/// Ends the open passage: a short standalone line without final punctuation becomes the section; a
+/// passage long enough is kept; a fragment is dropped.
+fn close(open: &mut Option<Open>, passages: &mut Vec<Passage>, section: &mut Option<String>) {
+    let Some(current) = open.take() else {
+        return;
+    };
+    let text = current.text.trim().to_string();
+    let chars = text.chars().count();
+    let is_title = current.lines == 1
+        && !current.is_list_item
+        && chars <= SHORT_LINE_CHARS
+        && !text.ends_with(['.', ',', ';', ':']);
+    if is_title && !text.is_empty() {
+        *section = Some(text);
+        return;
+    }
+    if chars >= MIN_PASSAGE_CHARS && text.split_whitespace().count() >= MIN_PASSAGE_WORDS {
+        passages.push(Passage {
+            line_start: current.line_start,
+            line_end: current.line_end,
+            text,
+            section: section.clone(),
+        });
+    }
+}
+
+/// Appends a line to a paragraph: mends a word hyphenated at the line end, else joins with one space.
+fn join_line(text: &mut String, line: &str) {
+    let hyphenated = {
+        let mut tail = text.chars().rev();
+        tail.next() == Some('-') && tail.next().is_some_and(char::is_alphabetic)
+    };
+    if hyphenated && starts_lower(line) {
+        text.pop();
+    } else if !text.is_empty() {
+        text.push(' ');
+    }
+    text.push_str(line);
+}
+
+/// Short lines (digits blanked) seen [`RUNNING_LINE_REPEATS`] times or more: running headers and footers.
+fn running_lines(lines: &[&str]) -> HashMap<String, usize> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for line in lines {
+        let key = running_key(line);
+        if !key.is_empty() && line.trim().chars().count() <= SHORT_LINE_CHARS {
+            *counts.entry(key).or_default() += 1;
+        }
+    }
+    counts.retain(|_, count| *count >= RUNNING_LINE_REPEATS);
+    counts
+}
+
+/// A line with its digits and surrounding spaces removed: "Page 3 of 40" and "Page 4 of 40" are the same.
+fn running_key(line: &str) -> String {
+    line.trim()
+        .chars()
+        .filter(|c| !c.is_ascii_digit())
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+fn classify_line(raw: &str, running: &HashMap<String, usize>) -> Line {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Line::Blank;
+    }
+    if is_page_number(trimmed) {
+        return Line::Debris;
+    }
+    if let Some(heading) = markdown_heading(trimmed) {
+        return Line::Heading(clean(heading));
+    }
+    let (is_item, content) = match list_item(trimmed) {
+        Some(content) => (true, content),
+        None => (false, trimmed),
+    };
+    // A repeated short line is a running header, unless it is a list item with text of its own.
+    if !is_item && running.contains_key(&running_key(trimmed)) {
+        return Line::Debris;
+    }
+    let cleaned = clean(content);
+    if cleaned.is_empty() {
+        return Line::Blank;
+    }
+    if is_item {
+        Line::ListItem(cleaned)
+    } else {
+        Line::Text(cleaned)
+    }
+}
+
+/// "12", "- 12 -", "Page 12", "Page 12 of 40", "Página 3", "12/40", and Roman numerals up to ~xxxix.
+fn is_page_number(line: &str) -> bool {
+    let core = line.trim_matches(|c: char| c == '-' || c == '–' || c == '—' || c.is_whitespace());
+    if core.is_empty() {
+        // A line of dashes is a rule, not a page number, but it is debris all the same.
+        return !line.is_empty() && line.chars().all(|c| "-–—_=*".contains(c) || c == ' ');
+    }
+    let lower = core.to_lowercase();
+    let without_word = ["page", "página", "pagina", "pág.", "pag.", "p."]
+        .iter()
+        .find_map(|word| lower.strip_prefix(word))
+        .unwrap_or(&lower)
+        .trim();
+    let numbers: Vec<&str> = without_word
+        .split(|c: char| c == '/' || c.is_whitespace())
+        .filter(|part| !part.is_empty() && !["of", "de", "sur", "/"].contains(part))
+        .collect();
+    let is_number = |part: &&str| part.len() <= 4 && part.chars().all(|c| c.is_ascii_digit());
+    if !numbers.is_empty() && numbers.len() <= 2 && numbers.iter().all(is_number) {
+        return true;
+    }
+    lower.len() <= 6 && !lower.is_empty() && lower.chars().all(|c| "ivxl".contains(c))
+}
+
+/// The text of an ATX heading (`#` to `######` then a space).
+fn markdown_heading(line: &str) -> Option<&str> {
+    let hashes = line.chars().take_while(|c| *c == '#').count();
+    if (1..=6).contains(&hashes) {
+        let rest = &line[hashes..];
+        if rest.is_empty() || rest.starts_with(' ') {
+            return Some(rest.trim().trim_end_matches('#').trim());
+        }
+    }
+    None
+}
+
+/// The content of a list item, its marker removed: `-`, `*`, `+`, `•`, `◦`, `▪`, `o`, `1.`, `1)`, `a)`.
+fn list_item(line: &str) -> Option<&str> {
+    for marker in ["- ", "* ", "+ ", "• ", "◦ ", "▪ ", "■ ", "o ", "– ", "· "] {
+        if let Some(rest) = line.strip_prefix(marker) {
+            return Some(rest.trim_start());
+        }
+    }
+    for bullet in ['•', '◦', '▪', '■', '·'] {
+        if let Some(rest) = line.strip_prefix(bullet) {
+            return Some(rest.trim_start());
+        }
+    }
+    let label: String = line
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let rest = &line[label.len()..];
+    let is_label =
+        (!label.is_empty() && label.len() <= 3 && label.chars().all(|c| c.is_ascii_digit()))
+            || (label.len() == 1 && label.chars().all(|c| c.is_ascii_lowercase()));
+    if is_label {
+        for marker in [". ", ") "] {
+            if let Some(content) = rest.strip_prefix(marker) {
+                return Some(content.trim_start());
+            }
+        }
+    }
+    None
+}
+
+/// Removes Markdown links' targets, footnote marks and runs of spaces from one line.
+fn clean(line: &str) -> String {
+    let unlinked = strip_markdown_links(line);
+    let mut out = String::with_capacity(unlinked.len());
+    let chars: Vec<char> = unlinked.chars().collect();
+    let mut index = 0;
+    while index < chars.len() {
+        let c = chars[index];
+        if matches!(c, '¹' | '²' | '³' | '\u{2070}'..='\u{2079}') {
+            index += 1;
+            continue;
+        }
+        // Digits glued to a lower-case letter and followed by a space, punctuation or the end are a
+        // footnote mark ("migrants12 ,"); "COVID19" (upper case) and "G20" keep theirs.
+        if c.is_ascii_digit() && index > 0 && chars[index - 1].is_lowercase() {
+            let digits_end = (index..chars.len())
+                .find(|&i| !chars[i].is_ascii_digit())
+                .unwrap_or(chars.len());
+            let short = digits_end - index <= 3;
+            let next = chars.get(digits_end);
+            if short && next.is_none_or(|n| n.is_whitespace() || ",.;:)".contains(*n)) {
+                index = digits_end;
+                // "migrants12 ," leaves "migrants ,": the space before the punctuation goes too.
+                let after_spaces = (index..chars.len())
+                    .find(|&i| !chars[i].is_whitespace())
+                    .unwrap_or(chars.len());
+                if chars.get(after_spaces).is_some_and(|n| ",.;:".contains(*n)) {
+                    index = after_spaces;
+                }
+                continue;
+            }
+        }
+        if c.is_whitespace() {
+            if !out.ends_with(' ') && !out.is_empty() {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+        index += 1;
+    }
+    out.trim_end().to_string()
+}
+
+/// `[text](target)` → `text`, for any target (empty, `#` or a URL).
+fn strip_markdown_links(line: &str) -> String {
+    if !line.contains("](") {
+        return line.to_string();
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find('[') {
+        let after_open = &rest[open + 1..];
+        let Some(close) = after_open.find("](") else {
+            break;
+        };
+        let after_target_open = &after_open[close + 2..];
+        let Some(target_end) = after_target_open.find(')') else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        out.push_str(&after_open[..close]);
+        rest = &after_target_open[target_end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(passages: &[Passage]) -> Vec<&str> {
+        passages.iter().map(|p| p.text.as_str()).collect()
+    }
+
+    #[test]
+    fn lines_broken_mid_sentence_and_hyphenated_words_are_joined() {
+        let text = "The Ministry opened a regularization pro-\ncedure for migrant workers and\ntheir families.\n";
+        let passages = segment(text);
+        assert_eq!(
+            texts(&passages),
+            ["The Ministry opened a regularization procedure for migrant workers and their families."]
+        );
+        // One paragraph over lines 1-3.
+        assert_eq!((passages[0].line_start, passages[0].line_end), (1, 3));
+    }
+
+    #[test]
+    fn a_page_break_inside_a_sentence_does_not_split_the_paragraph() {
+        // Line 1 ends without punctuation, lines 2-4 are blank and a page number, line 5 starts in lower
+        // case: the same sentence.
+        let text = "This portal includes educational resources and reflections on\n\n12\n\nmigration, discrimination and racism in Argentina.\n";
+        let passages = segment(text);
+        assert_eq!(
+            texts(&passages),
+            ["This portal includes educational resources and reflections on migration, discrimination and racism in Argentina."]
+        );
+        assert_eq!((passages[0].line_start, passages[0].line_end), (1, 5));
+    }
+
+    #[test]
+    fn footnote_digits_empty_links_and_running_footers_are_removed() {
+        let footer = "Report on the regional review";
+        let text = format!(
+            "Access to health for migrants12 , as set out in [Act 25,781](#) and [](#), improved.\n\n{footer}\n\nThe second paragraph mentions the Secretariat¹ of the SACM here.\n\n{footer}\n\nA third paragraph with COVID19 and the G20 in it stays.\n\n{footer}\n"
+        );
+        let passages = segment(&text);
+        assert_eq!(
+            texts(&passages),
+            [
+                "Access to health for migrants, as set out in Act 25,781 and , improved.",
+                "The second paragraph mentions the Secretariat of the SACM here.",
+                "A third paragraph with COVID19 and the G20 in it stays.",
+            ]
+        );
+    }
+
+    #[test]
+    fn headings_and_titles_become_sections_and_list_items_are_passages() {
+        let text = "# Objective 5: regular pathways\n\nMigrant children and adolescents\n\nThe programme gives temporary residence to children.\n- first measure: a humanitarian visa for families\n- second measure: a work permit for\n  seasonal workers in agriculture\n\n12\n";
+        let passages = segment(text);
+        assert_eq!(
+            texts(&passages),
+            [
+                "The programme gives temporary residence to children.",
+                "first measure: a humanitarian visa for families",
+                "second measure: a work permit for seasonal workers in agriculture",
+            ]
+        );
+        // The standalone short line (line 3) follows the heading and replaces it as the section.
+        assert!(passages
+            .iter()
+            .all(|p| p.section.as_deref() == Some("Migrant children and adolescents")));
+        assert_eq!(
+            passages
+                .iter()
+                .map(|p| (p.line_start, p.line_end))
+                .collect::<Vec<_>>(),
+            [(5, 5), (6, 6), (7, 8)]
+        );
+    }
+
+    #[test]
+    fn fragments_page_numbers_and_empty_texts_give_no_passage() {
+        assert!(segment("").is_empty());
+        assert!(segment("\n\n   \n\t\n").is_empty());
+        assert!(segment("- 3 -\n\nPage 4 of 40\n\nxii\n\n- ok.\n").is_empty());
+    }
+}
