@@ -70,6 +70,29 @@ pub enum Command {
         #[arg(long)]
         lang: Option<String>,
     },
+    /// Ingest a national report (plain text or Markdown, UTF-8): store it as a source, cut it into
+    /// passages, and store each passage as an evidence item with `auto` objective and principle
+    /// suggestions for a reviewer to accept or reject (the same as POST /api/v1/documents).
+    Ingest {
+        /// The report's text file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The reporting country (ISO3).
+        #[arg(long)]
+        country: String,
+        /// The review cycle it reports to, e.g. 2025.
+        #[arg(long)]
+        cycle: String,
+        /// en, es, pt or fr; detected from the text when absent.
+        #[arg(long)]
+        language: Option<String>,
+        /// The report's title (the file name when absent).
+        #[arg(long)]
+        title: Option<String>,
+        /// The source kind (national_report when absent).
+        #[arg(long)]
+        kind: Option<String>,
+    },
     /// Manage the API tokens that writing needs (document uploads, accepting or rejecting mappings).
     /// Only a hash of each token is stored; `create` prints the token once.
     Token {

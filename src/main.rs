@@ -51,6 +51,32 @@ fn main() -> ExitCode {
             },
         ),
         Command::Token { action } => token(&settings, action),
+        Command::Ingest {
+            file,
+            country,
+            cycle,
+            language,
+            title,
+            kind,
+        } => ingest(
+            &settings,
+            &file,
+            gcm::ingestion::document::DocumentMeta {
+                country,
+                cycle,
+                language,
+                title: title.unwrap_or_else(|| {
+                    file.file_stem()
+                        .map(|s| s.to_string_lossy().to_string())
+                        .unwrap_or_default()
+                }),
+                kind,
+                file_name: file
+                    .file_name()
+                    .map(|s| s.to_string_lossy().to_string())
+                    .unwrap_or_default(),
+            },
+        ),
         Command::Synth {
             countries,
             items_per_country,
@@ -435,4 +461,46 @@ fn parse_classify_request(line: &str, number: usize) -> Result<Option<ClassifyRe
         .remove("id")
         .unwrap_or_else(|| serde_json::Value::from(number));
     Ok(Some((id, text, language)))
+}
+
+fn ingest(
+    settings: &Settings,
+    file: &std::path::Path,
+    meta: gcm::ingestion::document::DocumentMeta,
+) -> Result<(), String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let body = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{}: the text is not UTF-8 (invalid bytes at offset {})",
+            file.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let db = startup::prepare_schema(settings).map_err(|e| e.to_string())?;
+    let mut conn = db.get().map_err(|e| e.to_string())?;
+    match gcm::ingestion::ingest_document(&mut conn, &meta, &body, &local_actor()) {
+        Ok(summary) => {
+            println!(
+                "stored {} as source {} ({}): {} passages, {} objective and {} principle suggestions (lexicon {})",
+                file.display(),
+                summary.source,
+                summary.language,
+                summary.passages,
+                summary.objective_suggestions,
+                summary.principle_suggestions,
+                summary.lexicon_version
+            );
+            Ok(())
+        }
+        Err(gcm::ingestion::DocumentError::Invalid(problems)) => {
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            Err(format!(
+                "{} problem(s) found; nothing was stored",
+                problems.len()
+            ))
+        }
+        Err(error) => Err(error.to_string()),
+    }
 }

@@ -3,6 +3,7 @@
 //!
 //! `read` does the I/O; `parse` and `validate` are pure, so every rule is unit-tested on plain data.
 
+pub mod document;
 mod parse;
 mod read;
 mod validate;
@@ -210,6 +211,75 @@ pub fn import(
     let summary = crate::db::evidence::apply_batch(conn, &batch, &|| {
         done.set(done.get() + 1);
         progress(done.get(), total);
+    })?;
+    Ok(summary)
+}
+
+/// What storing a document did.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DocumentSummary {
+    pub source: String,
+    pub language: String,
+    pub passages: usize,
+    pub objective_suggestions: usize,
+    pub principle_suggestions: usize,
+    pub lexicon_version: String,
+}
+
+/// Why a document was not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    #[error("{} problem(s) found; nothing was stored", .0.len())]
+    Invalid(Vec<Problem>),
+    #[error("this document is already stored as source `{0}`")]
+    Duplicate(String),
+    #[error(transparent)]
+    Database(#[from] crate::db::DbError),
+}
+
+/// Segments, classifies and stores a national report as a source with one `report_passage` item per
+/// passage and `auto` suggestions, in one transaction with its audit-log row: all of it or nothing.
+pub fn ingest_document(
+    conn: &mut crate::db::AnyConnection,
+    meta: &document::DocumentMeta,
+    body: &str,
+    actor: &str,
+) -> Result<DocumentSummary, DocumentError> {
+    let classifier = crate::mapping::Classifier::bundled();
+    let plan = document::plan_document(meta, body, classifier, chrono::Utc::now().date_naive())
+        .map_err(DocumentError::Invalid)?;
+    if crate::db::evidence::source_ids(conn)?.contains(&plan.source_id) {
+        return Err(DocumentError::Duplicate(plan.source_id));
+    }
+    let context = crate::db::evidence::validation_context(conn, &[])?;
+    let mut problems = validate(&plan.batch, &context);
+    if !problems.is_empty() {
+        problems.sort();
+        problems.dedup();
+        return Err(DocumentError::Invalid(problems));
+    }
+    let summary = DocumentSummary {
+        source: plan.source_id.clone(),
+        language: plan.language.clone(),
+        passages: plan.passages,
+        objective_suggestions: plan.objective_suggestions,
+        principle_suggestions: plan.principle_suggestions,
+        lexicon_version: plan.lexicon_version.clone(),
+    };
+    let author = format!("gcm-classify/{}", plan.lexicon_version);
+    use diesel::Connection;
+    conn.transaction(|conn| {
+        crate::db::evidence::apply_batch_as(conn, &plan.batch, &author, &|| {})?;
+        let after = serde_json::to_value(&summary).ok();
+        crate::db::review::record(
+            conn,
+            actor,
+            "document.ingest",
+            &format!("source:{}", plan.source_id),
+            None,
+            after.as_ref(),
+        )?;
+        Ok::<_, crate::db::DbError>(())
     })?;
     Ok(summary)
 }

@@ -162,7 +162,8 @@ pub fn app(
                 .route("/evidence/{id}", web::get().to(evidence_api::evidence_item))
                 .route("/mappings/{id}/accept", web::post().to(review_api::accept))
                 .route("/mappings/{id}/reject", web::post().to(review_api::reject))
-                .route("/audit", web::get().to(review_api::audit)),
+                .route("/audit", web::get().to(review_api::audit))
+                .route("/documents", web::post().to(review_api::post_document)),
         )
         .service(
             web::scope("/charts")

@@ -86,3 +86,119 @@ pub async fn audit(
         .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "entries": entries })))
 }
+
+/// The parameters of a document upload.
+#[derive(Debug, Default, Deserialize)]
+pub struct DocumentQuery {
+    country: Option<String>,
+    cycle: Option<String>,
+    language: Option<String>,
+    title: Option<String>,
+    kind: Option<String>,
+}
+
+/// Reads a request body up to `limit` bytes; a larger one is refused as soon as it passes the limit.
+async fn read_body(payload: web::Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
+    match payload.to_bytes_limited(limit).await {
+        Ok(Ok(bytes)) => Ok(bytes.to_vec()),
+        Ok(Err(error)) => Err(ApiError::bad_parameter(
+            "body",
+            format!("cannot read the body: {error}"),
+        )),
+        Err(_) => Err(ApiError::TooLarge(format!(
+            "the document is larger than {limit} bytes (limits.document_bytes)"
+        ))),
+    }
+}
+
+/// `POST /api/v1/documents?country=&cycle=&language=&title=&kind=` with the report as `text/plain` or
+/// `text/markdown` (UTF-8): stores it, cuts it into passages, suggests objectives and principles for
+/// each, and answers 201 with the counts. Editors only.
+pub async fn post_document(
+    state: web::Data<AppState>,
+    request: actix_web::HttpRequest,
+    query: web::Query<DocumentQuery>,
+    payload: web::Payload,
+    editor: Editor,
+) -> Result<HttpResponse, ApiError> {
+    let content_type = request
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mut parts = content_type.split(';').map(str::trim);
+    let essence = parts.next().unwrap_or("").to_ascii_lowercase();
+    let charset_ok = parts
+        .filter_map(|p| p.split_once('='))
+        .filter(|(k, _)| k.trim().eq_ignore_ascii_case("charset"))
+        .all(|(_, v)| v.trim().trim_matches('"').eq_ignore_ascii_case("utf-8"));
+    if !matches!(essence.as_str(), "text/plain" | "text/markdown") || !charset_ok {
+        return Err(ApiError::UnsupportedMediaType(format!(
+            "Content-Type `{content_type}` is not accepted; accepted: text/plain or text/markdown, UTF-8"
+        )));
+    }
+    let required = |name: &str, value: &Option<String>| {
+        given(value)
+            .map(str::to_string)
+            .ok_or_else(|| ApiError::bad_parameter(name, format!("`{name}` is required")))
+    };
+    let meta = crate::ingestion::document::DocumentMeta {
+        country: required("country", &query.country)?,
+        cycle: required("cycle", &query.cycle)?,
+        title: required("title", &query.title)?,
+        language: given(&query.language).map(str::to_string),
+        kind: given(&query.kind).map(str::to_string),
+        file_name: format!(
+            "upload.{}",
+            if essence == "text/markdown" {
+                "md"
+            } else {
+                "txt"
+            }
+        ),
+    };
+    let bytes = read_body(payload, state.policy.document_bytes).await?;
+    let body = String::from_utf8(bytes).map_err(|e| {
+        ApiError::bad_parameter(
+            "body",
+            format!(
+                "the body is not UTF-8 (invalid bytes at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
+    let actor = format!("token:{}", editor.0.name);
+    let outcome = state
+        .with_db(move |conn| {
+            Ok(crate::ingestion::ingest_document(
+                conn, &meta, &body, &actor,
+            ))
+        })
+        .await?;
+    match outcome {
+        Ok(summary) => Ok(HttpResponse::Created()
+            .insert_header((
+                actix_web::http::header::LOCATION,
+                format!("/api/v1/sources/{}", summary.source),
+            ))
+            .json(serde_json::json!({
+                "source": summary.source,
+                "language": summary.language,
+                "passages": summary.passages,
+                "items": summary.passages,
+                "suggestions": {
+                    "objectives": summary.objective_suggestions,
+                    "principles": summary.principle_suggestions,
+                },
+                "lexicon_version": summary.lexicon_version,
+                "review": format!("/api/v1/evidence?source={}&basis=auto", summary.source),
+            }))),
+        Err(crate::ingestion::DocumentError::Invalid(problems)) => Err(ApiError::Invalid(
+            problems.iter().map(|p| p.to_string()).collect(),
+        )),
+        Err(crate::ingestion::DocumentError::Duplicate(source)) => Err(ApiError::Conflict(
+            format!("this document is already stored as source `{source}`"),
+        )),
+        Err(crate::ingestion::DocumentError::Database(error)) => Err(error.into()),
+    }
+}
