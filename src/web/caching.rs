@@ -71,3 +71,130 @@ mod tests {
         assert!(!matches("\"00\"", &tag));
     }
 }
+
+/// Answers kept for repeated reads: the computed indicators, charts, tables and pages of one version of
+/// the evidence store. A write raises the version, which retires every entry at once.
+pub struct ResponseCache {
+    entries: std::sync::Mutex<lru::LruCache<String, CachedResponse>>,
+}
+
+#[derive(Clone)]
+struct CachedResponse {
+    version: i64,
+    status: StatusCode,
+    headers: Vec<(header::HeaderName, header::HeaderValue)>,
+    body: actix_web::web::Bytes,
+}
+
+/// Entries kept (least recently used go first).
+const CACHE_ENTRIES: usize = 512;
+/// Larger answers (the world's evidence table) are not kept: they would crowd out the rest.
+const CACHE_MAX_BODY: usize = 2 * 1024 * 1024;
+
+impl Default for ResponseCache {
+    fn default() -> ResponseCache {
+        ResponseCache {
+            entries: std::sync::Mutex::new(lru::LruCache::new(
+                std::num::NonZeroUsize::new(CACHE_ENTRIES).unwrap_or(std::num::NonZeroUsize::MIN),
+            )),
+        }
+    }
+}
+
+/// Whether a GET to `path` may be answered from the cache. Not: the health check (it must reach the
+/// database), the audit log (admins want it live), the bundle (it carries its generation time), the
+/// static files (already cheap and cached by browsers).
+fn cacheable(path: &str) -> bool {
+    !(path == "/health"
+        || path.starts_with("/api/v1/audit")
+        || path.starts_with("/exports/bundle")
+        || path.starts_with("/static/"))
+}
+
+/// Middleware: answers a repeated GET from the cache while the evidence store's version is unchanged.
+pub async fn response_cache(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let state = request
+        .app_data::<actix_web::web::Data<super::AppState>>()
+        .cloned();
+    let eligible = request.method() == actix_web::http::Method::GET && cacheable(request.path());
+    let (Some(state), true) = (state, eligible) else {
+        return Ok(next.call(request).await?.map_into_boxed_body());
+    };
+    // The key: the address and what a page's language may depend on.
+    let key = format!(
+        "{}?{}|{}",
+        request.path(),
+        request.query_string(),
+        request
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    );
+    let version = match state
+        .with_db(|conn| crate::db::evidence::data_version(conn))
+        .await
+    {
+        Ok(version) => version,
+        // Without the database, the handler answers (503) as it would without a cache.
+        Err(_) => return Ok(next.call(request).await?.map_into_boxed_body()),
+    };
+    let hit = state
+        .response_cache
+        .entries
+        .lock()
+        .ok()
+        .and_then(|mut entries| entries.get(&key).cloned())
+        .filter(|cached| cached.version == version);
+    if let Some(cached) = hit {
+        let if_none_match = request
+            .headers()
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let etag = cached
+            .headers
+            .iter()
+            .find(|(name, _)| name == header::ETAG)
+            .and_then(|(_, v)| v.to_str().ok().map(str::to_owned));
+        let mut response = match (&if_none_match, &etag) {
+            (Some(sent), Some(etag)) if matches(sent, etag) => HttpResponse::NotModified().finish(),
+            _ => HttpResponse::build(cached.status).body(cached.body.clone()),
+        };
+        for (name, value) in &cached.headers {
+            response.headers_mut().insert(name.clone(), value.clone());
+        }
+        return Ok(request.into_response(response));
+    }
+    let response = next.call(request).await?;
+    if response.status() != StatusCode::OK {
+        return Ok(response.map_into_boxed_body());
+    }
+    let (request, response) = response.into_parts();
+    let (head, body) = response.into_parts();
+    let bytes = body::to_bytes(body)
+        .await
+        .map_err(|e| actix_web::error::ErrorInternalServerError(e.into().to_string()))?;
+    if bytes.len() <= CACHE_MAX_BODY {
+        let cached = CachedResponse {
+            version,
+            status: head.status(),
+            headers: head
+                .headers()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            body: bytes.clone(),
+        };
+        if let Ok(mut entries) = state.response_cache.entries.lock() {
+            entries.put(key, cached);
+        }
+    }
+    Ok(ServiceResponse::new(
+        request,
+        head.set_body(BoxBody::new(bytes)),
+    ))
+}

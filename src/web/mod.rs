@@ -2,7 +2,7 @@
 //! database function on the blocking pool and shape the answer.
 
 pub mod auth;
-mod caching;
+pub mod caching;
 mod charts_api;
 pub mod error;
 pub mod evidence_api;
@@ -32,6 +32,8 @@ pub struct AppState {
     /// The indicator dataset with the evidence-store version it was read at.
     pub indicator_cache: IndicatorCache,
     pub policy: Arc<WebPolicy>,
+    /// Answers of the current store version, for repeated reads.
+    pub response_cache: Arc<caching::ResponseCache>,
 }
 
 /// The settings the HTTP layer enforces.
@@ -89,6 +91,7 @@ impl AppState {
             db,
             indicator_cache: Arc::new(Mutex::new(None)),
             policy: Arc::new(policy),
+            response_cache: Arc::new(caching::ResponseCache::default()),
         }
     }
 
@@ -129,6 +132,7 @@ pub fn app(
         .add((actix_web::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .add((actix_web::http::header::REFERRER_POLICY, "same-origin"));
     App::new()
+        .wrap(actix_web::middleware::from_fn(caching::response_cache))
         .wrap(actix_web::middleware::from_fn(auth::reading_policy))
         .wrap(security_headers)
         // gzip, brotli or zstd as the client accepts: the coverage-matrix SVG and the overview page
