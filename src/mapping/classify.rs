@@ -1,7 +1,7 @@
 //! Suggesting objectives and principles for a passage from the lexicon terms it contains.
 //!
-//! One Aho-Corasick automaton holds every term of every language (and the stopwords and blocked names);
-//! one overlapping pass over the normalised text finds all of them. Then:
+//! One Aho-Corasick automaton holds every term and blocked name of every language; one overlapping pass
+//! over the normalised text finds all of them, and a pass over its words counts stopwords. Then:
 //! 1. a match counts only at word boundaries (the pattern starts with a space; the byte after it must not
 //!    be a letter), so "pacto" inside "impacto" is no match;
 //! 2. stopword hits decide the language when it was not given;
