@@ -1,7 +1,7 @@
 //! Suggesting objectives and principles for a passage from the lexicon terms it contains.
 //!
-//! One Aho-Corasick automaton holds every term of every language (and the stopwords and blocked names);
-//! one overlapping pass over the normalised text finds all of them. Then:
+//! One Aho-Corasick automaton holds every term and blocked name of every language; one overlapping pass
+//! over the normalised text finds all of them, and a pass over its words counts stopwords. Then:
 //! 1. a match counts only at word boundaries (the pattern starts with a space; the byte after it must not
 //!    be a letter), so "pacto" inside "impacto" is no match;
 //! 2. stopword hits decide the language when it was not given;
@@ -76,6 +76,10 @@ pub struct Classifier {
     pattern_entries: Vec<Vec<usize>>,
     /// Pattern length in bytes without its leading space.
     pattern_lengths: Vec<usize>,
+    /// Stopwords packed into a `u64` (up to 8 bytes once folded), sorted, each with a bit per language
+    /// of `Language::KNOWN`. They are not in the automaton: they are a third of all words, and a match
+    /// costs far more than a lookup.
+    stopwords: Vec<(u64, u8)>,
     entries: Vec<CompiledEntry>,
 }
 
@@ -159,7 +163,27 @@ impl Classifier {
         let mut pattern_entries: Vec<Vec<usize>> = Vec::new();
         let mut index_of: std::collections::HashMap<&str, usize> = Default::default();
         let mut entries = Vec::with_capacity(lexicon.entries.len());
+        let mut stopwords: Vec<(u64, u8)> = Vec::new();
         for (entry_index, entry) in lexicon.entries.iter().enumerate() {
+            entries.push(CompiledEntry {
+                language: entry.language,
+                term: entry.term.clone(),
+                target: entry.target,
+                weight: entry.weight,
+            });
+            if entry.target == Target::Stopword {
+                let key = pack_word(entry.normalised.as_bytes()).ok_or_else(|| LexiconError {
+                    file: format!("{}.toml", entry.language),
+                    reason: format!(
+                        "stopword `{}` must be one word of at most {MAX_STOPWORD_BYTES} letters",
+                        entry.term
+                    ),
+                })?;
+                if let Some(language) = entry.language.index() {
+                    stopwords.push((key, 1 << language));
+                }
+                continue;
+            }
             let pattern = *index_of
                 .entry(entry.normalised.as_str())
                 .or_insert_with(|| {
@@ -168,16 +192,21 @@ impl Classifier {
                     patterns.len() - 1
                 });
             pattern_entries[pattern].push(entry_index);
-            entries.push(CompiledEntry {
-                language: entry.language,
-                term: entry.term.clone(),
-                target: entry.target,
-                weight: entry.weight,
-            });
         }
+        // One entry per word, its languages' bits merged.
+        stopwords.sort_unstable();
+        stopwords.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 |= later.1;
+            }
+            same
+        });
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .kind(Some(AhoCorasickKind::DFA))
+            // Every pattern starts with a space, so a start-byte prefilter would stop at every word.
+            .prefilter(false)
             .build(&patterns)
             .map_err(|e| LexiconError {
                 file: "(all)".into(),
@@ -189,6 +218,7 @@ impl Classifier {
             automaton,
             pattern_entries,
             pattern_lengths,
+            stopwords,
             entries,
         })
     }
@@ -280,37 +310,56 @@ impl Classifier {
         Language::from_stopword_hits(self.find(&normalised.bytes).1)
     }
 
-    /// Every word-bounded match, and the stopword hits per language.
+    /// Every word-bounded match of a term or blocked name, and the stopword hits per language.
     fn find(&self, bytes: &[u8]) -> (Vec<Hit>, [u32; 4]) {
         let mut hits = Vec::new();
-        let mut stopword_hits = [0u32; 4];
         for found in self.automaton.find_overlapping_iter(bytes) {
             let end = found.end();
-            if !ends_a_word(bytes, end) {
-                continue;
-            }
-            let pattern = found.pattern().as_usize();
-            let mut is_term = false;
-            for &entry_index in &self.pattern_entries[pattern] {
-                let entry = &self.entries[entry_index];
-                if entry.target == Target::Stopword {
-                    if let Some(index) = entry.language.index() {
-                        stopword_hits[index] += 1;
-                    }
-                } else {
-                    is_term = true;
-                }
-            }
-            if is_term {
+            if ends_a_word(bytes, end) {
                 // The pattern's leading space is the separator before the word, not part of it.
                 hits.push(Hit {
                     start: found.start() + 1,
                     end,
-                    pattern,
+                    pattern: found.pattern().as_usize(),
                 });
             }
         }
-        (hits, stopword_hits)
+        (hits, self.stopword_hits(bytes))
+    }
+
+    /// Stopwords per language among the first [`MAX_DETECTION_WORDS`] words of a normalised text.
+    /// One pass: each word is packed as it is read and looked up when it ends.
+    fn stopword_hits(&self, bytes: &[u8]) -> [u32; 4] {
+        let mut hits = [0u32; 4];
+        let (mut key, mut length, mut words) = (0u64, 0usize, 0usize);
+        // The trailing separator ends the last word.
+        for &byte in bytes.iter().chain(std::iter::once(&SEPARATOR)) {
+            if byte != SEPARATOR {
+                if length < MAX_STOPWORD_BYTES {
+                    key = key << 8 | u64::from(byte);
+                }
+                length += 1;
+                continue;
+            }
+            if length == 0 {
+                continue;
+            }
+            if length <= MAX_STOPWORD_BYTES {
+                let key = key << (8 * (MAX_STOPWORD_BYTES - length));
+                if let Ok(found) = self.stopwords.binary_search_by_key(&key, |(k, _)| *k) {
+                    let languages = self.stopwords[found].1;
+                    for (language, count) in hits.iter_mut().enumerate() {
+                        *count += u32::from(languages >> language & 1);
+                    }
+                }
+            }
+            (key, length) = (0, 0);
+            words += 1;
+            if words >= MAX_DETECTION_WORDS {
+                break;
+            }
+        }
+        hits
     }
 
     /// Keeps, among the hits admitted by `language`, the leftmost and then longest ones that do not
@@ -360,6 +409,25 @@ impl Classifier {
         }
         kept
     }
+}
+
+/// Stopwords are single words of at most this many bytes once folded.
+pub const MAX_STOPWORD_BYTES: usize = 8;
+
+/// Language detection reads at most this many words: enough for any passage, and a whole report's
+/// language is settled long before.
+pub const MAX_DETECTION_WORDS: usize = 2_000;
+
+/// A folded word of 1-8 bytes as a `u64` (big-endian, zero-padded: no folded byte is zero).
+fn pack_word(word: &[u8]) -> Option<u64> {
+    if word.is_empty() || word.len() > MAX_STOPWORD_BYTES || word.contains(&SEPARATOR) {
+        return None;
+    }
+    Some(
+        word.iter()
+            .fold(0u64, |key, byte| key << 8 | u64::from(*byte))
+            << (8 * (MAX_STOPWORD_BYTES - word.len())),
+    )
 }
 
 /// Whether a match ending at byte `end` ends a word: the text ends, a separator follows, or (a footnote

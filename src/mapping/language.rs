@@ -1,7 +1,7 @@
 //! The four languages of the lexicon, and telling them apart by their stopwords.
 //!
-//! Detection counts, in one pass of the lexicon automaton, how many of each language's stopwords (listed
-//! in its lexicon file) a passage contains. The language with the most hits wins if it has at least
+//! Detection counts how many of each language's stopwords (listed in its lexicon file) a passage
+//! contains, among its first 2,000 words. The language with the most hits wins if it has at least
 //! [`MIN_STOPWORD_HITS`] and strictly more than the runner-up; otherwise the passage is `und`
 //! (undetermined), and the terms of all four languages count for it.
 

@@ -15,6 +15,20 @@ pub const SEPARATOR: u8 = b' ';
 /// The byte that stands for a letter or digit of a script the lexicon does not cover.
 pub const FOREIGN_LETTER: u8 = b'_';
 
+/// ASCII folded: letters and digits to lower case, everything else to the separator.
+const ASCII_FOLD: [u8; 128] = {
+    let mut table = [SEPARATOR; 128];
+    let mut byte = 0;
+    while byte < 128 {
+        let c = byte as u8;
+        if c.is_ascii_alphanumeric() {
+            table[byte] = c.to_ascii_lowercase();
+        }
+        byte += 1;
+    }
+    table
+};
+
 /// A text folded for matching, with the way back to the original's character offsets.
 #[derive(Debug, Default, Clone)]
 pub struct Normalised {
@@ -25,35 +39,45 @@ pub struct Normalised {
 }
 
 impl Normalised {
-    /// Folds `text`. Cost: one pass, no allocation per character.
+    /// Folds `text`. Cost: one pass over the bytes, a table lookup per ASCII byte, no allocation per
+    /// character (both buffers are sized up front: a character never folds to more bytes than its UTF-8).
     pub fn new(text: &str) -> Normalised {
         let mut normalised = Normalised {
-            bytes: Vec::with_capacity(text.len() + 2),
-            origin: Vec::with_capacity(text.len() + 2),
+            bytes: Vec::with_capacity(text.len() + 1),
+            origin: Vec::with_capacity(text.len() + 1),
         };
         normalised.push_separator(0);
-        for (index, c) in text.chars().enumerate() {
-            // Texts over 4 Gi characters would wrap; saturating keeps spans in range (they are clamped
-            // to the text's length where used).
-            let index = u32::try_from(index).unwrap_or(u32::MAX);
-            if c.is_ascii() {
-                let byte = c as u8;
-                if byte.is_ascii_alphanumeric() {
-                    normalised.push(byte.to_ascii_lowercase(), index);
-                } else {
-                    normalised.push_separator(index);
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        // Texts over 4 Gi characters would wrap; saturating keeps spans in range (they are clamped to
+        // the text's length where used).
+        let mut index: u32 = 0;
+        while at < bytes.len() {
+            let byte = bytes[at];
+            if byte < 0x80 {
+                match ASCII_FOLD[usize::from(byte)] {
+                    SEPARATOR => normalised.push_separator(index),
+                    folded => normalised.push(folded, index),
                 }
-                continue;
-            }
-            match fold(c) {
-                Folded::One(byte) => normalised.push(byte, index),
-                Folded::Two(first, second) => {
-                    normalised.push(first, index);
-                    normalised.push(second, index);
+                at += 1;
+            } else {
+                // `at` is always on a character boundary: it only moves by whole characters.
+                let c = text[at..]
+                    .chars()
+                    .next()
+                    .unwrap_or(char::REPLACEMENT_CHARACTER);
+                match fold(c) {
+                    Folded::One(folded) => normalised.push(folded, index),
+                    Folded::Two(first, second) => {
+                        normalised.push(first, index);
+                        normalised.push(second, index);
+                    }
+                    Folded::Separator => normalised.push_separator(index),
+                    Folded::Nothing => {}
                 }
-                Folded::Separator => normalised.push_separator(index),
-                Folded::Nothing => {}
+                at += c.len_utf8();
             }
+            index = index.saturating_add(1);
         }
         normalised
     }
@@ -65,11 +89,13 @@ impl Normalised {
         text.trim().to_string()
     }
 
+    #[inline(always)]
     fn push(&mut self, byte: u8, index: u32) {
         self.bytes.push(byte);
         self.origin.push(index);
     }
 
+    #[inline(always)]
     fn push_separator(&mut self, index: u32) {
         if self.bytes.last() != Some(&SEPARATOR) {
             self.push(SEPARATOR, index);

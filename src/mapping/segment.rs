@@ -199,13 +199,21 @@ fn join_line(text: &mut String, line: &str) {
 fn running_lines(lines: &[&str]) -> HashMap<String, usize> {
     let mut counts: HashMap<String, usize> = HashMap::new();
     for line in lines {
+        if !is_short(line.trim()) {
+            continue;
+        }
         let key = running_key(line);
-        if !key.is_empty() && line.trim().chars().count() <= SHORT_LINE_CHARS {
+        if !key.is_empty() {
             *counts.entry(key).or_default() += 1;
         }
     }
     counts.retain(|_, count| *count >= RUNNING_LINE_REPEATS);
     counts
+}
+
+/// At most [`SHORT_LINE_CHARS`] characters (the byte length is checked first: it bounds the count).
+fn is_short(line: &str) -> bool {
+    line.len() <= SHORT_LINE_CHARS || line.chars().count() <= SHORT_LINE_CHARS
 }
 
 /// A line with its digits and surrounding spaces removed: "Page 3 of 40" and "Page 4 of 40" are the same.
@@ -234,7 +242,7 @@ fn classify_line(raw: &str, running: &HashMap<String, usize>) -> Line {
         None => (false, trimmed),
     };
     // A repeated short line is a running header, unless it is a list item with text of its own.
-    if !is_item && running.contains_key(&running_key(trimmed)) {
+    if !is_item && is_short(trimmed) && running.contains_key(&running_key(trimmed)) {
         return Line::Debris;
     }
     let cleaned = clean(content);
@@ -317,45 +325,44 @@ fn list_item(line: &str) -> Option<&str> {
 /// Removes Markdown links' targets, footnote marks and runs of spaces from one line.
 fn clean(line: &str) -> String {
     let unlinked = strip_markdown_links(line);
-    let mut out = String::with_capacity(unlinked.len());
-    let chars: Vec<char> = unlinked.chars().collect();
-    let mut index = 0;
-    while index < chars.len() {
-        let c = chars[index];
+    let text = unlinked.as_str();
+    let mut out = String::with_capacity(text.len());
+    let mut previous: Option<char> = None;
+    let mut at = 0;
+    while let Some(c) = text[at..].chars().next() {
         if matches!(c, '¹' | '²' | '³' | '\u{2070}'..='\u{2079}') {
-            index += 1;
+            at += c.len_utf8();
             continue;
         }
         // Digits glued to a lower-case letter and followed by a space, punctuation or the end are a
         // footnote mark ("migrants12 ,"); "COVID19" (upper case) and "G20" keep theirs.
-        if c.is_ascii_digit() && index > 0 && chars[index - 1].is_lowercase() {
-            let digits_end = (index..chars.len())
-                .find(|&i| !chars[i].is_ascii_digit())
-                .unwrap_or(chars.len());
-            let short = digits_end - index <= 3;
-            let next = chars.get(digits_end);
-            if short && next.is_none_or(|n| n.is_whitespace() || ",.;:)".contains(*n)) {
-                index = digits_end;
+        if c.is_ascii_digit() && previous.is_some_and(char::is_lowercase) {
+            let rest = &text[at..];
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            let after = &rest[digits..];
+            let next = after.chars().next();
+            if digits <= 3 && next.is_none_or(|n| n.is_whitespace() || ",.;:)".contains(n)) {
+                at += digits;
                 // "migrants12 ," leaves "migrants ,": the space before the punctuation goes too.
-                let after_spaces = (index..chars.len())
-                    .find(|&i| !chars[i].is_whitespace())
-                    .unwrap_or(chars.len());
-                if chars.get(after_spaces).is_some_and(|n| ",.;:".contains(*n)) {
-                    index = after_spaces;
+                let unspaced = after.trim_start();
+                if unspaced.starts_with([',', '.', ';', ':']) {
+                    at += after.len() - unspaced.len();
                 }
                 continue;
             }
         }
         if c.is_whitespace() {
-            if !out.ends_with(' ') && !out.is_empty() {
+            if !out.is_empty() && !out.ends_with(' ') {
                 out.push(' ');
             }
         } else {
             out.push(c);
         }
-        index += 1;
+        previous = Some(c);
+        at += c.len_utf8();
     }
-    out.trim_end().to_string()
+    out.truncate(out.trim_end().len());
+    out
 }
 
 /// `[text](target)` → `text`, for any target (empty, `#` or a URL).
