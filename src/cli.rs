@@ -40,10 +40,17 @@ pub enum Command {
     /// Write a table (the same bytes as /exports/KIND.csv with the same options): `indicators` (tidy: one
     /// row per country x indicator x dimension), `coverage-matrix`, `evidence` (every item with its
     /// mappings, quote and source lines), or `bundle` (a zip of all three, the methodology and metadata).
+    ///
+    /// `gcm export --all DIR` instead writes the whole store as import files (a backup that
+    /// `gcm import DIR` restores into an empty database).
     Export {
         /// indicators, coverage-matrix, evidence or bundle
-        #[arg(value_name = "KIND")]
-        kind: String,
+        #[arg(value_name = "KIND", required_unless_present = "all")]
+        kind: Option<String>,
+        /// Write the whole store (cycles, sources and their texts, items with every mapping,
+        /// submissions, champions) as import files into DIR.
+        #[arg(long, value_name = "DIR", conflicts_with = "kind")]
+        all: Option<PathBuf>,
         /// File to write; standard output when absent.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,

@@ -23,8 +23,10 @@ fn main() -> ExitCode {
             .map(|db| println!("database ready: {}", db.target().describe()))
             .map_err(|e| e.to_string()),
         Command::Import { paths } => import(&settings, &paths),
+        Command::Export { all: Some(dir), .. } => backup(&settings, &dir),
         Command::Export {
             kind,
+            all: None,
             out,
             group,
             cycle,
@@ -35,7 +37,7 @@ fn main() -> ExitCode {
             lang,
         } => export(
             &settings,
-            &kind,
+            kind.as_deref().unwrap_or_default(),
             out.as_deref(),
             country,
             gcm::exports::ExportQuery {
@@ -503,4 +505,31 @@ fn ingest(
         }
         Err(error) => Err(error.to_string()),
     }
+}
+
+/// `gcm export --all DIR`: the whole store as import files.
+fn backup(settings: &Settings, dir: &std::path::Path) -> Result<(), String> {
+    let db = startup::prepare_schema(settings).map_err(|e| e.to_string())?;
+    let mut conn = db.get().map_err(|e| e.to_string())?;
+    let content = gcm::db::backup::store_content(&mut conn).map_err(|e| e.to_string())?;
+    let files = gcm::exports::backup::backup_files(&content)?;
+    for (path, bytes) in &files {
+        let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        std::fs::write(&target, bytes)
+            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+    }
+    println!(
+        "wrote {} cycles, {} sources, {} items, {} submissions and {} champions to {}",
+        content.cycles.len(),
+        content.sources.len(),
+        content.items.len(),
+        content.submissions.len(),
+        content.champions.len(),
+        dir.display()
+    );
+    Ok(())
 }

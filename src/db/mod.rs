@@ -1,6 +1,7 @@
 //! Database access: one connection type over SQLite and PostgreSQL, the pool, migrations, and the queries
 //! the rest of the service calls. Handlers never see SQL; they call functions of the submodules.
 
+pub mod backup;
 pub mod evidence;
 pub mod indicators;
 pub mod reference;

@@ -1,6 +1,8 @@
 //! CSV tables of the indicators: tidy (one row per country x indicator x dimension) and the wide coverage
 //! matrix. Pure: tables in, bytes out, so the HTTP export and a file written by the CLI are the same bytes.
 
+pub mod backup;
+
 use std::borrow::Cow;
 
 use serde::Deserialize;

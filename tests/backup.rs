@@ -1,0 +1,104 @@
+//! Backup and restore: `gcm export --all DIR`, then `gcm import DIR` into an empty database, gives the
+//! same indicators, figure for figure, reviewers' decisions included. Backend under test as for every
+//! suite.
+
+mod common;
+
+use actix_web::test;
+
+fn gcm(url: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_gcm"))
+        .args(args)
+        .env("GCM__DATABASE__URL", url)
+        .output()
+        .unwrap()
+}
+
+async fn body(state: &gcm::web::AppState, uri: &str) -> Vec<u8> {
+    let app = test::init_service(gcm::web::app(state.clone())).await;
+    let response = test::call_service(&app, test::TestRequest::get().uri(uri).to_request()).await;
+    assert_eq!(response.status().as_u16(), 200, "{uri}");
+    test::read_body(response).await.to_vec()
+}
+
+#[actix_web::test]
+async fn a_backup_restores_the_same_indicators() {
+    let original = common::TestDatabase::new();
+    let state = common::prepared_state(&original);
+    // Beyond the fixtures: an ingested report with `auto` suggestions, one of them accepted by a
+    // reviewer (basis `reviewed`) and one rejected, so every kind of mapping is in the backup.
+    let report = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/reports/informe-ficticio-2025.md"
+    );
+    let output = gcm(
+        &original.url,
+        &["ingest", report, "--country", "COL", "--cycle", "2025"],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    {
+        let mut conn = state.db.get().unwrap();
+        let items = gcm::db::evidence::all_evidence(
+            &mut conn,
+            &gcm::db::evidence::EvidenceFilter {
+                kinds: vec!["report_passage".into()],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let p4 = items.iter().find(|i| i.id.ends_with("-p004")).unwrap();
+        gcm::db::review::decide(&mut conn, p4.objectives[1].id, true, "test").unwrap();
+        gcm::db::review::decide(&mut conn, p4.objectives[0].id, false, "test").unwrap();
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let output = gcm(
+        &original.url,
+        &["export", "--all", dir.path().to_str().unwrap()],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The fixtures' 5 sources and 387 items, plus the report and its 6 passages.
+    let said = String::from_utf8_lossy(&output.stdout).to_string();
+    assert!(
+        said.contains("6 sources, 393 items, 17 submissions and 7 champions"),
+        "{said}"
+    );
+
+    let restored = common::TestDatabase::new();
+    let output = gcm(&restored.url, &["import", dir.path().to_str().unwrap()]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let database = gcm::startup::prepare_schema(&restored.settings()).unwrap();
+    let restored_state = gcm::web::AppState::new(database);
+
+    // Every country of the world, every basis (auto included) and the default view; the tidy table
+    // carries every indicator with its numerator, denominator and sources.
+    for uri in [
+        "/exports/indicators.csv?group=world",
+        "/exports/indicators.csv?group=world&basis=cited,subject,section,inferred,reviewed,auto",
+        "/exports/coverage-matrix.csv?group=world&cycle=2025",
+        "/api/v1/countries/COL/profile",
+    ] {
+        assert_eq!(
+            body(&state, uri).await,
+            body(&restored_state, uri).await,
+            "{uri}"
+        );
+    }
+    // Colombia's accepted suggestion is there: 19 objectives, as in tests/documents.rs.
+    let profile: serde_json::Value =
+        serde_json::from_slice(&body(&restored_state, "/api/v1/countries/COL/profile").await)
+            .unwrap();
+    assert_eq!(profile["objectives_covered"], 19);
+}
