@@ -86,6 +86,20 @@ async fn health_reports_an_unreachable_database_and_recovers() {
     assert_eq!(response.status().as_u16(), 503);
     let body: Value = test::read_body_json(response).await;
     assert_eq!(body["error"], "unavailable");
+    // So do the pages (an HTML page saying so), the charts, and a write (the token cannot be checked).
+    for (method, uri) in [
+        ("GET", "/?lang=es"),
+        ("GET", "/charts/objectives.svg"),
+        ("POST", "/api/v1/mappings/1/accept"),
+    ] {
+        let request = match method {
+            "POST" => test::TestRequest::post().insert_header(("Authorization", "Bearer gcm_x")),
+            _ => test::TestRequest::get(),
+        };
+        let response = test::call_service(&app, request.uri(uri).to_request()).await;
+        assert_eq!(response.status().as_u16(), 503, "{uri}");
+        assert!(response.headers().contains_key("retry-after"), "{uri}");
+    }
 
     proxy.restore();
     let (status, _, body) = health(&state).await;
