@@ -52,6 +52,8 @@ pub struct WebSettings {
 pub struct ServerSettings {
     pub bind: String,
     pub workers: usize,
+    /// Seconds requests in flight get to finish on shutdown.
+    pub shutdown_timeout_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -115,7 +115,8 @@ pub fn server(
         .local_addr()
         .map(|a| a.to_string())
         .unwrap_or_default();
-    let mut server = HttpServer::new(move || app(state.clone()));
+    let mut server = HttpServer::new(move || app(state.clone()))
+        .shutdown_timeout(settings.server.shutdown_timeout_seconds);
     if settings.server.workers > 0 {
         server = server.workers(settings.server.workers);
     }

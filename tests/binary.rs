@@ -194,3 +194,63 @@ fn tokens_are_created_once_listed_without_secret_and_revoked() {
     let unknown = run(&["token", "revoke", "nobody"]);
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no token named `nobody`"));
 }
+
+/// SIGTERM while a request is being answered: the answer is finished and sent, then the server stops
+/// (actix-web's graceful shutdown, up to `server.shutdown_timeout_seconds`).
+#[test]
+fn a_request_in_flight_is_finished_on_shutdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("gcm.db").display());
+    let world = dir.path().join("world");
+    // 20 countries x 300 items x 2 cycles: the evidence table of 12,000 items takes about a second to
+    // build in a debug build, long enough to be in flight when the signal arrives.
+    let synth = gcm()
+        .args([
+            "synth",
+            "--countries",
+            "20",
+            "--items-per-country",
+            "300",
+            "--cycles",
+            "2",
+            "--out",
+        ])
+        .arg(&world)
+        .output()
+        .unwrap();
+    assert!(synth.status.success());
+    let import = gcm()
+        .arg("import")
+        .arg(&world)
+        .env("GCM__DATABASE__URL", &url)
+        .output()
+        .unwrap();
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    let mut served = serve(&url);
+    let address = served.base.clone();
+    let request = std::thread::spawn(move || {
+        let response = ureq::get(&format!("{address}/exports/evidence.csv"))
+            .call()
+            .unwrap();
+        let status = response.status();
+        let body = response.into_string().unwrap();
+        (status, body.lines().count())
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    let pid = served.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let (status, lines) = request.join().unwrap();
+    assert_eq!(status, 200);
+    // A header line and at least one row per item (items with several mappings have several).
+    assert!(lines > 12_000, "{lines} lines");
+    let exit = served.child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+}
