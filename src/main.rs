@@ -131,7 +131,7 @@ fn import(settings: &Settings, paths: &[std::path::PathBuf]) -> Result<(), Strin
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} items {elapsed}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let outcome = gcm::ingestion::import(&mut conn, &files, &|done, total| {
+    let outcome = gcm::ingestion::import_as(&mut conn, &files, &local_actor(), &|done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     });

@@ -81,6 +81,17 @@ async fn a_backup_restores_the_same_indicators() {
     );
     let database = gcm::startup::prepare_schema(&restored.settings()).unwrap();
     let restored_state = gcm::web::AppState::new(database);
+    // The import is in the audit log, with who ran it and what it added.
+    let mut conn = restored_state.db.get().unwrap();
+    let entries = gcm::db::review::audit_entries(&mut conn, Some("store"), 10).unwrap();
+    drop(conn);
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].action, "import");
+    assert!(entries[0].actor.starts_with("cli:"), "{}", entries[0].actor);
+    assert_eq!(
+        entries[0].after.as_ref().unwrap()["summary"]["items"]["added"],
+        393
+    );
 
     // Every country of the world, every basis (auto included) and the default view; the tidy table
     // carries every indicator with its numerator, denominator and sources.

@@ -189,6 +189,17 @@ pub fn import(
     files: &[InputFile],
     progress: &dyn Fn(usize, usize),
 ) -> Result<crate::db::evidence::ImportSummary, ImportError> {
+    import_as(conn, files, "import", progress)
+}
+
+/// [`import`], recorded in the audit log as done by `actor` (with the files and what they changed), in
+/// the same transaction as the import itself.
+pub fn import_as(
+    conn: &mut crate::db::AnyConnection,
+    files: &[InputFile],
+    actor: &str,
+    progress: &dyn Fn(usize, usize),
+) -> Result<crate::db::evidence::ImportSummary, ImportError> {
     let (batch, mut problems) = parse(files);
     if batch.is_empty() && problems.is_empty() {
         problems.push(Problem::new(
@@ -208,9 +219,18 @@ pub fn import(
     }
     let total = batch.items.len();
     let done = std::cell::Cell::new(0);
-    let summary = crate::db::evidence::apply_batch(conn, &batch, &|| {
-        done.set(done.get() + 1);
-        progress(done.get(), total);
+    use diesel::Connection;
+    let summary = conn.transaction(|conn| {
+        let summary = crate::db::evidence::apply_batch(conn, &batch, &|| {
+            done.set(done.get() + 1);
+            progress(done.get(), total);
+        })?;
+        let after = serde_json::json!({
+            "files": files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
+            "summary": summary,
+        });
+        crate::db::review::record(conn, actor, "import", "store", None, Some(&after))?;
+        Ok::<_, crate::db::DbError>(summary)
     })?;
     Ok(summary)
 }
