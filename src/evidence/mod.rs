@@ -168,6 +168,30 @@ pub fn source_lines(body: &str) -> Vec<&str> {
         .collect()
 }
 
+/// One line of a source shown around an item: its number, its text, and whether it is in the item's span.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContextLine {
+    pub number: usize,
+    pub text: String,
+    pub in_span: bool,
+}
+
+/// The lines `start..=end` (1-based) of a text and `margin` lines either side, clamped to the text.
+pub fn context_lines(body: &str, start: i32, end: i32, margin: i32) -> Vec<ContextLine> {
+    let lines = source_lines(body);
+    let from = (start - margin).max(1) as usize;
+    let to = (end.saturating_add(margin).max(0) as usize).min(lines.len());
+    (from..=to)
+        .filter_map(|number| {
+            lines.get(number - 1).map(|text| ContextLine {
+                number,
+                text: text.to_string(),
+                in_span: (start.max(0) as usize..=end.max(0) as usize).contains(&number),
+            })
+        })
+        .collect()
+}
+
 /// Lines `start..=end` (1-based) of a text joined by `\n`; clamped to the text.
 pub fn span_text(body: &str, start: usize, end: usize) -> String {
     let lines = source_lines(body);

@@ -688,11 +688,7 @@ pub fn bundle_evidence_filter(
 ) -> Result<crate::db::evidence::EvidenceFilter, ParamError> {
     let resolved = resolve(data, &query.indicators)?;
     Ok(crate::db::evidence::EvidenceFilter {
-        cycles: resolved
-            .selection
-            .cycles
-            .map(|c| c.into_iter().collect())
-            .unwrap_or_default(),
+        cycles: resolved.selection.cycle_filter(),
         ..Default::default()
     })
 }

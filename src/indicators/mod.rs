@@ -114,6 +114,22 @@ impl Selection {
             .collect()
     }
 
+    /// The selected cycles as an evidence filter's list (empty: every cycle).
+    pub fn cycle_filter(&self) -> Vec<String> {
+        self.cycles
+            .as_ref()
+            .map(|c| c.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The same bases, one cycle only.
+    pub fn only_cycle(&self, cycle: &str) -> Selection {
+        Selection {
+            cycles: Some([cycle.to_string()].into_iter().collect()),
+            bases: self.bases.clone(),
+        }
+    }
+
     pub fn cycle_list(&self, data: &Dataset) -> Vec<String> {
         data.cycles
             .iter()
@@ -531,6 +547,29 @@ pub struct Change {
     pub shallower: Vec<i32>,
     pub objectives_covered_from: usize,
     pub objectives_covered_to: usize,
+}
+
+/// A country's change between two cycles, with its indicators in each (same bases and grouping as
+/// `selection`, one cycle at a time): the profile, its page and its chart all show this.
+pub fn country_change(
+    data: &Dataset,
+    selection: &Selection,
+    grouping: &Grouping,
+    iso3: &str,
+    (from, to): (&str, &str),
+) -> (Change, CountryIndicators, CountryIndicators) {
+    // `compute` answers one row per country it is given, so the one row is there.
+    let at = |cycle: &str| {
+        compute(
+            data,
+            &selection.only_cycle(cycle),
+            grouping,
+            &[iso3.to_string()],
+        )
+        .remove(0)
+    };
+    let (before, after) = (at(from), at(to));
+    (change(from, to, &before, &after), before, after)
 }
 
 pub fn change(

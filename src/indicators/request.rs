@@ -142,6 +142,22 @@ pub fn resolve(data: &Dataset, query: &IndicatorQuery) -> Result<Resolved, Param
     })
 }
 
+/// A country's peer group: `peers=` when given, else the country's subregion (the world for a country
+/// without one), with its members.
+pub fn peers(
+    data: &Dataset,
+    query: &IndicatorQuery,
+    iso3: &str,
+) -> Result<(Group, Vec<String>), ParamError> {
+    let default = data
+        .countries
+        .get(iso3)
+        .and_then(|c| c.subregion.clone())
+        .map(Group::Subregion)
+        .unwrap_or(Group::World);
+    members(data, "peers", given(&query.peers), default)
+}
+
 pub fn members(
     data: &Dataset,
     parameter: &str,

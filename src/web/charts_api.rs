@@ -11,7 +11,7 @@ use super::params::given;
 use super::{ApiError, AppState};
 use crate::charts::{self, MatrixChart};
 use crate::indicators::groups::Group;
-use crate::indicators::request::{change_cycles, members, resolve, IndicatorQuery};
+use crate::indicators::request::{change_cycles, members, peers, resolve, IndicatorQuery};
 use crate::indicators::{self, METHOD_VERSION};
 
 #[derive(Debug, Default, Deserialize)]
@@ -249,17 +249,7 @@ pub async fn country_areas(
         return Err(ApiError::NotFound(format!("no country `{iso3}`")));
     };
     let resolved = resolve(&data, &query.indicators)?;
-    let default_peers = info
-        .subregion
-        .clone()
-        .map(Group::Subregion)
-        .unwrap_or(Group::World);
-    let (peer_group, peers) = members(
-        &data,
-        "peers",
-        given(&query.indicators.peers),
-        default_peers,
-    )?;
+    let (peer_group, peers) = peers(&data, &query.indicators, &iso3)?;
     let size = size(&query, charts::bar_size(resolved.grouping.groups.len()))?;
     let rendered = web::block(move || {
         let t = lang.text();
@@ -480,21 +470,13 @@ pub async fn country_change(
     };
     let size = size(&query, charts::matrix_size(2))?;
     let rendered = web::block(move || {
-        let at = |cycle: &str| {
-            let selection = indicators::Selection {
-                cycles: Some([cycle.to_string()].into_iter().collect()),
-                bases: resolved.selection.bases.clone(),
-            };
-            indicators::compute(
-                &data,
-                &selection,
-                &resolved.grouping,
-                std::slice::from_ref(&iso3),
-            )
-            .remove(0)
-        };
-        let (before, after) = (at(&from), at(&to));
-        let change = indicators::change(&from, &to, &before, &after);
+        let (change, before, after) = indicators::country_change(
+            &data,
+            &resolved.selection,
+            &resolved.grouping,
+            &iso3,
+            (&from, &to),
+        );
         let bases: Vec<&str> = resolved
             .selection
             .bases

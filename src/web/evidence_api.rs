@@ -354,20 +354,12 @@ pub async fn evidence_item(
     let Some((item, body)) = found else {
         return Err(ApiError::NotFound(format!("no evidence item `{id}`")));
     };
-    let lines = source_lines(&body);
-    let from = (item.line_start - CONTEXT_LINES).max(1) as usize;
-    let to = ((item.line_end + CONTEXT_LINES) as usize).min(lines.len());
-    let context: Vec<serde_json::Value> = (from..=to)
-        .filter_map(|number| {
-            lines.get(number - 1).map(|text| {
-                serde_json::json!({
-                    "number": number,
-                    "text": text,
-                    "in_span": (item.line_start as usize..=item.line_end as usize).contains(&number),
-                })
-            })
-        })
-        .collect();
+    let context =
+        crate::evidence::context_lines(&body, item.line_start, item.line_end, CONTEXT_LINES);
+    let (from, to) = (
+        context.first().map(|l| l.number).unwrap_or(0),
+        context.last().map(|l| l.number).unwrap_or(0),
+    );
     let mut answer = item_json(&item);
     answer["source_context"] = serde_json::json!({
         "source": item.source.id,

@@ -9,10 +9,10 @@ use serde_json::{json, Value};
 use super::params::given;
 use super::{ApiError, AppState};
 use crate::framework::OBJECTIVE_COUNT;
-use crate::indicators::request::{change_cycles, members, resolve, IndicatorQuery, Resolved};
-use crate::indicators::{
-    self, groups::Group, CountryIndicators, Dataset, Selection, METHOD_VERSION,
+use crate::indicators::request::{
+    change_cycles, members, peers, resolve, IndicatorQuery, Resolved,
 };
+use crate::indicators::{self, groups::Group, CountryIndicators, Dataset, METHOD_VERSION};
 
 /// What every answer states about what it counted: the denominator of its figures.
 fn counted(data: &Dataset, resolved: &Resolved, group: Option<(&Group, usize)>) -> Value {
@@ -165,12 +165,7 @@ pub async fn profile(
     .remove(0);
 
     // Peers: the country's subregion unless `peers=` names another group.
-    let default_peers = info
-        .subregion
-        .clone()
-        .map(Group::Subregion)
-        .unwrap_or(Group::World);
-    let (peer_group, peer_members) = members(&data, "peers", given(&query.peers), default_peers)?;
+    let (peer_group, peer_members) = peers(&data, &query, &iso3)?;
     let peer_rows = indicators::compute(
         &data,
         &resolved.selection,
@@ -182,20 +177,13 @@ pub async fn profile(
     // Change between two cycles: by default the two latest review cycles.
     let change = match change_cycles(&data, &query)? {
         Some((from, to)) => {
-            let at = |cycle: &str| {
-                let selection = Selection {
-                    cycles: Some([cycle.to_string()].into_iter().collect()),
-                    bases: resolved.selection.bases.clone(),
-                };
-                indicators::compute(
-                    &data,
-                    &selection,
-                    &resolved.grouping,
-                    std::slice::from_ref(&iso3),
-                )
-                .remove(0)
-            };
-            let change = indicators::change(&from, &to, &at(&from), &at(&to));
+            let (change, _, _) = indicators::country_change(
+                &data,
+                &resolved.selection,
+                &resolved.grouping,
+                &iso3,
+                (&from, &to),
+            );
             json!(change)
         }
         _ => Value::Null,

@@ -9,8 +9,8 @@ use askama::Template;
 use super::{layout, request_lang, InPage, Names, Page, PageError, PageQuery};
 use crate::db::evidence::{self as store, EvidenceFilter};
 use crate::framework::OBJECTIVE_COUNT;
-use crate::indicators::request::{change_cycles, given, members, resolve};
-use crate::indicators::{self, groups::Group, Selection};
+use crate::indicators;
+use crate::indicators::request::{change_cycles, peers, resolve};
 use crate::web::indicators_api::dataset;
 use crate::web::summaries;
 use crate::web::{ApiError, AppState};
@@ -105,18 +105,7 @@ pub async fn country(
         std::slice::from_ref(&iso3),
     )
     .remove(0);
-    let default_peers = info
-        .subregion
-        .clone()
-        .map(Group::Subregion)
-        .unwrap_or(Group::World);
-    let (peer_group, peer_members) = members(
-        &data,
-        "peers",
-        given(&query.indicators.peers),
-        default_peers,
-    )
-    .in_page(lang)?;
+    let (peer_group, peer_members) = peers(&data, &query.indicators, &iso3).in_page(lang)?;
     let peer_rows = indicators::compute(
         &data,
         &resolved.selection,
@@ -181,20 +170,13 @@ pub async fn country(
 
     let change = match change_cycles(&data, &query.indicators).in_page(lang)? {
         Some((from, to)) => {
-            let at = |cycle: &str| {
-                let selection = Selection {
-                    cycles: Some([cycle.to_string()].into_iter().collect()),
-                    bases: resolved.selection.bases.clone(),
-                };
-                indicators::compute(
-                    &data,
-                    &selection,
-                    &resolved.grouping,
-                    std::slice::from_ref(&iso3),
-                )
-                .remove(0)
-            };
-            let change = indicators::change(&from, &to, &at(&from), &at(&to));
+            let (change, _, _) = indicators::country_change(
+                &data,
+                &resolved.selection,
+                &resolved.grouping,
+                &iso3,
+                (&from, &to),
+            );
             let numbers = |list: &[i32]| {
                 if list.is_empty() {
                     t.get("change.none").to_string()
@@ -226,12 +208,7 @@ pub async fn country(
     // The items behind each objective, as counted: the selection's cycles and bases.
     let filter = EvidenceFilter {
         country: Some(iso3.clone()),
-        cycles: resolved
-            .selection
-            .cycles
-            .clone()
-            .map(|c| c.into_iter().collect())
-            .unwrap_or_default(),
+        cycles: resolved.selection.cycle_filter(),
         ..Default::default()
     };
     let items = state

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::{layout, pair, request_lang, InPage, Names, Page, PageError, PageQuery};
 use crate::db::evidence::{self as store, EvidenceItem};
-use crate::evidence::{source_lines, ITEM_KINDS};
+use crate::evidence::{ContextLine, ITEM_KINDS};
 use crate::framework::OBJECTIVE_COUNT;
 use crate::indicators::request::{given, IndicatorQuery};
 use crate::web::evidence_api::{check_references, parse_filter, EvidenceQuery, CONTEXT_LINES};
@@ -248,12 +248,6 @@ pub async fn browse(
     super::html(&template, lang)
 }
 
-pub struct ContextLine {
-    pub number: usize,
-    pub text: String,
-    pub in_span: bool,
-}
-
 #[derive(Template)]
 #[template(path = "item.html")]
 pub struct ItemPage {
@@ -296,18 +290,12 @@ pub async fn item(
         .in_page(lang)?;
     let names = Names { lang, data: &data };
     let page = layout(&request, &query, lang, item.title.clone(), "evidence");
-    let lines = source_lines(&body);
-    let from = (item.line_start - CONTEXT_LINES).max(1) as usize;
-    let to = ((item.line_end + CONTEXT_LINES).max(0) as usize).min(lines.len());
-    let context = (from..=to)
-        .filter_map(|number| {
-            lines.get(number - 1).map(|text| ContextLine {
-                number,
-                text: text.to_string(),
-                in_span: (item.line_start as usize..=item.line_end as usize).contains(&number),
-            })
-        })
-        .collect();
+    let context =
+        crate::evidence::context_lines(&body, item.line_start, item.line_end, CONTEXT_LINES);
+    let (from, to) = (
+        context.first().map(|l| l.number).unwrap_or(0),
+        context.last().map(|l| l.number).unwrap_or(0),
+    );
     let template = ItemPage {
         item: item_view(&item, names, &page),
         summary: item.summary.clone().unwrap_or_default(),

@@ -115,12 +115,7 @@ pub async fn objective(
         objective: Some(number),
         kinds: vec!["practice".to_string()],
         bases: resolved.selection.bases.iter().copied().collect(),
-        cycles: resolved
-            .selection
-            .cycles
-            .clone()
-            .map(|c| c.into_iter().collect())
-            .unwrap_or_default(),
+        cycles: resolved.selection.cycle_filter(),
         ..Default::default()
     };
     let items = state
