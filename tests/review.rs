@@ -177,3 +177,34 @@ async fn security_headers_and_a_reading_policy() {
     let (status, _, _) = call(&locked, "GET", "/api/v1/framework", Some(&editor)).await;
     assert_eq!(status, 200);
 }
+
+#[actix_web::test]
+async fn an_admin_answer_is_never_served_from_the_cache() {
+    let db = common::TestDatabase::new();
+    let state = common::prepared_state(&db);
+    let admin = token(&state, "admin", gcm::auth::Role::Admin);
+    // The audit log under an encoded path (`%61` is `a`): the router decodes it, the cache sees it raw.
+    // The admin's answer must not be stored for the anonymous request that follows.
+    let (status, _, _) = call(&state, "GET", "/api/v1/%61udit", Some(&admin)).await;
+    assert_eq!(status, 200);
+    let (status, _, body) = call(&state, "GET", "/api/v1/%61udit", None).await;
+    assert_eq!(status, 401, "{body}");
+    // An anonymous read is cached, and a write retires it: the second answer is fresh.
+    let (_, _, first) = call(&state, "GET", "/api/v1/countries/COL/profile", None).await;
+    assert_eq!(first["objectives_covered"], 18);
+    let editor = token(&state, "editor", gcm::auth::Role::Editor);
+    for item in ["s004-r013", "s004-r014"] {
+        for id in mapping_ids(&state, item, 14).await {
+            let (status, _, _) = call(
+                &state,
+                "POST",
+                &format!("/api/v1/mappings/{id}/reject"),
+                Some(&editor),
+            )
+            .await;
+            assert_eq!(status, 200);
+        }
+    }
+    let (_, _, second) = call(&state, "GET", "/api/v1/countries/COL/profile", None).await;
+    assert_eq!(second["objectives_covered"], 17);
+}

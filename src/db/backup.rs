@@ -33,6 +33,12 @@ type SourceRow = (
 
 pub fn store_content(conn: &mut AnyConnection) -> Result<StoreContent, DbError> {
     conn.transaction(|conn| {
+        // PostgreSQL's default (read committed) gives each statement its own snapshot; a backup must see
+        // one state of the store, even while the service writes. SQLite's transaction already does.
+        if let AnyConnection::Postgresql(_) = conn {
+            diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .execute(conn)?;
+        }
         let cycles = review_cycles::table
             .order(review_cycles::position)
             .select((

@@ -687,6 +687,10 @@ pub fn source_with_text(
     Ok(Some((source_summary(row, items), body)))
 }
 
+pub fn source_exists(conn: &mut AnyConnection, id: &str) -> Result<bool, DbError> {
+    Ok(sources::table.find(id).count().get_result::<i64>(conn)? > 0)
+}
+
 pub fn source_ids(conn: &mut AnyConnection) -> Result<Vec<String>, DbError> {
     Ok(sources::table
         .select(sources::id)

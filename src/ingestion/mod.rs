@@ -265,19 +265,27 @@ pub fn ingest_document(
     body: &str,
     actor: &str,
 ) -> Result<DocumentSummary, DocumentError> {
+    let plan = plan_document(meta, body)?;
+    store_document(conn, &plan, actor)
+}
+
+/// The CPU part of an ingestion, with no database: segmenting and classifying (the HTTP handler runs it
+/// before it takes a connection, so a large report does not hold one).
+pub fn plan_document(
+    meta: &document::DocumentMeta,
+    body: &str,
+) -> Result<document::DocumentPlan, DocumentError> {
     let classifier = crate::mapping::Classifier::bundled();
-    let plan = document::plan_document(meta, body, classifier, chrono::Utc::now().date_naive())
-        .map_err(DocumentError::Invalid)?;
-    if crate::db::evidence::source_ids(conn)?.contains(&plan.source_id) {
-        return Err(DocumentError::Duplicate(plan.source_id));
-    }
-    let context = crate::db::evidence::validation_context(conn, &[])?;
-    let mut problems = validate(&plan.batch, &context);
-    if !problems.is_empty() {
-        problems.sort();
-        problems.dedup();
-        return Err(DocumentError::Invalid(problems));
-    }
+    document::plan_document(meta, body, classifier, chrono::Utc::now().date_naive())
+        .map_err(DocumentError::Invalid)
+}
+
+/// Writes a planned document: checked against the store and written in one transaction.
+pub fn store_document(
+    conn: &mut crate::db::AnyConnection,
+    plan: &document::DocumentPlan,
+    actor: &str,
+) -> Result<DocumentSummary, DocumentError> {
     let summary = DocumentSummary {
         source: plan.source_id.clone(),
         language: plan.language.clone(),
@@ -288,7 +296,18 @@ pub fn ingest_document(
     };
     let author = format!("gcm-classify/{}", plan.lexicon_version);
     use diesel::Connection;
-    conn.transaction(|conn| {
+    let outcome = conn.transaction(|conn| {
+        // Inside the transaction, so two uploads of the same text cannot both pass the check.
+        if crate::db::evidence::source_exists(conn, &plan.source_id)? {
+            return Ok(Err(DocumentError::Duplicate(plan.source_id.clone())));
+        }
+        let context = crate::db::evidence::validation_context(conn, &[])?;
+        let mut problems = validate(&plan.batch, &context);
+        if !problems.is_empty() {
+            problems.sort();
+            problems.dedup();
+            return Ok(Err(DocumentError::Invalid(problems)));
+        }
         crate::db::evidence::apply_batch_as(conn, &plan.batch, &author, &|| {})?;
         let after = serde_json::to_value(&summary).ok();
         crate::db::review::record(
@@ -299,7 +318,16 @@ pub fn ingest_document(
             None,
             after.as_ref(),
         )?;
-        Ok::<_, crate::db::DbError>(())
-    })?;
-    Ok(summary)
+        Ok::<_, crate::db::DbError>(Ok(()))
+    });
+    match outcome {
+        Ok(Ok(())) => Ok(summary),
+        Ok(Err(refused)) => Err(refused),
+        // The same text stored by a concurrent upload after the check: the database's unique key says so.
+        Err(crate::db::DbError::Query(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ))) => Err(DocumentError::Duplicate(plan.source_id.clone())),
+        Err(error) => Err(error.into()),
+    }
 }

@@ -9,15 +9,18 @@ use actix_web::middleware::Next;
 use actix_web::HttpResponse;
 use sha2::{Digest, Sha256};
 
-/// The ETag of a body: the first 128 bits of its SHA-256, quoted.
+/// The ETag of a body: the first 128 bits of its SHA-256, quoted, marked weak (`W/`) because the same
+/// tag covers the gzip, brotli and plain encodings of the answer.
 pub fn etag_of(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!("\"{hex}\"")
+    format!("W/\"{hex}\"")
 }
 
 /// Whether an `If-None-Match` header value names `etag` (or is `*`).
 pub fn matches(if_none_match: &str, etag: &str) -> bool {
+    // Weak comparison (RFC 9110, 8.8.3.2), as If-None-Match asks: `W/` is ignored on both sides.
+    let etag = etag.trim_start_matches("W/");
     if_none_match
         .split(',')
         .map(|tag| tag.trim().trim_start_matches("W/"))
@@ -64,18 +67,35 @@ mod tests {
     #[test]
     fn if_none_match_lists_and_weak_tags() {
         let tag = etag_of(b"a,b\r\n");
-        assert_eq!(tag.len(), 34, "32 hex digits in quotes");
+        assert_eq!(tag.len(), 36, "W/ and 32 hex digits in quotes");
         assert!(matches(&tag, &tag));
-        assert!(matches(&format!("\"x\", W/{tag}"), &tag));
+        assert!(matches(
+            &format!("\"x\", {}", tag.trim_start_matches("W/")),
+            &tag
+        ));
         assert!(matches("*", &tag));
         assert!(!matches("\"00\"", &tag));
     }
 }
 
 /// Answers kept for repeated reads: the computed indicators, charts, tables and pages of one version of
-/// the evidence store. A write raises the version, which retires every entry at once.
+/// the evidence store. A write raises the version, which retires every entry at once. Bounded in bytes,
+/// so requests made up to fill it (new parameters, odd headers) only push out older entries.
 pub struct ResponseCache {
-    entries: std::sync::Mutex<lru::LruCache<String, CachedResponse>>,
+    entries: std::sync::Mutex<CacheEntries>,
+}
+
+struct CacheEntries {
+    lru: lru::LruCache<CacheKey, CachedResponse>,
+    bytes: usize,
+}
+
+/// What an answer may depend on: the route, the query as sent, and for pages the browser's language.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct CacheKey {
+    path: String,
+    query: String,
+    accept_language: String,
 }
 
 #[derive(Clone)]
@@ -86,29 +106,57 @@ struct CachedResponse {
     body: actix_web::web::Bytes,
 }
 
-/// Entries kept (least recently used go first).
-const CACHE_ENTRIES: usize = 512;
+/// Bytes of answers kept at most (least recently used go first).
+const CACHE_BYTES: usize = 64 * 1024 * 1024;
 /// Larger answers (the world's evidence table) are not kept: they would crowd out the rest.
 const CACHE_MAX_BODY: usize = 2 * 1024 * 1024;
 
 impl Default for ResponseCache {
     fn default() -> ResponseCache {
         ResponseCache {
-            entries: std::sync::Mutex::new(lru::LruCache::new(
-                std::num::NonZeroUsize::new(CACHE_ENTRIES).unwrap_or(std::num::NonZeroUsize::MIN),
-            )),
+            entries: std::sync::Mutex::new(CacheEntries {
+                lru: lru::LruCache::unbounded(),
+                bytes: 0,
+            }),
         }
     }
 }
 
-/// Whether a GET to `path` may be answered from the cache. Not: the health check (it must reach the
-/// database), the audit log (admins want it live), the bundle (it carries its generation time), the
-/// static files (already cheap and cached by browsers).
-fn cacheable(path: &str) -> bool {
-    !(path == "/health"
-        || path.starts_with("/api/v1/audit")
-        || path.starts_with("/exports/bundle")
-        || path.starts_with("/static/"))
+impl CacheEntries {
+    fn put(&mut self, key: CacheKey, value: CachedResponse) {
+        self.bytes += value.body.len();
+        if let Some(old) = self.lru.put(key, value) {
+            self.bytes -= old.body.len();
+        }
+        while self.bytes > CACHE_BYTES {
+            match self.lru.pop_lru() {
+                Some((_, old)) => self.bytes -= old.body.len(),
+                None => break,
+            }
+        }
+    }
+}
+
+/// Whether an answer to `request` may be looked up in the cache: GETs without credentials, except the
+/// health check (it must reach the database), the bundle (it carries its generation time) and the static
+/// files (cheap, and cached by browsers). A request with a token is never answered from the cache nor
+/// stored: what it sees may depend on who sent it.
+fn may_use_cache(request: &ServiceRequest) -> bool {
+    let path = request.path();
+    request.method() == actix_web::http::Method::GET
+        && !request.headers().contains_key(header::AUTHORIZATION)
+        && !(path == "/health"
+            || path.starts_with("/exports/bundle")
+            || path.starts_with("/static/"))
+}
+
+/// Whether an answer may be stored: a 200 its handler did not mark `no-store` or `private`.
+fn may_store(status: StatusCode, headers: &header::HeaderMap) -> bool {
+    let marked = headers
+        .get(header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("no-store") || v.contains("private"));
+    status == StatusCode::OK && !marked
 }
 
 /// Middleware: answers a repeated GET from the cache while the evidence store's version is unchanged.
@@ -119,21 +167,27 @@ pub async fn response_cache(
     let state = request
         .app_data::<actix_web::web::Data<super::AppState>>()
         .cloned();
-    let eligible = request.method() == actix_web::http::Method::GET && cacheable(request.path());
-    let (Some(state), true) = (state, eligible) else {
+    let (Some(state), true) = (state, may_use_cache(&request)) else {
         return Ok(next.call(request).await?.map_into_boxed_body());
     };
-    // The key: the address and what a page's language may depend on.
-    let key = format!(
-        "{}?{}|{}",
-        request.path(),
-        request.query_string(),
-        request
-            .headers()
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    );
+    // Only pages speak the browser's language; the API, charts and tables depend on the address alone.
+    let is_page = !["/api/", "/charts/", "/exports/"]
+        .iter()
+        .any(|prefix| request.path().starts_with(prefix));
+    let key = CacheKey {
+        path: request.path().to_string(),
+        query: request.query_string().to_string(),
+        accept_language: if is_page {
+            request
+                .headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string()
+        } else {
+            String::new()
+        },
+    };
     let version = match state
         .with_db(|conn| crate::db::evidence::data_version(conn))
         .await
@@ -147,7 +201,7 @@ pub async fn response_cache(
         .entries
         .lock()
         .ok()
-        .and_then(|mut entries| entries.get(&key).cloned())
+        .and_then(|mut entries| entries.lru.get(&key).cloned())
         .filter(|cached| cached.version == version);
     if let Some(cached) = hit {
         let if_none_match = request
@@ -170,7 +224,11 @@ pub async fn response_cache(
         return Ok(request.into_response(response));
     }
     let response = next.call(request).await?;
-    if response.status() != StatusCode::OK {
+    let too_large = match response.response().body().size() {
+        body::BodySize::Sized(n) => n > CACHE_MAX_BODY as u64,
+        _ => false,
+    };
+    if too_large || !may_store(response.status(), response.headers()) {
         return Ok(response.map_into_boxed_body());
     }
     let (request, response) = response.into_parts();

@@ -40,18 +40,18 @@ async fn decide(
 
 /// `POST /api/v1/mappings/{id}/accept`: the mapping becomes basis `reviewed`, the reviewer's.
 pub async fn accept(
+    editor: Editor,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    editor: Editor,
 ) -> Result<HttpResponse, ApiError> {
     decide(state, id.into_inner(), true, editor).await
 }
 
 /// `POST /api/v1/mappings/{id}/reject`: the mapping is removed from the evidence (kept in the audit log).
 pub async fn reject(
+    editor: Editor,
     state: web::Data<AppState>,
     id: web::Path<String>,
-    editor: Editor,
 ) -> Result<HttpResponse, ApiError> {
     decide(state, id.into_inner(), false, editor).await
 }
@@ -64,9 +64,9 @@ pub struct AuditQuery {
 
 /// `GET /api/v1/audit?target=&limit=`: the audit log, newest first (admins only).
 pub async fn audit(
+    _admin: Admin,
     state: web::Data<AppState>,
     query: web::Query<AuditQuery>,
-    _admin: Admin,
 ) -> Result<HttpResponse, ApiError> {
     let limit = match given(&query.limit) {
         None => 100,
@@ -84,7 +84,10 @@ pub async fn audit(
     let entries = state
         .with_db(move |conn| review::audit_entries(conn, target.as_deref(), limit))
         .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "entries": entries })))
+    // Never kept by a cache: the log is live and for admins only.
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(serde_json::json!({ "entries": entries })))
 }
 
 /// The parameters of a document upload.
@@ -114,12 +117,13 @@ async fn read_body(payload: web::Payload, limit: usize) -> Result<Vec<u8>, ApiEr
 /// `POST /api/v1/documents?country=&cycle=&language=&title=&kind=` with the report as `text/plain` or
 /// `text/markdown` (UTF-8): stores it, cuts it into passages, suggests objectives and principles for
 /// each, and answers 201 with the counts. Editors only.
+// The token is checked first (extractors run in order): no caller learns anything without one.
 pub async fn post_document(
+    editor: Editor,
     state: web::Data<AppState>,
     request: actix_web::HttpRequest,
     query: web::Query<DocumentQuery>,
     payload: web::Payload,
-    editor: Editor,
 ) -> Result<HttpResponse, ApiError> {
     let content_type = request
         .headers()
@@ -168,13 +172,16 @@ pub async fn post_document(
         )
     })?;
     let actor = format!("token:{}", editor.0.name);
-    let outcome = state
-        .with_db(move |conn| {
-            Ok(crate::ingestion::ingest_document(
-                conn, &meta, &body, &actor,
-            ))
-        })
-        .await?;
+    // Segmenting and classifying is CPU work without the database: it runs on the blocking pool before
+    // a connection is taken, so a large report does not hold one.
+    let outcome = match web::block(move || crate::ingestion::plan_document(&meta, &body)).await? {
+        Ok(plan) => {
+            state
+                .with_db(move |conn| Ok(crate::ingestion::store_document(conn, &plan, &actor)))
+                .await?
+        }
+        Err(refused) => Err(refused),
+    };
     match outcome {
         Ok(summary) => Ok(HttpResponse::Created()
             .insert_header((

@@ -30,9 +30,11 @@ pub struct ComparePage {
     pub page: Page,
     pub candidates: Vec<Candidate>,
     pub chart: String,
-    pub area_titles: Vec<String>,
+    pub area_titles: Vec<(String, String)>,
     pub rows: Vec<CompareRow>,
     pub summary: String,
+    /// The rest of the selection (cycle, basis, grouping), carried by the form.
+    pub kept: Vec<(String, String)>,
 }
 
 pub async fn compare(
@@ -87,11 +89,12 @@ pub async fn compare(
         })
         .collect();
     candidates.sort_by(|a, b| a.name.cmp(&b.name));
+    // Columns headed by the area's id, its full title spelt out for readers and screen readers.
     let area_titles = resolved
         .grouping
         .groups
         .iter()
-        .map(|g| g.id.clone())
+        .map(|g| (g.id.clone(), names.area(&resolved.grouping, &g.id)))
         .collect();
     let mut table: Vec<CompareRow> = rows
         .iter()
@@ -112,7 +115,12 @@ pub async fn compare(
         .map(|r| format!("{} {}/23", r.name, r.covered))
         .collect::<Vec<_>>()
         .join("; ");
+    let kept = super::indicator_pairs(&query.indicators)
+        .into_iter()
+        .filter(|(k, _)| matches!(k.as_str(), "cycle" | "basis" | "grouping"))
+        .collect();
     let template = ComparePage {
+        kept,
         chart: page.chart("/charts/compare.svg", ""),
         candidates,
         area_titles,

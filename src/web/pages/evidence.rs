@@ -16,6 +16,8 @@ use crate::web::{ApiError, AppState};
 
 /// Items per page of the browser.
 const PAGE_SIZE: i64 = 20;
+/// The last page number accepted (20 million items).
+const MAX_PAGE: i64 = 1_000_000;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct BrowseQuery {
@@ -76,7 +78,7 @@ fn item_view(item: &EvidenceItem, names: Names<'_>, page: &Page) -> ItemView {
         id: item.id.clone(),
         href: page.href(&format!("/evidence/{}", item.id)),
         title: item.title.clone(),
-        kind: item.kind.clone(),
+        kind: names.kind(&item.kind),
         country: item.reporting_country.as_ref().map(|c| {
             (
                 names.country(&c.iso3),
@@ -144,14 +146,15 @@ pub async fn browse(
     let lang = request_lang(&request, &selection)?;
     let page_number = match given(&query.page) {
         None => 1,
+        // Bounded so that the offset (page - 1) x PAGE_SIZE cannot overflow.
         Some(text) => match text.parse::<i64>() {
-            Ok(n) if n >= 1 => n,
+            Ok(n) if (1..=MAX_PAGE).contains(&n) => n,
             _ => {
                 return Err(PageError::new(
                     lang,
                     ApiError::bad_parameter(
                         "page",
-                        format!("`{text}` is not a page number; accepted: 1 or more"),
+                        format!("`{text}` is not a page number; accepted: 1-{MAX_PAGE}"),
                     ),
                 ))
             }
@@ -222,7 +225,7 @@ pub async fn browse(
             .iter()
             .map(|k| Choice {
                 value: k.to_string(),
-                label: k.to_string(),
+                label: names.kind(k),
                 selected: filter.kinds.len() == 1 && filter.kinds[0] == *k,
             })
             .collect(),

@@ -78,6 +78,10 @@ impl Page {
         }
         let lang = format!("lang={}", self.lang);
         parts.push(&lang);
+        // Inside an iframe, links stay without the page chrome.
+        if self.embed {
+            parts.push("embed=1");
+        }
         format!("{path}?{}", parts.join("&"))
     }
 
@@ -321,6 +325,17 @@ impl Names<'_> {
             _ => "depth.3",
         };
         self.lang.text().get(key)
+    }
+
+    /// A kind of evidence item ("report passage", "pasaje de informe").
+    pub fn kind(&self, kind: &str) -> String {
+        let key = format!("kind.{kind}");
+        let text = self.lang.text().get(&key);
+        if text == key {
+            kind.to_string()
+        } else {
+            text.to_string()
+        }
     }
 
     pub fn basis(&self, basis: &str) -> String {
