@@ -76,6 +76,15 @@ mod tests {
         assert!(matches("*", &tag));
         assert!(!matches("\"00\"", &tag));
     }
+
+    #[test]
+    fn gzip_is_taken_unless_refused() {
+        assert!(accepts_gzip("gzip, deflate, br"));
+        assert!(accepts_gzip("br;q=1.0, gzip;q=0.8"));
+        assert!(accepts_gzip("*"));
+        assert!(!accepts_gzip("gzip;q=0, br"));
+        assert!(!accepts_gzip("identity"));
+    }
 }
 
 /// Answers kept for repeated reads: the computed indicators, charts, tables and pages of one version of
@@ -90,12 +99,43 @@ struct CacheEntries {
     bytes: usize,
 }
 
-/// What an answer may depend on: the route, the query as sent, and for pages the browser's language.
+/// What an answer may depend on: the route, the query as sent, for pages the browser's language, and
+/// whether the client takes gzip (the entry is then kept compressed, so it is compressed only once).
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct CacheKey {
     path: String,
     query: String,
     accept_language: String,
+    gzip: bool,
+}
+
+/// Whether an Accept-Encoding header value accepts gzip (and does not refuse it with q=0).
+fn accepts_gzip(value: &str) -> bool {
+    value.split(',').any(|part| {
+        let mut pieces = part.split(';').map(str::trim);
+        let coding = pieces.next().unwrap_or("");
+        let refused = pieces.any(|p| matches!(p, "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+        (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
+    })
+}
+
+/// Answers worth compressing: text of any kind (HTML, CSV, JSON, SVG) of more than a kilobyte.
+fn compressible(headers: &header::HeaderMap, length: usize) -> bool {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    length > 1024
+        && (content_type.starts_with("text/")
+            || content_type.starts_with("application/json")
+            || content_type.starts_with("image/svg+xml"))
+}
+
+fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(bytes)?;
+    encoder.finish()
 }
 
 #[derive(Clone)]
@@ -187,6 +227,11 @@ pub async fn response_cache(
         } else {
             String::new()
         },
+        gzip: request
+            .headers()
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(accepts_gzip),
     };
     let version = match state
         .with_db(|conn| crate::db::evidence::data_version(conn))
@@ -232,10 +277,25 @@ pub async fn response_cache(
         return Ok(response.map_into_boxed_body());
     }
     let (request, response) = response.into_parts();
-    let (head, body) = response.into_parts();
-    let bytes = body::to_bytes(body)
+    let (mut head, body) = response.into_parts();
+    let mut bytes = body::to_bytes(body)
         .await
         .map_err(|e| actix_web::error::ErrorInternalServerError(e.into().to_string()))?;
+    // Compressed here, once, rather than by the Compress middleware on every hit (it leaves an answer
+    // that already has a Content-Encoding alone).
+    if key.gzip && compressible(head.headers(), bytes.len()) {
+        if let Ok(compressed) = gzip(&bytes) {
+            bytes = actix_web::web::Bytes::from(compressed);
+            head.headers_mut().insert(
+                header::CONTENT_ENCODING,
+                header::HeaderValue::from_static("gzip"),
+            );
+            head.headers_mut().insert(
+                header::VARY,
+                header::HeaderValue::from_static("accept-encoding"),
+            );
+        }
+    }
     if bytes.len() <= CACHE_MAX_BODY {
         let cached = CachedResponse {
             version,
