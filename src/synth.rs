@@ -240,30 +240,9 @@ impl SynthWorld {
     pub fn write(&self, dir: &std::path::Path) -> std::io::Result<()> {
         use std::io::Write;
         std::fs::create_dir_all(dir.join("sources"))?;
-        let mut cycles = csv::Writer::from_path(dir.join("cycles.csv"))?;
-        cycles.write_record([
-            "id",
-            "region",
-            "title_en",
-            "title_es",
-            "review_start",
-            "review_end",
-            "feeds_until",
-            "note",
-        ])?;
-        for c in &self.cycles {
-            cycles.write_record([
-                c.id.as_str(),
-                c.region.as_deref().unwrap_or(""),
-                &c.title_en,
-                &c.title_es,
-                c.review_start.as_deref().unwrap_or(""),
-                c.review_end.as_deref().unwrap_or(""),
-                &c.feeds_until,
-                c.note.as_deref().unwrap_or(""),
-            ])?;
-        }
-        cycles.flush()?;
+        let cycles =
+            crate::exports::backup::cycles_csv(&self.cycles).map_err(std::io::Error::other)?;
+        std::fs::write(dir.join("cycles.csv"), cycles)?;
         let mut sources = csv::Writer::from_path(dir.join("sources.csv"))?;
         sources.write_record([
             "id",

@@ -14,7 +14,7 @@ use crate::db::backup::StoreContent;
 /// The files of a backup: relative path and content.
 pub fn backup_files(content: &StoreContent) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut files = Vec::new();
-    files.push(("cycles.csv".to_string(), cycles_csv(content)?));
+    files.push(("cycles.csv".to_string(), cycles_csv(&content.cycles)?));
     // A text keeps its file name unless two sources share it (uploads are all `upload.md`).
     let mut uses: BTreeMap<&str, usize> = BTreeMap::new();
     for source in &content.sources {
@@ -154,7 +154,8 @@ pub fn backup_files(content: &StoreContent) -> Result<Vec<(String, Vec<u8>)>, St
     Ok(files)
 }
 
-fn cycles_csv(content: &StoreContent) -> Result<Vec<u8>, String> {
+/// cycles.csv (docs/DATA.md); `gcm synth` writes its cycles with it too.
+pub fn cycles_csv(cycles_list: &[crate::evidence::Cycle]) -> Result<Vec<u8>, String> {
     let mut cycles = csv::Writer::from_writer(Vec::new());
     cycles
         .write_record([
@@ -168,7 +169,7 @@ fn cycles_csv(content: &StoreContent) -> Result<Vec<u8>, String> {
             "note",
         ])
         .map_err(|e| e.to_string())?;
-    for c in &content.cycles {
+    for c in cycles_list {
         cycles
             .write_record([
                 c.id.as_str(),
