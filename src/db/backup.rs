@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use super::evidence::{all_evidence, EvidenceFilter, EvidenceItem};
-use super::schema::{champions, review_cycles, sources, submissions};
+use super::schema::{champions, sources, submissions};
 use super::{AnyConnection, DbError};
 use crate::evidence::{Champion, Cycle, PartialDate, Source, Submission};
 
@@ -39,44 +39,7 @@ pub fn store_content(conn: &mut AnyConnection) -> Result<StoreContent, DbError> 
             diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 .execute(conn)?;
         }
-        let cycles = review_cycles::table
-            .order(review_cycles::position)
-            .select((
-                review_cycles::id,
-                review_cycles::region,
-                review_cycles::title_en,
-                review_cycles::title_es,
-                review_cycles::review_start,
-                review_cycles::review_end,
-                review_cycles::feeds_until,
-                review_cycles::note,
-            ))
-            .load::<(
-                String,
-                Option<String>,
-                String,
-                String,
-                Option<String>,
-                Option<String>,
-                String,
-                Option<String>,
-            )>(conn)?
-            .into_iter()
-            .map(
-                |(id, region, title_en, title_es, review_start, review_end, feeds_until, note)| {
-                    Cycle {
-                        id,
-                        region,
-                        title_en,
-                        title_es,
-                        review_start,
-                        review_end,
-                        feeds_until,
-                        note,
-                    }
-                },
-            )
-            .collect();
+        let cycles = super::evidence::load_cycles(conn)?;
         let sources = sources::table
             .order(sources::id)
             .select((

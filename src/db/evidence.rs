@@ -1177,7 +1177,8 @@ pub struct CycleSummary {
     pub submissions: Vec<String>,
 }
 
-pub fn list_cycles(conn: &mut AnyConnection) -> Result<Vec<CycleSummary>, DbError> {
+/// Every review cycle, in their order.
+pub fn load_cycles(conn: &mut AnyConnection) -> Result<Vec<crate::evidence::Cycle>, DbError> {
     let rows = review_cycles::table
         .order(review_cycles::position)
         .select((
@@ -1200,6 +1201,27 @@ pub fn list_cycles(conn: &mut AnyConnection) -> Result<Vec<CycleSummary>, DbErro
             String,
             Option<String>,
         )>(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, region, title_en, title_es, review_start, review_end, feeds_until, note)| {
+                crate::evidence::Cycle {
+                    id,
+                    region,
+                    title_en,
+                    title_es,
+                    review_start,
+                    review_end,
+                    feeds_until,
+                    note,
+                }
+            },
+        )
+        .collect())
+}
+
+pub fn list_cycles(conn: &mut AnyConnection) -> Result<Vec<CycleSummary>, DbError> {
+    let cycles = load_cycles(conn)?;
     let mut sources_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (id, cycle) in sources::table
         .order(sources::id)
@@ -1223,30 +1245,28 @@ pub fn list_cycles(conn: &mut AnyConnection) -> Result<Vec<CycleSummary>, DbErro
     {
         submitted.entry(cycle).or_default().push(iso3);
     }
-    Ok(rows
+    Ok(cycles
         .into_iter()
-        .map(
-            |(id, region, title_en, title_es, review_start, review_end, feeds_until, note)| {
-                let sources = sources_of.remove(&id).unwrap_or_default();
-                let items = sources
-                    .iter()
-                    .map(|s| items_per_source.get(s).copied().unwrap_or(0))
-                    .sum();
-                CycleSummary {
-                    submissions: submitted.remove(&id).unwrap_or_default(),
-                    id,
-                    region,
-                    title_en,
-                    title_es,
-                    review_start,
-                    review_end,
-                    feeds_until,
-                    note,
-                    sources,
-                    items,
-                }
-            },
-        )
+        .map(|c| {
+            let sources = sources_of.remove(&c.id).unwrap_or_default();
+            let items = sources
+                .iter()
+                .map(|s| items_per_source.get(s).copied().unwrap_or(0))
+                .sum();
+            CycleSummary {
+                submissions: submitted.remove(&c.id).unwrap_or_default(),
+                id: c.id,
+                region: c.region,
+                title_en: c.title_en,
+                title_es: c.title_es,
+                review_start: c.review_start,
+                review_end: c.review_end,
+                feeds_until: c.feeds_until,
+                note: c.note,
+                sources,
+                items,
+            }
+        })
         .collect())
 }
 
