@@ -9,25 +9,7 @@ use serde_json::Value;
 
 const REPORT: &str = include_str!("fixtures/reports/informe-ficticio-2025.md");
 
-async fn send(
-    state: &gcm::web::AppState,
-    request: test::TestRequest,
-) -> (u16, Vec<(String, String)>, Value) {
-    let app = test::init_service(gcm::web::app(state.clone())).await;
-    let response = test::call_service(&app, request.to_request()).await;
-    let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
-        .collect();
-    let body = test::read_body(response).await;
-    (
-        status,
-        headers,
-        serde_json::from_slice(&body).unwrap_or(Value::Null),
-    )
-}
+use common::send;
 
 fn post(
     uri: &str,

@@ -12,7 +12,6 @@ async fn call(
     uri: &str,
     token: Option<&str>,
 ) -> (u16, Vec<(String, String)>, Value) {
-    let app = test::init_service(gcm::web::app(state.clone())).await;
     let mut request = match method {
         "POST" => test::TestRequest::post(),
         _ => test::TestRequest::get(),
@@ -21,19 +20,7 @@ async fn call(
     if let Some(token) = token {
         request = request.insert_header(("Authorization", format!("Bearer {token}")));
     }
-    let response = test::call_service(&app, request.to_request()).await;
-    let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
-        .collect();
-    let body = test::read_body(response).await;
-    (
-        status,
-        headers,
-        serde_json::from_slice(&body).unwrap_or(Value::Null),
-    )
+    common::send(state, request).await
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {

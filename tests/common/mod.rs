@@ -212,3 +212,25 @@ fn pipe(mut from: TcpStream, mut to: TcpStream) {
         let _ = to.shutdown(Shutdown::Both);
     });
 }
+
+/// Sends a request to the in-process app: status, headers (lower-case names) and the body as JSON
+/// (null when it is not JSON).
+pub async fn send(
+    state: &gcm::web::AppState,
+    request: actix_web::test::TestRequest,
+) -> (u16, Vec<(String, String)>, serde_json::Value) {
+    let app = actix_web::test::init_service(gcm::web::app(state.clone())).await;
+    let response = actix_web::test::call_service(&app, request.to_request()).await;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect();
+    let body = actix_web::test::read_body(response).await;
+    (
+        status,
+        headers,
+        serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
+    )
+}
