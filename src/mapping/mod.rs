@@ -12,13 +12,15 @@ pub mod language;
 pub mod lexicon;
 pub mod normalise;
 pub mod segment;
+pub mod structure;
 
 pub use classify::{
     Classification, Classifier, Evidence, PrincipleSuggestion, Suggestion, DEFAULT_THRESHOLD,
 };
 pub use language::Language;
 pub use lexicon::{Lexicon, LexiconError, PRINCIPLES};
-pub use segment::{segment, Passage};
+pub use segment::{segment, Heading, Passage};
+pub use structure::{HeadingEvidence, HeadingSuggestion, Named, NamedBy};
 
 /// The version of the bundled lexicon, to be recorded with every suggestion made from it.
 pub fn lexicon_version() -> &'static str {
