@@ -8,19 +8,27 @@
 //! Method, formats and measured quality: docs/MAPPING.md.
 
 pub mod classify;
+pub mod evaluate;
 pub mod language;
+pub(crate) mod learned;
 pub mod lexicon;
+pub mod model;
 pub mod normalise;
 pub mod segment;
 pub mod structure;
+pub mod train;
 
 pub use classify::{
-    Classification, Classifier, Evidence, PrincipleSuggestion, Suggestion, DEFAULT_THRESHOLD,
+    Classification, Classifier, Evidence, LearnedEvidence, PrincipleSuggestion, Suggestion,
+    DEFAULT_THRESHOLD,
 };
+pub use evaluate::{compare, leave_one_document_out, LeaveOneOut, Report, Verdict};
 pub use language::Language;
 pub use lexicon::{Lexicon, LexiconError, PRINCIPLES};
+pub use model::{Model, ModelError, TrainOptions};
 pub use segment::{segment, Heading, Passage};
 pub use structure::{HeadingEvidence, HeadingSuggestion, Named, NamedBy};
+pub use train::{train, training_hash, LabelledPassage, TrainError};
 
 /// The version of the bundled lexicon, to be recorded with every suggestion made from it.
 pub fn lexicon_version() -> &'static str {

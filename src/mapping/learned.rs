@@ -1,0 +1,335 @@
+//! A trained model compiled for the classifier's one pass: word n-grams looked up by hash, per word, in
+//! an open-addressing table, with no allocation per word.
+//!
+//! Words are the runs of the normalised copy between separators (so folded: lower case, no accents).
+//! Words of one byte and stopwords (of any of the four languages) are left out; a bigram is two words
+//! that follow each other once those are left out ("trata de personas" gives "trata", "personas" and
+//! "trata personas"). A word's hash is FNV-1a over its bytes; a bigram's is the same hash continued over a
+//! space and the second word, i.e. the FNV-1a of the text "w1 w2". The hash is fixed (no random seed):
+//! the model stores each n-gram's text and the table is built from the texts when a model is loaded.
+
+use super::lexicon::OBJECTIVES;
+use super::model::{Model, ModelError, WEIGHT_SCALE};
+use super::normalise::SEPARATOR;
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// Words shorter than this (in folded bytes) are no feature: stray letters, list labels, initials.
+pub(crate) const MIN_WORD_BYTES: usize = 2;
+
+/// The value of an n-gram feature in a passage of `words` words: 1 up to [`FULL_VALUE_WORDS`] words,
+/// then `sqrt(FULL_VALUE_WORDS / words)`. A long passage holds many n-grams, each weakly meant; without
+/// this a long text would collect a large logit from sheer length.
+#[inline]
+pub(crate) fn ngram_value(words: usize) -> f64 {
+    if words <= FULL_VALUE_WORDS {
+        1.0
+    } else {
+        (FULL_VALUE_WORDS as f64 / words as f64).sqrt()
+    }
+}
+
+/// See [`ngram_value`].
+pub(crate) const FULL_VALUE_WORDS: usize = 40;
+
+/// The table value that marks a stopword.
+pub(crate) const STOPWORD: u32 = u32::MAX;
+
+#[inline(always)]
+fn fnv_step(hash: u64, byte: u8) -> u64 {
+    (hash ^ u64::from(byte)).wrapping_mul(FNV_PRIME)
+}
+
+/// FNV-1a of a text's bytes (the text of an n-gram as the model stores it).
+pub(crate) fn ngram_hash(text: &str) -> u64 {
+    text.bytes().fold(FNV_OFFSET, fnv_step)
+}
+
+/// Keys are hashes; 0 marks an empty slot, so a hash of 0 is stored as 1 (a collision of 2^-64).
+#[inline(always)]
+fn key(hash: u64) -> u64 {
+    hash.max(1)
+}
+
+/// Hash → `u32`, open addressing with linear probing at most half full: a miss (most words) costs one or
+/// two probes of a cache line.
+#[derive(Debug, Clone)]
+pub(crate) struct WordTable {
+    keys: Vec<u64>,
+    values: Vec<u32>,
+    shift: u32,
+}
+
+impl WordTable {
+    /// The first value given for a key wins.
+    pub(crate) fn new(entries: impl ExactSizeIterator<Item = (u64, u32)>) -> WordTable {
+        let slots = (entries.len() * 2).next_power_of_two().max(16);
+        let mut table = WordTable {
+            keys: vec![0; slots],
+            values: vec![0; slots],
+            shift: 64 - slots.trailing_zeros(),
+        };
+        for (hash, value) in entries {
+            let key = key(hash);
+            let mut slot = table.slot(key);
+            loop {
+                if table.keys[slot] == key {
+                    break;
+                }
+                if table.keys[slot] == 0 {
+                    table.keys[slot] = key;
+                    table.values[slot] = value;
+                    break;
+                }
+                slot = (slot + 1) & (slots - 1);
+            }
+        }
+        table
+    }
+
+    #[inline(always)]
+    fn slot(&self, key: u64) -> usize {
+        // Fibonacci hashing spreads FNV's low-entropy high bits over the table.
+        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
+    }
+
+    #[inline(always)]
+    pub(crate) fn get(&self, hash: u64) -> Option<u32> {
+        let key = key(hash);
+        let mask = self.keys.len() - 1;
+        let mut slot = self.slot(key);
+        loop {
+            let found = self.keys[slot];
+            if found == key {
+                return Some(self.values[slot]);
+            }
+            if found == 0 {
+                return None;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+}
+
+/// One uni- or bigram of a normalised text: byte offsets into the copy, end exclusive.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Gram {
+    pub hash: u64,
+    pub start: usize,
+    pub end: usize,
+    /// The table's value for it (never [`STOPWORD`]).
+    pub value: Option<u32>,
+    /// For a bigram, where its first word ends and its second starts (stopwords may lie between).
+    pub split: Option<(usize, usize)>,
+}
+
+/// Calls `found` for every uni- and bigram of `bytes` (a normalised copy) in text order, stopwords
+/// (values [`STOPWORD`] of `table`) and one-byte words left out.
+#[inline]
+pub(crate) fn scan_grams(bytes: &[u8], table: &WordTable, mut found: impl FnMut(Gram)) {
+    let length = bytes.len();
+    let mut at = 0;
+    // The previous word kept: its hash, start and end.
+    let mut previous: Option<(u64, usize, usize)> = None;
+    while at < length {
+        if bytes[at] == SEPARATOR {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        let mut hash = FNV_OFFSET;
+        while at < length && bytes[at] != SEPARATOR {
+            hash = fnv_step(hash, bytes[at]);
+            at += 1;
+        }
+        if at - start < MIN_WORD_BYTES {
+            continue;
+        }
+        let value = table.get(hash);
+        if value == Some(STOPWORD) {
+            continue;
+        }
+        found(Gram {
+            hash,
+            start,
+            end: at,
+            value,
+            split: None,
+        });
+        if let Some((previous_hash, previous_start, previous_end)) = previous {
+            let bigram = bytes[start..at]
+                .iter()
+                .fold(fnv_step(previous_hash, SEPARATOR), |h, b| fnv_step(h, *b));
+            found(Gram {
+                hash: bigram,
+                start: previous_start,
+                end: at,
+                value: table.get(bigram).filter(|v| *v != STOPWORD),
+                split: Some((previous_end, start)),
+            });
+        }
+        previous = Some((hash, start, at));
+    }
+}
+
+/// A model compiled against one classifier's lexicon.
+#[derive(Debug, Clone)]
+pub(crate) struct Learned {
+    pub version: String,
+    /// Per objective, the bias (logit units).
+    pub bias: [f64; OBJECTIVES as usize],
+    /// Per objective, `(lexicon objective index, weight)`.
+    pub lexicon: Vec<Vec<(usize, f64)>>,
+    /// Per objective, the weight of (its lexicon score − the best lexicon score).
+    pub relative: [f64; OBJECTIVES as usize],
+    /// N-gram hash → feature index; stopwords → [`STOPWORD`].
+    pub table: WordTable,
+    /// Per automaton pattern (lexicon term), its feature index, if the model weighs it.
+    pub pattern_features: Vec<Option<u32>>,
+    /// Per feature, the range of `weights` that holds its `(objective index, weight)`.
+    pub offsets: Vec<u32>,
+    pub weights: Vec<(u8, f32)>,
+    /// Features below this index are lexicon terms, the others n-grams.
+    pub terms: u32,
+    /// Per feature, what it is: a lexicon term as written, or an n-gram's folded text.
+    pub labels: Vec<String>,
+}
+
+impl Learned {
+    /// Compiles `model` for a classifier whose automaton patterns (folded terms, in pattern order) are
+    /// `patterns`, with `pattern_terms` the term as written for each, and whose stopwords hash as given.
+    pub(crate) fn compile(
+        model: &Model,
+        patterns: &[String],
+        pattern_terms: &[String],
+        stopword_hashes: &[u64],
+    ) -> Result<Learned, ModelError> {
+        let scale = f64::from(WEIGHT_SCALE);
+        let mut bias = [0.0; OBJECTIVES as usize];
+        for (slot, units) in bias.iter_mut().zip(&model.bias) {
+            *slot = f64::from(*units) / scale;
+        }
+        let mut relative = [0.0; OBJECTIVES as usize];
+        for (slot, units) in relative.iter_mut().zip(&model.relative) {
+            *slot = f64::from(*units) / scale;
+        }
+        let mut lexicon = vec![Vec::new(); usize::from(OBJECTIVES)];
+        for &(to, from, units) in &model.lexicon {
+            lexicon[usize::from(to) - 1].push((usize::from(from) - 1, f64::from(units) / scale));
+        }
+        let pattern_index: std::collections::HashMap<&str, usize> = patterns
+            .iter()
+            .enumerate()
+            .map(|(index, pattern)| (pattern.as_str(), index))
+            .collect();
+        let mut pattern_features = vec![None; patterns.len()];
+        let mut offsets = vec![0u32];
+        let mut weights = Vec::new();
+        let mut labels = Vec::new();
+        let mut push = |feature: &super::model::FeatureWeights, label: String| {
+            weights.extend(
+                feature
+                    .weights
+                    .iter()
+                    .map(|&(n, units)| (n - 1, (f64::from(units) / scale) as f32)),
+            );
+            offsets.push(weights.len() as u32);
+            labels.push(label);
+            labels.len() as u32 - 1
+        };
+        for term in &model.terms {
+            let Some(&pattern) = pattern_index.get(term.feature.as_str()) else {
+                return Err(ModelError::new(format!(
+                    "term `{}` is not in lexicon {}: the model belongs to another lexicon",
+                    term.feature, model.lexicon_version
+                )));
+            };
+            let label = pattern_terms[pattern].clone();
+            pattern_features[pattern] = Some(push(term, label));
+        }
+        // Every term of the model became one feature, first.
+        let terms = model.terms.len() as u32;
+        let mut entries: Vec<(u64, u32)> = stopword_hashes.iter().map(|h| (*h, STOPWORD)).collect();
+        for ngram in &model.ngrams {
+            let index = push(ngram, ngram.feature.clone());
+            entries.push((ngram_hash(&ngram.feature), index));
+        }
+        // Stopwords first: an n-gram that is a stopword would never be looked up anyway.
+        let table = WordTable::new(entries.into_iter());
+        Ok(Learned {
+            version: model.version.clone(),
+            bias,
+            lexicon,
+            relative,
+            table,
+            pattern_features,
+            offsets,
+            weights,
+            terms,
+            labels,
+        })
+    }
+
+    /// The `(objective index, weight)` pairs of a feature.
+    #[inline(always)]
+    pub(crate) fn feature_weights(&self, feature: u32) -> &[(u8, f32)] {
+        let feature = feature as usize;
+        &self.weights[self.offsets[feature] as usize..self.offsets[feature + 1] as usize]
+    }
+
+    /// A feature's weight for one objective (index), 0 if none.
+    pub(crate) fn weight(&self, feature: u32, objective: usize) -> f64 {
+        self.feature_weights(feature)
+            .iter()
+            .find(|(n, _)| usize::from(*n) == objective)
+            .map_or(0.0, |(_, w)| f64::from(*w))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mapping::normalise::Normalised;
+
+    #[test]
+    fn bigrams_skip_stopwords_and_hash_as_their_text() {
+        let table = WordTable::new([(ngram_hash("de"), STOPWORD)].into_iter());
+        let normalised = Normalised::new("Trata de personas, y.");
+        let mut grams = Vec::new();
+        scan_grams(&normalised.bytes, &table, |g| {
+            grams.push((
+                String::from_utf8_lossy(&normalised.bytes[g.start..g.end]).to_string(),
+                g.hash,
+            ))
+        });
+        // "de" is a stopword and "y" one byte: trata, personas, and "trata de personas" as the bigram
+        // (its span covers the stopword), hashed as the text "trata personas".
+        assert_eq!(
+            grams,
+            [
+                ("trata".to_string(), ngram_hash("trata")),
+                ("personas".to_string(), ngram_hash("personas")),
+                (
+                    "trata de personas".to_string(),
+                    ngram_hash("trata personas")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_table_finds_every_key_and_misses_others() {
+        let entries: Vec<(u64, u32)> = (0..1000u32)
+            .map(|i| (ngram_hash(&format!("w{i}")), i))
+            .collect();
+        let table = WordTable::new(entries.clone().into_iter());
+        for (hash, value) in entries {
+            assert_eq!(table.get(hash), Some(value));
+        }
+        assert_eq!(table.get(ngram_hash("absent")), None);
+        // A hash of 0 is stored as 1 and still found.
+        let zero = WordTable::new([(0u64, 7u32)].into_iter());
+        assert_eq!(zero.get(0), Some(7));
+    }
+}
