@@ -499,63 +499,53 @@ impl Classifier {
         // The text's score per objective, and whether the text holds any evidence of it.
         let mut text_scores = [0.0f64; OBJECTIVES as usize];
         let mut evidenced = [false; OBJECTIVES as usize];
+        for (index, tally) in objectives.iter().enumerate() {
+            text_scores[index] = tally.unrounded();
+            evidenced[index] = tally.raw > 0.0;
+        }
         let mut feature_hits = Vec::new();
-        match &self.learned {
-            None => {
-                for (index, tally) in objectives.iter().enumerate() {
-                    text_scores[index] = tally.unrounded();
-                    evidenced[index] = tally.raw > 0.0;
-                }
-            }
-            Some(model) => {
-                let logits;
-                (logits, feature_hits) = self.logits(model, &normalised, &kept, &objectives);
-                for (index, tally) in objectives.iter().enumerate() {
-                    text_scores[index] = sigmoid(logits[index]);
-                    evidenced[index] = tally.raw > 0.0;
-                }
-                for hit in &feature_hits {
-                    for &(objective, weight) in model.feature_weights(hit.feature) {
-                        if weight > 0.0 {
-                            evidenced[usize::from(objective)] = true;
-                        }
-                    }
-                }
+        if let Some(model) = &self.learned {
+            let logits;
+            (logits, feature_hits) =
+                self.logits(model, &normalised, &kept, &objectives, &mut evidenced);
+            for (score, logit) in text_scores.iter_mut().zip(logits) {
+                *score = sigmoid(logit);
             }
         }
-        let mut from_headings: Vec<Option<structure::HeadingSuggestion>> =
-            vec![None; usize::from(OBJECTIVES)];
-        for suggestion in structure::heading_suggestions(headings) {
-            let index = usize::from(suggestion.objective) - 1;
-            from_headings[index] = Some(suggestion);
-        }
+        let heading_scores = structure::heading_scores(headings);
         let mut objectives: Vec<Suggestion> = objectives
             .into_iter()
-            .zip(from_headings)
             .enumerate()
-            .filter_map(|(index, (tally, heading))| {
-                if !evidenced[index] && heading.is_none() {
+            .filter_map(|(index, tally)| {
+                let heading = heading_scores[index];
+                if !evidenced[index] && heading == 0.0 {
                     return None;
                 }
                 // Without a heading or a model the score is the lexicon's, exactly as it always was.
-                let score = match (&heading, &self.learned) {
-                    (None, None) => tally.score(),
-                    (None, Some(_)) => round3(text_scores[index]),
-                    (Some(h), _) => round3(1.0 - (1.0 - text_scores[index]) * (1.0 - h.score)),
+                let score = match (heading > 0.0, &self.learned) {
+                    (false, None) => tally.score(),
+                    (false, Some(_)) => round3(text_scores[index]),
+                    (true, _) => round3(1.0 - (1.0 - text_scores[index]) * (1.0 - heading)),
                 };
                 if score < threshold {
                     return None;
                 }
+                let objective = index as u8 + 1;
                 let learned = match &self.learned {
                     Some(model) => learned_evidence(model, &feature_hits, index, &char_span),
                     None => Vec::new(),
                 };
+                let headings = if heading > 0.0 {
+                    structure::heading_evidence(headings, objective)
+                } else {
+                    Vec::new()
+                };
                 Some(Suggestion {
-                    objective: index as u8 + 1,
+                    objective,
                     score,
                     evidence: tally.evidence,
                     learned,
-                    headings: heading.map(|h| h.evidence).unwrap_or_default(),
+                    headings,
                 })
             })
             .collect();
@@ -586,13 +576,15 @@ impl Classifier {
     }
 
     /// The trained model's logit per objective for a text, and the model's features found in it (each
-    /// feature once, at its first occurrence).
+    /// feature once, at its first occurrence). Marks in `evidenced` the objectives that a feature found
+    /// weighs for.
     fn logits(
         &self,
         model: &Learned,
         normalised: &Normalised,
         kept: &[Hit],
         tallies: &[Tally],
+        evidenced: &mut [bool; OBJECTIVES as usize],
     ) -> ([f64; OBJECTIVES as usize], Vec<FeatureHit>) {
         let mut logits = model.bias;
         let mut lexicon_scores = [0.0; OBJECTIVES as usize];
@@ -606,30 +598,40 @@ impl Classifier {
                 *logit += weight * lexicon_scores[from];
             }
         }
+        // Each feature counts once, however often it occurs (its first occurrence is its evidence): a
+        // bit per feature, one small allocation per call.
+        let mut seen = vec![0u64; model.labels.len().div_ceil(64)];
+        let mut first_time = |feature: u32| {
+            let (word, bit) = (feature as usize / 64, feature % 64);
+            let new = seen[word] >> bit & 1 == 0;
+            seen[word] |= 1 << bit;
+            new
+        };
         let mut hits: Vec<FeatureHit> = Vec::with_capacity(kept.len() + 16);
         for hit in kept {
             if let Some(feature) = model.pattern_features[hit.pattern] {
-                hits.push(FeatureHit {
-                    feature,
-                    start: hit.start,
-                    end: hit.end,
-                });
+                if first_time(feature) {
+                    hits.push(FeatureHit {
+                        feature,
+                        start: hit.start,
+                        end: hit.end,
+                    });
+                }
             }
         }
         let mut words = 0usize;
         learned::scan_grams(&normalised.bytes, &model.table, |gram| {
             words += usize::from(gram.split.is_none());
             if let Some(feature) = gram.value {
-                hits.push(FeatureHit {
-                    feature,
-                    start: gram.start,
-                    end: gram.end,
-                });
+                if first_time(feature) {
+                    hits.push(FeatureHit {
+                        feature,
+                        start: gram.start,
+                        end: gram.end,
+                    });
+                }
             }
         });
-        // Each feature counts once, however often it occurs: the first occurrence is its evidence.
-        hits.sort_unstable_by_key(|h| (h.feature, h.start));
-        hits.dedup_by_key(|h| h.feature);
         let ngram_value = learned::ngram_value(words);
         for hit in &hits {
             let value = if hit.feature < model.terms {
@@ -639,6 +641,7 @@ impl Classifier {
             };
             for &(objective, weight) in model.feature_weights(hit.feature) {
                 logits[usize::from(objective)] += f64::from(weight) * value;
+                evidenced[usize::from(objective)] |= weight > 0.0;
             }
         }
         (logits, hits)
@@ -818,23 +821,28 @@ fn learned_evidence(
     index: usize,
     char_span: &impl Fn(usize, usize) -> (usize, usize),
 ) -> Vec<LearnedEvidence> {
-    // A lexicon term and the n-gram of the same words ("frontera") are two features at one place: they
-    // are shown once, with their weights added.
-    let mut weighed: Vec<(usize, usize, &str, f64)> = Vec::new();
-    for hit in hits {
-        let weight = model.weight(hit.feature, index);
-        if weight == 0.0 {
-            continue;
+    // A lexicon term and an n-gram over the same words ("frontera", "trata de personas" and the bigram
+    // "trata personas") are two features at one place: they are shown once, with their weights added,
+    // under the term as the lexicon writes it (terms come first among the hits).
+    let mut weighed: Vec<(usize, usize, &str, f64)> = hits
+        .iter()
+        .filter_map(|hit| {
+            let weight = model.weight(hit.feature, index);
+            (weight != 0.0).then(|| {
+                let label = model.labels[hit.feature as usize].as_str();
+                (hit.start, hit.end, label, weight)
+            })
+        })
+        .collect();
+    // A stable sort keeps the term before the n-gram at the same place.
+    weighed.sort_by_key(|(start, end, _, _)| (*start, *end));
+    weighed.dedup_by(|later, kept| {
+        let same_place = later.0 == kept.0 && later.1 == kept.1;
+        if same_place {
+            kept.3 += later.3;
         }
-        let label = model.labels[hit.feature as usize].as_str();
-        match weighed
-            .iter_mut()
-            .find(|(start, end, l, _)| *start == hit.start && *end == hit.end && fold_eq(l, label))
-        {
-            Some(found) => found.3 += weight,
-            None => weighed.push((hit.start, hit.end, label, weight)),
-        }
-    }
+        same_place
+    });
     weighed.retain(|(_, _, _, weight)| *weight > 0.0);
     weighed.sort_by(|a, b| b.3.total_cmp(&a.3).then(a.0.cmp(&b.0)));
     weighed
@@ -850,11 +858,6 @@ fn learned_evidence(
             }
         })
         .collect()
-}
-
-/// Whether a lexicon term as written and an n-gram's folded text are the same words.
-fn fold_eq(a: &str, b: &str) -> bool {
-    a == b || Normalised::term(a) == Normalised::term(b)
 }
 
 /// Stopwords are single words of at most this many bytes once folded.

@@ -210,6 +210,7 @@ pub fn segment(text: &str) -> Vec<Passage> {
 /// One line of text, not a list item, that names objectives or an area by number and nothing else but
 /// their title: "Objetivo 13", "Objective 13: Alternatives to detention", "2.2 Thematic area 2:".
 fn is_numbered_heading(open: &Open) -> bool {
+    // Called for the first line of every paragraph: the cheapest tests first.
     open.lines == 1
         && !open.is_list_item
         && open.first_line.len() <= MAX_HEADING_CHARS * 4

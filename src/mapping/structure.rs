@@ -130,7 +130,7 @@ pub fn detect(text: &str) -> Option<Named> {
 pub(crate) fn detect_line(text: &str, compare_titles: bool) -> Option<Detection> {
     let reference = Reference::bundled();
     let line = text.trim();
-    if line.is_empty() || line.len() > 1_000 {
+    if line.is_empty() || line.len() > 1_000 || !(compare_titles || may_name_by_number(line)) {
         return None;
     }
     let (section, rest) = match section_number(line) {
@@ -197,6 +197,36 @@ pub fn heading_suggestions(headings: &[Heading]) -> Vec<HeadingSuggestion> {
     by_objective.into_values().collect()
 }
 
+/// Per objective (index 0 is objective 1), the headings' combined score (0 when none names it): the
+/// same figures as [`heading_suggestions`], without building their evidence.
+pub fn heading_scores(headings: &[Heading]) -> [f64; OBJECTIVES as usize] {
+    let mut scores = [0.0; OBJECTIVES as usize];
+    for named in headings.iter().filter_map(|h| h.names.as_ref()) {
+        for &objective in &named.objectives {
+            if let Some(score) = scores.get_mut(usize::from(objective).wrapping_sub(1)) {
+                *score = 1.0 - (1.0 - *score) * (1.0 - named.score());
+            }
+        }
+    }
+    scores
+}
+
+/// The headings that name `objective` (or an area holding it), outermost first.
+pub fn heading_evidence(headings: &[Heading], objective: u8) -> Vec<HeadingEvidence> {
+    headings
+        .iter()
+        .filter_map(|heading| {
+            let named = heading.names.as_ref()?;
+            named.objectives.contains(&objective).then(|| HeadingEvidence {
+                text: heading.text.clone(),
+                line: heading.line,
+                by: named.by,
+                thematic_area: named.thematic_area.clone(),
+            })
+        })
+        .collect()
+}
+
 /// An objective suggested by the headings above a passage.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HeadingSuggestion {
@@ -256,6 +286,34 @@ struct Reference {
     ignored: HashSet<String>,
     objectives: Vec<Titles>,
     areas: Vec<Area>,
+    /// The first [`PREFIX_BYTES`] bytes of every word of every title and label, with the objectives
+    /// (bit n − 1) and areas (bit i) whose titles have it: a line is compared in full only with the
+    /// titles it shares words with, which spares the comparison for almost every line.
+    prefixes: std::collections::HashMap<String, (u32, u8)>,
+}
+
+/// Similar words share their first five bytes (see [`similar`]; a typo within them is not tolerated).
+const PREFIX_BYTES: usize = 5;
+
+fn prefix(word: &str) -> &str {
+    // Folded words are ASCII, so any byte index is a char boundary.
+    &word[..word.len().min(PREFIX_BYTES)]
+}
+
+/// Whether a line may name objectives or an area by number: it starts with a digit, or with a letter
+/// that starts one of the number words ("objective", "objetivo", "objectif", "thematic area", "área
+/// temática", "domaine/axe/zone thématique"). A cheap test before any folding.
+fn may_name_by_number(line: &str) -> bool {
+    let Some(first) = line.chars().next() else {
+        return false;
+    };
+    if first.is_ascii_digit() {
+        return true;
+    }
+    let start: String = line.chars().take(8).flat_map(char::to_lowercase).collect();
+    ["obj", "them", "area", "área", "are", "doma", "axe", "zone"]
+        .iter()
+        .any(|p| start.starts_with(p))
 }
 
 /// Content words of each title and label of one objective or area, in every language given.
@@ -444,6 +502,7 @@ impl Reference {
             ignored,
             objectives: (0..OBJECTIVES).map(|_| Titles::default()).collect(),
             areas: Vec::new(),
+            prefixes: std::collections::HashMap::new(),
         };
         let add = |titles: &mut Titles, text: &str, reference_ignored: &HashSet<String>| {
             let words = content_words(&tokens(text), reference_ignored);
@@ -507,6 +566,24 @@ impl Reference {
                 objectives,
                 titles,
             });
+        }
+        for (index, titles) in reference.objectives.iter().enumerate() {
+            for word in titles.variants.iter().flatten() {
+                reference
+                    .prefixes
+                    .entry(prefix(word).to_string())
+                    .or_default()
+                    .0 |= 1 << index;
+            }
+        }
+        for (index, area) in reference.areas.iter().enumerate() {
+            for word in area.titles.variants.iter().flatten() {
+                reference
+                    .prefixes
+                    .entry(prefix(word).to_string())
+                    .or_default()
+                    .1 |= 1 << index;
+            }
         }
         Ok(reference)
     }
@@ -597,6 +674,21 @@ impl Reference {
 
     /// The one objective (else the one area) whose title or label the words are; none when two tie.
     fn by_title(&self, content: &[String]) -> Option<Named> {
+        // Per objective and area, how many of the words have a word of its titles' prefix: a title
+        // needs two words in common (or the one word of a one-word heading) to agree at all.
+        let mut objective_hits = [0u8; OBJECTIVES as usize];
+        let mut area_hits = [0u8; 8];
+        for word in content {
+            if let Some(&(objectives, areas)) = self.prefixes.get(prefix(word)) {
+                for (bit, hits) in objective_hits.iter_mut().enumerate() {
+                    *hits += u8::from(objectives >> bit & 1 == 1);
+                }
+                for (bit, hits) in area_hits.iter_mut().enumerate() {
+                    *hits += u8::from(areas >> bit & 1 == 1);
+                }
+            }
+        }
+        let needed = if content.len() == 1 { 1 } else { 2 };
         let best = |scores: Vec<(f64, usize)>| -> Option<usize> {
             let mut sorted = scores;
             sorted.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -612,6 +704,7 @@ impl Reference {
             self.objectives
                 .iter()
                 .enumerate()
+                .filter(|(index, _)| objective_hits[*index] >= needed)
                 .map(|(index, titles)| (titles.matches(content), index))
                 .collect(),
         );
@@ -626,6 +719,7 @@ impl Reference {
             self.areas
                 .iter()
                 .enumerate()
+                .filter(|(index, _)| area_hits[*index] >= needed)
                 .map(|(index, area)| (area.titles.matches(content), index))
                 .collect(),
         )?;

@@ -342,8 +342,9 @@ fn check(
             "no passage has an objective annotated, accepted or added: nothing to learn",
         ));
     }
-    let finite_positive = |x: f64| x.is_finite() && x > 0.0;
-    if !finite_positive(options.rejected_weight) || !(options.l2.is_finite() && options.l2 >= 0.0) {
+    let weight_ok = options.rejected_weight.is_finite() && options.rejected_weight > 0.0;
+    let penalty_ok = options.l2.is_finite() && options.l2 >= 0.0;
+    if !(weight_ok && penalty_ok) {
         return Err(error(
             "the rejected weight must be positive and the L2 penalty at least 0",
         ));
