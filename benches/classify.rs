@@ -58,8 +58,8 @@ fn corpus() -> Vec<LabelledPassage> {
     let mut reader = csv::Reader::from_path(fixtures.join("sources.csv")).expect("sources.csv");
     for record in reader.records() {
         let record = record.expect("a sources.csv record");
-        let text = std::fs::read_to_string(fixtures.join("sources").join(&record[1]))
-            .expect("seed text");
+        let text =
+            std::fs::read_to_string(fixtures.join("sources").join(&record[1])).expect("seed text");
         let lines: Vec<String> = text.lines().map(str::to_string).collect();
         files.insert(record[0].to_string(), lines);
     }
@@ -86,7 +86,10 @@ fn corpus() -> Vec<LabelledPassage> {
                     .as_str()
                     .and_then(|l| l.parse().ok())
                     .unwrap_or(gcm::mapping::Language::Und),
-                text: lines.get(start - 1..end).map(|l| l.join("\n")).unwrap_or_default(),
+                text: lines
+                    .get(start - 1..end)
+                    .map(|l| l.join("\n"))
+                    .unwrap_or_default(),
                 positive,
                 negative: Default::default(),
                 primary: None,

@@ -181,8 +181,9 @@ pub struct Classifier {
     /// a model names the lexicon's terms, and how evidence shows them.
     patterns: Vec<String>,
     pattern_terms: Vec<String>,
-    /// The FNV-1a hashes of every stopword of every language: words no n-gram contains.
-    stopword_hashes: Vec<u64>,
+    /// The FNV-1a hash of every stopword of every language, with its languages (a bit per language of
+    /// `Language::KNOWN`): words no n-gram contains.
+    stopword_hashes: Vec<(u64, u8)>,
     /// The stopwords alone as a word table (for reading a text's n-grams without a model).
     stopword_table: WordTable,
     learned: Option<Learned>,
@@ -358,15 +359,28 @@ impl Classifier {
             })
             .collect();
         let patterns: Vec<String> = patterns.into_iter().map(|p| p[1..].to_string()).collect();
-        let mut stopword_hashes: Vec<u64> = entries
+        let mut stopword_hashes: Vec<(u64, u8)> = lexicon
+            .entries
             .iter()
-            .zip(&lexicon.entries)
-            .filter(|(entry, _)| entry.target == Target::Stopword)
-            .map(|(_, source)| learned::ngram_hash(&source.normalised))
+            .filter(|entry| entry.target == Target::Stopword)
+            .filter_map(|entry| {
+                let language = entry.language.index()?;
+                Some((learned::ngram_hash(&entry.normalised), 1u8 << language))
+            })
             .collect();
         stopword_hashes.sort_unstable();
-        stopword_hashes.dedup();
-        let stopword_table = WordTable::new(stopword_hashes.iter().map(|h| (*h, STOPWORD)));
+        stopword_hashes.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 |= later.1;
+            }
+            same
+        });
+        let stopword_table = WordTable::new(
+            stopword_hashes
+                .iter()
+                .map(|(hash, languages)| (*hash, STOPWORD | u32::from(*languages))),
+        );
         Ok(Classifier {
             version: lexicon.version.clone(),
             automaton,
@@ -463,7 +477,26 @@ impl Classifier {
         threshold: f64,
     ) -> Classification {
         let normalised = Normalised::new(text);
-        let (hits, stopword_hits) = self.find(&normalised.bytes);
+        let hits = self.find_hits(&normalised.bytes);
+        // With a model, one pass over the words finds its n-grams and counts the stopwords.
+        let mut gram_hits: Vec<FeatureHit> = match &self.learned {
+            Some(_) => Vec::with_capacity(normalised.bytes.len() / 16 + 8),
+            None => Vec::new(),
+        };
+        let mut words = 0usize;
+        let stopword_hits = match &self.learned {
+            Some(model) => learned::scan_grams(&normalised.bytes, &model.table, |gram| {
+                words += usize::from(gram.split.is_none());
+                if let Some(feature) = gram.value {
+                    gram_hits.push(FeatureHit {
+                        feature,
+                        start: gram.start,
+                        end: gram.end,
+                    });
+                }
+            }),
+            None => self.stopword_hits(&normalised.bytes),
+        };
         let language = language.unwrap_or_else(|| Language::from_stopword_hits(stopword_hits));
         let kept = self.longest_leftmost(&hits, language);
 
@@ -507,12 +540,20 @@ impl Classifier {
         if let Some(model) = &self.learned {
             let logits;
             (logits, feature_hits) =
-                self.logits(model, &normalised, &kept, &objectives, &mut evidenced);
+                self.logits(model, &kept, &gram_hits, words, &objectives, &mut evidenced);
             for (score, logit) in text_scores.iter_mut().zip(logits) {
                 *score = sigmoid(logit);
             }
         }
-        let heading_scores = structure::heading_scores(headings);
+        let mut heading_scores = structure::heading_scores(headings);
+        // A thematic area spans five or six objectives: its heading raises only those of them that
+        // the passage's own lexicon terms already point to.
+        let area_only = structure::area_only(headings);
+        for (index, tally) in objectives.iter().enumerate() {
+            if area_only[index] && tally.raw == 0.0 {
+                heading_scores[index] = 0.0;
+            }
+        }
         let mut objectives: Vec<Suggestion> = objectives
             .into_iter()
             .enumerate()
@@ -581,8 +622,9 @@ impl Classifier {
     fn logits(
         &self,
         model: &Learned,
-        normalised: &Normalised,
         kept: &[Hit],
+        gram_hits: &[FeatureHit],
+        words: usize,
         tallies: &[Tally],
         evidenced: &mut [bool; OBJECTIVES as usize],
     ) -> ([f64; OBJECTIVES as usize], Vec<FeatureHit>) {
@@ -619,30 +661,30 @@ impl Classifier {
                 }
             }
         }
-        let mut words = 0usize;
-        learned::scan_grams(&normalised.bytes, &model.table, |gram| {
-            words += usize::from(gram.split.is_none());
-            if let Some(feature) = gram.value {
-                if first_time(feature) {
-                    hits.push(FeatureHit {
-                        feature,
-                        start: gram.start,
-                        end: gram.end,
-                    });
-                }
+        for hit in gram_hits {
+            if first_time(hit.feature) {
+                hits.push(*hit);
             }
-        });
-        let ngram_value = learned::ngram_value(words);
+        }
+        // Terms and n-grams summed apart (n-grams are scaled by the passage's length), in f32 lanes.
+        let (mut terms, mut ngrams) = ([0.0f32; learned::LANES], [0.0f32; learned::LANES]);
+        let mut positive = 0u32;
         for hit in &hits {
-            let value = if hit.feature < model.terms {
-                1.0
+            let row = &model.weights[hit.feature as usize];
+            let sum = if hit.feature < model.terms {
+                &mut terms
             } else {
-                ngram_value
+                &mut ngrams
             };
-            for &(objective, weight) in model.feature_weights(hit.feature) {
-                logits[usize::from(objective)] += f64::from(weight) * value;
-                evidenced[usize::from(objective)] |= weight > 0.0;
+            for (total, weight) in sum.iter_mut().zip(row) {
+                *total += weight;
             }
+            positive |= model.positive[hit.feature as usize];
+        }
+        let ngram_value = learned::ngram_value(words);
+        for (index, logit) in logits.iter_mut().enumerate() {
+            *logit += f64::from(terms[index]) + f64::from(ngrams[index]) * ngram_value;
+            evidenced[index] |= positive >> index & 1 == 1;
         }
         (logits, hits)
     }
@@ -679,7 +721,8 @@ impl Classifier {
         let mut ngrams: Vec<(u64, String)> = Vec::new();
         let bytes = &normalised.bytes;
         let mut words = 0usize;
-        learned::scan_grams(bytes, &self.stopword_table, |gram| {
+        // The stopword count of this pass is the same as the one `find` made (tested below).
+        let _ = learned::scan_grams(bytes, &self.stopword_table, |gram| {
             words += usize::from(gram.split.is_none());
             let text = match gram.split {
                 Some((first_end, second_start)) => format!(
@@ -714,6 +757,11 @@ impl Classifier {
 
     /// Every word-bounded match of a term or blocked name, and the stopword hits per language.
     fn find(&self, bytes: &[u8]) -> (Vec<Hit>, [u32; 4]) {
+        (self.find_hits(bytes), self.stopword_hits(bytes))
+    }
+
+    /// Every word-bounded match of a term or blocked name.
+    fn find_hits(&self, bytes: &[u8]) -> Vec<Hit> {
         let mut hits = Vec::new();
         for found in self.automaton.find_overlapping_iter(bytes) {
             let end = found.end();
@@ -726,7 +774,7 @@ impl Classifier {
                 });
             }
         }
-        (hits, self.stopword_hits(bytes))
+        hits
     }
 
     /// Stopwords per language among the first [`MAX_DETECTION_WORDS`] words of a normalised text.
@@ -1057,6 +1105,22 @@ mod tests {
             ),
             (0, 11)
         );
+    }
+
+    #[test]
+    fn the_one_pass_stopword_count_of_a_model_is_the_classifier_s_own() {
+        let classifier = Classifier::bundled();
+        for text in [
+            "El gobierno y los municipios de la región, y a la vez o e a",
+            "O governo e os municípios da região",
+            "The government and the civil society of the region",
+            "Le gouvernement et les communes de la région",
+            &"de la y el ".repeat(700),
+        ] {
+            let bytes = Normalised::new(text).bytes;
+            let one_pass = learned::scan_grams(&bytes, &classifier.stopword_table, |_| {});
+            assert_eq!(one_pass, classifier.stopword_hits(&bytes), "{text}");
+        }
     }
 
     #[test]

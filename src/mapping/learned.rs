@@ -4,9 +4,9 @@
 //! Words are the runs of the normalised copy between separators (so folded: lower case, no accents).
 //! Words of one byte and stopwords (of any of the four languages) are left out; a bigram is two words
 //! that follow each other once those are left out ("trata de personas" gives "trata", "personas" and
-//! "trata personas"). A word's hash is FNV-1a over its bytes; a bigram's is the same hash continued over a
-//! space and the second word, i.e. the FNV-1a of the text "w1 w2". The hash is fixed (no random seed):
-//! the model stores each n-gram's text and the table is built from the texts when a model is loaded.
+//! "trata personas"). A word's hash is FNV-1a over its bytes; a bigram's mixes its two words' hashes
+//! ([`bigram_hash`]), so no byte is read twice. The hashes are fixed (no random seed): the model stores
+//! each n-gram's text and the table is built from the texts when a model is loaded.
 
 use super::lexicon::OBJECTIVES;
 use super::model::{Model, ModelError, WEIGHT_SCALE};
@@ -14,6 +14,9 @@ use super::normalise::SEPARATOR;
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// Lanes of a feature's weight row: the 23 objectives and one of padding (a multiple of 8 floats).
+pub(crate) const LANES: usize = 24;
 
 /// Words shorter than this (in folded bytes) are no feature: stray letters, list labels, initials.
 pub(crate) const MIN_WORD_BYTES: usize = 2;
@@ -33,17 +36,37 @@ pub(crate) fn ngram_value(words: usize) -> f64 {
 /// See [`ngram_value`].
 pub(crate) const FULL_VALUE_WORDS: usize = 40;
 
-/// The table value that marks a stopword.
-pub(crate) const STOPWORD: u32 = u32::MAX;
+/// The table values with this bit set mark a stopword; the low four bits are its languages (a bit per
+/// language of `Language::KNOWN`). Feature indices stay below it.
+pub(crate) const STOPWORD: u32 = 1 << 31;
+
+/// Language detection reads at most this many words (as the classifier's own stopword count does).
+use super::classify::MAX_DETECTION_WORDS;
 
 #[inline(always)]
 fn fnv_step(hash: u64, byte: u8) -> u64 {
     (hash ^ u64::from(byte)).wrapping_mul(FNV_PRIME)
 }
 
-/// FNV-1a of a text's bytes (the text of an n-gram as the model stores it).
+/// FNV-1a of a word's bytes.
+fn word_hash(word: &[u8]) -> u64 {
+    word.iter().fold(FNV_OFFSET, |h, b| fnv_step(h, *b))
+}
+
+/// A bigram's hash from its words' hashes (order matters: "a b" is not "b a").
+#[inline(always)]
+fn bigram_hash(first: u64, second: u64) -> u64 {
+    (first.rotate_left(29) ^ second).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// The hash of an n-gram's text as the model stores it: one word, or two joined by a space.
 pub(crate) fn ngram_hash(text: &str) -> u64 {
-    text.bytes().fold(FNV_OFFSET, fnv_step)
+    match text.split_once(' ') {
+        Some((first, second)) => {
+            bigram_hash(word_hash(first.as_bytes()), word_hash(second.as_bytes()))
+        }
+        None => word_hash(text.as_bytes()),
+    }
 }
 
 /// Keys are hashes; 0 marks an empty slot, so a hash of 0 is stored as 1 (a collision of 2^-64).
@@ -118,16 +141,20 @@ pub(crate) struct Gram {
     pub hash: u64,
     pub start: usize,
     pub end: usize,
-    /// The table's value for it (never [`STOPWORD`]).
+    /// The table's value for it (never a stopword's).
     pub value: Option<u32>,
     /// For a bigram, where its first word ends and its second starts (stopwords may lie between).
     pub split: Option<(usize, usize)>,
 }
 
 /// Calls `found` for every uni- and bigram of `bytes` (a normalised copy) in text order, stopwords
-/// (values [`STOPWORD`] of `table`) and one-byte words left out.
+/// (values with [`STOPWORD`] set in `table`) and one-byte words left out. Returns the stopword hits per
+/// language among the first [`MAX_DETECTION_WORDS`] words, as the classifier counts them for language
+/// detection, so that a classifier with a model reads the text once for both.
 #[inline]
-pub(crate) fn scan_grams(bytes: &[u8], table: &WordTable, mut found: impl FnMut(Gram)) {
+pub(crate) fn scan_grams(bytes: &[u8], table: &WordTable, mut found: impl FnMut(Gram)) -> [u32; 4] {
+    let mut stopword_hits = [0u32; 4];
+    let mut words = 0usize;
     let length = bytes.len();
     let mut at = 0;
     // The previous word kept: its hash, start and end.
@@ -143,11 +170,21 @@ pub(crate) fn scan_grams(bytes: &[u8], table: &WordTable, mut found: impl FnMut(
             hash = fnv_step(hash, bytes[at]);
             at += 1;
         }
-        if at - start < MIN_WORD_BYTES {
+        words += 1;
+        let counting = words <= MAX_DETECTION_WORDS;
+        if at - start < MIN_WORD_BYTES && !counting {
             continue;
         }
         let value = table.get(hash);
-        if value == Some(STOPWORD) {
+        if let Some(stopword) = value.filter(|v| v & STOPWORD != 0) {
+            if counting {
+                for (language, hits) in stopword_hits.iter_mut().enumerate() {
+                    *hits += stopword >> language & 1;
+                }
+            }
+            continue;
+        }
+        if at - start < MIN_WORD_BYTES {
             continue;
         }
         found(Gram {
@@ -158,19 +195,18 @@ pub(crate) fn scan_grams(bytes: &[u8], table: &WordTable, mut found: impl FnMut(
             split: None,
         });
         if let Some((previous_hash, previous_start, previous_end)) = previous {
-            let bigram = bytes[start..at]
-                .iter()
-                .fold(fnv_step(previous_hash, SEPARATOR), |h, b| fnv_step(h, *b));
+            let bigram = bigram_hash(previous_hash, hash);
             found(Gram {
                 hash: bigram,
                 start: previous_start,
                 end: at,
-                value: table.get(bigram).filter(|v| *v != STOPWORD),
+                value: table.get(bigram).filter(|v| v & STOPWORD == 0),
                 split: Some((previous_end, start)),
             });
         }
         previous = Some((hash, start, at));
     }
+    stopword_hits
 }
 
 /// A model compiled against one classifier's lexicon.
@@ -187,9 +223,11 @@ pub(crate) struct Learned {
     pub table: WordTable,
     /// Per automaton pattern (lexicon term), its feature index, if the model weighs it.
     pub pattern_features: Vec<Option<u32>>,
-    /// Per feature, the range of `weights` that holds its `(objective index, weight)`.
-    pub offsets: Vec<u32>,
-    pub weights: Vec<(u8, f32)>,
+    /// Per feature, its weight for each objective (index 0 is objective 1; the 24th lane is padding):
+    /// dense rows, so that adding a feature's weights is one vectorised add, not a walk of pairs.
+    pub weights: Vec<[f32; LANES]>,
+    /// Per feature, the objectives (bit n − 1) it weighs for positively: its evidence.
+    pub positive: Vec<u32>,
     /// Features below this index are lexicon terms, the others n-grams.
     pub terms: u32,
     /// Per feature, what it is: a lexicon term as written, or an n-gram's folded text.
@@ -203,7 +241,7 @@ impl Learned {
         model: &Model,
         patterns: &[String],
         pattern_terms: &[String],
-        stopword_hashes: &[u64],
+        stopword_hashes: &[(u64, u8)],
     ) -> Result<Learned, ModelError> {
         let scale = f64::from(WEIGHT_SCALE);
         let mut bias = [0.0; OBJECTIVES as usize];
@@ -224,17 +262,22 @@ impl Learned {
             .map(|(index, pattern)| (pattern.as_str(), index))
             .collect();
         let mut pattern_features = vec![None; patterns.len()];
-        let mut offsets = vec![0u32];
         let mut weights = Vec::new();
+        let mut positive = Vec::new();
         let mut labels = Vec::new();
         let mut push = |feature: &super::model::FeatureWeights, label: String| {
-            weights.extend(
-                feature
-                    .weights
-                    .iter()
-                    .map(|&(n, units)| (n - 1, (f64::from(units) / scale) as f32)),
-            );
-            offsets.push(weights.len() as u32);
+            let mut row = [0.0f32; LANES];
+            let mut mask = 0u32;
+            // Objectives were checked to be 1-23 by the model's validation.
+            for &(n, units) in &feature.weights {
+                let index = usize::from(n) - 1;
+                row[index] = (f64::from(units) / scale) as f32;
+                if units > 0 {
+                    mask |= 1 << index;
+                }
+            }
+            weights.push(row);
+            positive.push(mask);
             labels.push(label);
             labels.len() as u32 - 1
         };
@@ -250,7 +293,10 @@ impl Learned {
         }
         // Every term of the model became one feature, first.
         let terms = model.terms.len() as u32;
-        let mut entries: Vec<(u64, u32)> = stopword_hashes.iter().map(|h| (*h, STOPWORD)).collect();
+        let mut entries: Vec<(u64, u32)> = stopword_hashes
+            .iter()
+            .map(|(hash, languages)| (*hash, STOPWORD | u32::from(*languages)))
+            .collect();
         for ngram in &model.ngrams {
             let index = push(ngram, ngram.feature.clone());
             entries.push((ngram_hash(&ngram.feature), index));
@@ -264,26 +310,16 @@ impl Learned {
             relative,
             table,
             pattern_features,
-            offsets,
             weights,
+            positive,
             terms,
             labels,
         })
     }
 
-    /// The `(objective index, weight)` pairs of a feature.
-    #[inline(always)]
-    pub(crate) fn feature_weights(&self, feature: u32) -> &[(u8, f32)] {
-        let feature = feature as usize;
-        &self.weights[self.offsets[feature] as usize..self.offsets[feature + 1] as usize]
-    }
-
     /// A feature's weight for one objective (index), 0 if none.
     pub(crate) fn weight(&self, feature: u32, objective: usize) -> f64 {
-        self.feature_weights(feature)
-            .iter()
-            .find(|(n, _)| usize::from(*n) == objective)
-            .map_or(0.0, |(_, w)| f64::from(*w))
+        f64::from(self.weights[feature as usize][objective])
     }
 }
 
@@ -294,15 +330,17 @@ mod tests {
 
     #[test]
     fn bigrams_skip_stopwords_and_hash_as_their_text() {
-        let table = WordTable::new([(ngram_hash("de"), STOPWORD)].into_iter());
+        let table = WordTable::new([(ngram_hash("de"), STOPWORD | 0b0110)].into_iter());
         let normalised = Normalised::new("Trata de personas, y.");
         let mut grams = Vec::new();
-        scan_grams(&normalised.bytes, &table, |g| {
+        let stopwords = scan_grams(&normalised.bytes, &table, |g| {
             grams.push((
                 String::from_utf8_lossy(&normalised.bytes[g.start..g.end]).to_string(),
                 g.hash,
             ))
         });
+        // "de" counts once for each of its languages (bits 1 and 2: es and pt).
+        assert_eq!(stopwords, [0, 1, 1, 0]);
         // "de" is a stopword and "y" one byte: trata, personas, and "trata de personas" as the bigram
         // (its span covers the stopword), hashed as the text "trata personas".
         assert_eq!(

@@ -15,9 +15,9 @@
 //! thematic areas) and `assets/lexicon/headings.toml` (Portuguese and French titles and labels, the
 //! number words). A heading naming an objective gives every passage beneath it (until the next heading
 //! of the same or a higher level, see [`crate::mapping::segment`]) a suggestion of
-//! [`OBJECTIVE_HEADING_SCORE`]; one naming a thematic area raises each of its objectives by
-//! [`AREA_HEADING_SCORE`], below the threshold on its own: an area spans five or six objectives, so it
-//! only tips a passage whose own words already point to one of them.
+//! [`OBJECTIVE_HEADING_SCORE`]; one naming a thematic area raises by [`AREA_HEADING_SCORE`] those of its
+//! objectives that the passage's own lexicon terms already point to: an area spans five or six
+//! objectives, so it cannot choose one by itself.
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
@@ -211,18 +211,44 @@ pub fn heading_scores(headings: &[Heading]) -> [f64; OBJECTIVES as usize] {
     scores
 }
 
+/// Per objective, whether only thematic-area headings (no heading naming the objective itself) raise it.
+pub fn area_only(headings: &[Heading]) -> [bool; OBJECTIVES as usize] {
+    let mut by_area = [false; OBJECTIVES as usize];
+    let mut by_objective = [false; OBJECTIVES as usize];
+    for named in headings.iter().filter_map(|h| h.names.as_ref()) {
+        let marks = if named.thematic_area.is_some() {
+            &mut by_area
+        } else {
+            &mut by_objective
+        };
+        for &objective in &named.objectives {
+            if let Some(mark) = marks.get_mut(usize::from(objective).wrapping_sub(1)) {
+                *mark = true;
+            }
+        }
+    }
+    let mut only = [false; OBJECTIVES as usize];
+    for (index, slot) in only.iter_mut().enumerate() {
+        *slot = by_area[index] && !by_objective[index];
+    }
+    only
+}
+
 /// The headings that name `objective` (or an area holding it), outermost first.
 pub fn heading_evidence(headings: &[Heading], objective: u8) -> Vec<HeadingEvidence> {
     headings
         .iter()
         .filter_map(|heading| {
             let named = heading.names.as_ref()?;
-            named.objectives.contains(&objective).then(|| HeadingEvidence {
-                text: heading.text.clone(),
-                line: heading.line,
-                by: named.by,
-                thematic_area: named.thematic_area.clone(),
-            })
+            named
+                .objectives
+                .contains(&objective)
+                .then(|| HeadingEvidence {
+                    text: heading.text.clone(),
+                    line: heading.line,
+                    by: named.by,
+                    thematic_area: named.thematic_area.clone(),
+                })
         })
         .collect()
 }
