@@ -498,3 +498,54 @@ fn leave_one_document_out_the_trained_model_beats_the_lexicon_on_top1() {
     // 202 of 363 (docs/MAPPING.md: 106 tuning + 96 held-out).
     assert_eq!(lodo.lexicon.overall.top1.hits, 202);
 }
+
+#[test]
+fn the_trained_model_never_panics_and_keeps_its_spans_inside_the_text() {
+    let trained = Classifier::with_model(corpus_model()).unwrap();
+    let long_word = "a".repeat(100_000);
+    let repeated = "visitante trabajador fronterizo de la frontera ".repeat(5_000);
+    let cases: Vec<String> = vec![
+        String::new(),
+        " ".into(),
+        "\0\0\0".into(),
+        "\u{feff}\u{200b}\u{00ad}".into(),
+        "e\u{301}\u{301}\u{301}".into(),
+        "移民の権利 حقوق المهاجرين права мигрантов 🙂🙂 remittances".into(),
+        "remittances¹²³ migrants12 , trafficking٣".into(),
+        "\u{10ffff}\u{e000}\u{fffd}".into(),
+        "# Objetivo 13\n\n## Objective 99\n\n13.\n\nObjetivos 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23\n\ntexto de un párrafo con varias palabras\n".into(),
+        long_word,
+        repeated,
+    ];
+    for text in &cases {
+        let chars = text.chars().count();
+        for passage in segment(text) {
+            let classification = trained.classify_passage(&passage, None);
+            let passage_chars = passage.text.chars().count();
+            for suggestion in &classification.objectives {
+                for span in &suggestion.learned {
+                    assert!(
+                        span.start < span.end && span.end <= passage_chars,
+                        "{span:?}"
+                    );
+                }
+            }
+        }
+        for language in [None, Some(Language::Es), Some(Language::Und)] {
+            let classification = trained.classify_with_threshold(text, language, 0.0);
+            for suggestion in &classification.objectives {
+                assert!((0.0..=1.0).contains(&suggestion.score));
+                for span in &suggestion.learned {
+                    assert!(span.start < span.end && span.end <= chars, "{span:?}");
+                }
+            }
+        }
+    }
+    // Every truncation of a stored model is refused with an error, none panics.
+    let json = corpus_model().to_json();
+    for cut in (0..json.len()).step_by(json.len() / 97 + 1) {
+        if json.is_char_boundary(cut) {
+            assert!(Model::from_json(&json[..cut]).is_err());
+        }
+    }
+}
