@@ -634,11 +634,19 @@ impl Classifier {
             *score = tally.unrounded();
         }
         let best = lexicon_scores.iter().fold(0.0f64, |m, s| m.max(*s));
-        for (index, (logit, weights)) in logits.iter_mut().zip(&model.lexicon).enumerate() {
-            *logit += model.relative[index] * (lexicon_scores[index] - best);
-            for &(from, weight) in weights {
-                *logit += weight * lexicon_scores[from];
+        let mut from_lexicon = [0.0f32; learned::LANES];
+        for (score, column) in lexicon_scores.iter().zip(&model.lexicon) {
+            // Most objectives have no term in a passage: their column adds nothing.
+            if *score > 0.0 {
+                let score = *score as f32;
+                for (total, weight) in from_lexicon.iter_mut().zip(column) {
+                    *total += weight * score;
+                }
             }
+        }
+        for (index, logit) in logits.iter_mut().enumerate() {
+            *logit += model.relative[index] * (lexicon_scores[index] - best)
+                + f64::from(from_lexicon[index]);
         }
         // Each feature counts once, however often it occurs (its first occurrence is its evidence): a
         // bit per feature, one small allocation per call.

@@ -215,8 +215,9 @@ pub(crate) struct Learned {
     pub version: String,
     /// Per objective, the bias (logit units).
     pub bias: [f64; OBJECTIVES as usize],
-    /// Per objective, `(lexicon objective index, weight)`.
-    pub lexicon: Vec<Vec<(usize, f64)>>,
+    /// Per lexicon objective (index), how its lexicon score weighs in each objective's logit: a column
+    /// per lexicon objective, so a passage costs one vectorised add per objective its terms name.
+    pub lexicon: [[f32; LANES]; OBJECTIVES as usize],
     /// Per objective, the weight of (its lexicon score − the best lexicon score).
     pub relative: [f64; OBJECTIVES as usize],
     /// N-gram hash → feature index; stopwords → [`STOPWORD`].
@@ -252,9 +253,10 @@ impl Learned {
         for (slot, units) in relative.iter_mut().zip(&model.relative) {
             *slot = f64::from(*units) / scale;
         }
-        let mut lexicon = vec![Vec::new(); usize::from(OBJECTIVES)];
+        let mut lexicon = [[0.0f32; LANES]; OBJECTIVES as usize];
+        // Objectives were checked to be 1-23 by the model's validation.
         for &(to, from, units) in &model.lexicon {
-            lexicon[usize::from(to) - 1].push((usize::from(from) - 1, f64::from(units) / scale));
+            lexicon[usize::from(from) - 1][usize::from(to) - 1] = (f64::from(units) / scale) as f32;
         }
         let pattern_index: std::collections::HashMap<&str, usize> = patterns
             .iter()
