@@ -21,6 +21,7 @@
 //! - fragments shorter than [`MIN_PASSAGE_CHARS`] characters or [`MIN_PASSAGE_WORDS`] words are dropped.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -74,8 +75,13 @@ pub struct Passage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub section: Option<String>,
     /// Every heading the passage sits under, outermost first (the last one's text is `section`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub headings: Vec<Heading>,
+    /// Shared by the passages under the same headings.
+    #[serde(default, skip_serializing_if = "no_headings")]
+    pub headings: Arc<[Heading]>,
+}
+
+fn no_headings(headings: &Arc<[Heading]>) -> bool {
+    headings.is_empty()
 }
 
 /// What one line of the document is.
@@ -110,6 +116,8 @@ struct Open {
 struct Context {
     section: Option<String>,
     stack: Vec<Heading>,
+    /// The stack as the passages get it, rebuilt at each heading.
+    shared: Arc<[Heading]>,
 }
 
 impl Context {
@@ -124,6 +132,7 @@ impl Context {
         }
         self.section = Some(heading.text.clone());
         self.stack.push(heading);
+        self.shared = self.stack.as_slice().into();
     }
 }
 
@@ -289,7 +298,13 @@ fn close(
         // Titles alone are compared only with lines that do not end a sentence or a clause: running text
         // is never an objective's title, and the comparison is the costly part.
         let compare_titles = !text.ends_with(['.', ',', ';']);
-        let detection = structure::detect_line(&current.first_line, compare_titles);
+        // A list item is a heading only when it stands alone: the others need no reading.
+        let may_be_heading =
+            !current.is_list_item || (current.standalone_before && standalone_after);
+        let detection = match may_be_heading {
+            true => structure::detect_line(&current.first_line, compare_titles),
+            false => None,
+        };
         // A title alone (no number) makes a heading of a title line, or of a line too long for one (an
         // objective's full title) that ends no clause; "As regards border management:" leads into a list.
         let names_alone = detection.as_ref().is_some_and(|d| {
@@ -321,7 +336,7 @@ fn close(
             line_end: current.line_end,
             text,
             section: context.section.clone(),
-            headings: context.stack.clone(),
+            headings: Arc::clone(&context.shared),
         });
     }
 }
