@@ -13,7 +13,7 @@
 //!
 //! With a trained model ([`Classifier::with_model`]) the objectives' text score is instead the model's
 //! `σ(bias + Σ lexicon-score weights + Σ weights of the terms and word n-grams present)`, computed in the
-//! same pass (n-grams are looked up per word by hash, see [`super::learned`]); principles keep the
+//! same pass (n-grams are looked up per word by hash, see `learned.rs`); principles keep the
 //! lexicon's score. Headings above a passage ([`Classifier::classify_passage`]) add their score as a
 //! noisy-OR: `score = 1 − (1 − text score) × Π (1 − heading score)` (docs/MAPPING.md).
 

@@ -3,7 +3,7 @@
 //! **Features** of a passage (exactly what [`Classifier`] reads with a model, in the same pass): the
 //! lexicon's score for each of the 23 objectives (`1 − e^−raw`, in [0, 1)), each lexicon term found
 //! (once), and each word uni- and bigram found (once; folded, stopwords and one-letter words out, see
-//! [`super::learned`]). A term or n-gram is a feature only if it occurs in at least
+//! `learned.rs`). A term or n-gram is a feature only if it occurs in at least
 //! [`TrainOptions::min_examples`] training passages.
 //!
 //! **Labels**, per objective, one-vs-rest: a passage is a positive when the objective is in `positive`
