@@ -6,7 +6,7 @@
 //! - the lexicon is data (`assets/lexicon/*.toml`, embedded), with one version for all its files;
 //! - [`structure`] reads headings that name an objective or thematic area, which suggest it for the
 //!   passages beneath them ([`Classifier::classify_passage`]);
-//! - [`train`] fits a model on labelled passages (annotated items, reviewer decisions), which
+//! - [`train`](mod@train) fits a model on labelled passages (annotated items, reviewer decisions), which
 //!   [`Classifier::with_model`] compiles into the same one-pass lookup; [`evaluate`] measures it
 //!   leave-one-document-out against the lexicon, and [`compare`] says whether a new model is worse.
 //!
