@@ -38,6 +38,14 @@ pub struct AuthSettings {
 pub struct LimitSettings {
     /// Largest body of a document upload, in bytes.
     pub document_bytes: usize,
+    /// Seconds a client gets to send a whole request body.
+    pub body_timeout_seconds: u64,
+    /// Charts and tables rendered at the same time.
+    pub concurrent_renders: usize,
+    /// Seconds a render waits for its turn before a 503.
+    pub render_wait_seconds: u64,
+    /// Largest chart in pixels (width x height).
+    pub chart_pixels: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -62,7 +70,12 @@ pub struct DatabaseSettings {
     /// Kept secret: a PostgreSQL URL may carry a password, and `Debug` must never print it.
     pub url: SecretString,
     pub pool_size: u32,
+    /// Wait for a connection, and for its check, before a 503.
     pub connect_timeout_seconds: u64,
+    /// Wait for another writer (SQLite busy timeout, PostgreSQL lock_timeout) before a 503.
+    pub lock_timeout_seconds: u64,
+    /// Longest database work of one request (PostgreSQL statement_timeout and the service's deadline).
+    pub statement_timeout_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -108,6 +121,16 @@ pub enum SettingsError {
 }
 
 impl Settings {
+    /// The built-in defaults alone (no file, no environment).
+    pub fn defaults() -> Settings {
+        // The defaults are compiled in and checked by `shipped_defaults_parse`.
+        Settings::load_from(
+            None,
+            Environment::with_prefix("GCM").source(Some(Default::default())),
+        )
+        .expect("the built-in default settings parse")
+    }
+
     /// Loads the layered settings. `file` is the `--config` argument; when absent, `GCM_CONFIG` is used.
     pub fn load(file: Option<&Path>) -> Result<Settings, SettingsError> {
         let env_file = std::env::var_os(CONFIG_FILE_ENV).map(PathBuf::from);
@@ -156,9 +179,40 @@ impl Settings {
                 "database.pool_size must be at least 1".into(),
             ));
         }
-        if self.database.connect_timeout_seconds == 0 {
+        for (key, value) in [
+            (
+                "database.connect_timeout_seconds",
+                self.database.connect_timeout_seconds,
+            ),
+            (
+                "database.lock_timeout_seconds",
+                self.database.lock_timeout_seconds,
+            ),
+            (
+                "database.statement_timeout_seconds",
+                self.database.statement_timeout_seconds,
+            ),
+            (
+                "limits.body_timeout_seconds",
+                self.limits.body_timeout_seconds,
+            ),
+            (
+                "limits.render_wait_seconds",
+                self.limits.render_wait_seconds,
+            ),
+            (
+                "limits.concurrent_renders",
+                self.limits.concurrent_renders as u64,
+            ),
+        ] {
+            if value == 0 {
+                return Err(SettingsError::Invalid(format!("{key} must be at least 1")));
+            }
+        }
+        // A chart needs room for its title, legend and at least a few cells.
+        if self.limits.chart_pixels < 100_000 {
             return Err(SettingsError::Invalid(
-                "database.connect_timeout_seconds must be at least 1".into(),
+                "limits.chart_pixels must be at least 100000 (e.g. 400 x 250)".into(),
             ));
         }
         if self.server.bind.parse::<std::net::SocketAddr>().is_err() {

@@ -128,7 +128,7 @@ pub fn apply_batch_as(
     progress: &dyn Fn(),
 ) -> Result<ImportSummary, DbError> {
     let now = Utc::now().naive_utc();
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let mut summary = ImportSummary::default();
         // New cycles go after the stored ones, in the order of the file.
         let mut next_position = review_cycles::table

@@ -36,7 +36,7 @@ pub fn load_reference_data(
     conn: &mut AnyConnection,
     data: &ReferenceData,
 ) -> Result<LoadReport, DbError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let stored: BTreeMap<String, String> = reference_datasets::table
             .select((reference_datasets::name, reference_datasets::version))
             .load::<(String, String)>(conn)?

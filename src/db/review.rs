@@ -182,7 +182,7 @@ pub fn decide(
     accept: bool,
     actor: &str,
 ) -> Result<Option<Decision>, DbError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let Some(before) = load_mapping(conn, mapping_id)? else {
             return Ok(None);
         };

@@ -239,7 +239,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    documents (source_id) {
+        source_id -> Text,
+        content_sha256 -> Text,
+        format -> Text,
+        byte_count -> BigInt,
+        pages -> Nullable<Integer>,
+        uploaded_by -> Text,
+        uploaded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sources -> review_cycles (cycle_id));
+diesel::joinable!(documents -> sources (source_id));
 diesel::joinable!(evidence_items -> sources (source_id));
 diesel::joinable!(evidence_items -> countries (reporting_iso3));
 diesel::joinable!(item_countries -> evidence_items (item_id));
@@ -265,4 +278,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     submissions,
     champions,
     data_versions,
+    documents,
 );

@@ -44,7 +44,7 @@ pub fn create(
     actor: &str,
 ) -> Result<String, TokenError> {
     let token = new_token();
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let taken = api_tokens::table
             .filter(api_tokens::name.eq(name))
             .count()
@@ -98,7 +98,7 @@ pub fn list(conn: &mut AnyConnection) -> Result<Vec<TokenRecord>, DbError> {
 }
 
 pub fn revoke(conn: &mut AnyConnection, name: &str, actor: &str) -> Result<(), TokenError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let revoked = api_tokens::table
             .filter(api_tokens::name.eq(name))
             .select(api_tokens::revoked_at)

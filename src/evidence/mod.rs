@@ -2,6 +2,7 @@
 //! vocabularies, and the rules a record must satisfy before it is stored. Pure: no I/O.
 
 pub mod dates;
+pub mod text;
 
 use serde::{Deserialize, Serialize};
 

@@ -56,18 +56,27 @@ impl ExportQuery {
                 ))
             }
         };
-        let lang = given(&self.lang);
-        if let Some(lang) = lang {
-            if !["en", "es", "pt", "fr"].contains(&lang) {
-                return Err(ParamError::new(
-                    "lang",
-                    format!("`{lang}` is not accepted; accepted: en, es, pt, fr"),
-                ));
-            }
-        }
+        // Case does not matter, as on the pages (`lang=ES` is Spanish everywhere).
+        let lang = match given(&self.lang) {
+            None => None,
+            Some(code) => Some(
+                TABLE_LANGUAGES
+                    .into_iter()
+                    .find(|known| known.eq_ignore_ascii_case(code.trim()))
+                    .ok_or_else(|| {
+                        ParamError::new(
+                            "lang",
+                            format!("`{code}` is not accepted; accepted: en, es, pt, fr"),
+                        )
+                    })?,
+            ),
+        };
         Ok(CsvOptions::new(excel, lang))
     }
 }
+
+/// The languages a table's spreadsheet conventions can follow.
+const TABLE_LANGUAGES: [&str; 4] = ["en", "es", "pt", "fr"];
 
 /// The methodology, shipped in every bundle so the tables travel with their definitions.
 pub const METHODOLOGY: &str = include_str!("../../docs/METHODOLOGY.md");

@@ -203,3 +203,21 @@ pub fn change_cycles(
     }
     Ok(Some((from, to)))
 }
+
+/// Checks every selection parameter that was given, whether or not the answer uses it. A page carries
+/// its selection into each of its links, so a bad value must be named on the page where it was given,
+/// not on every page and table it links to.
+pub fn check_selection(data: &Dataset, query: &IndicatorQuery) -> Result<(), ParamError> {
+    resolve(data, query)?;
+    for (parameter, value) in [
+        ("group", &query.group),
+        ("peers", &query.peers),
+        ("countries", &query.countries),
+    ] {
+        if let Some(text) = given(value) {
+            members(data, parameter, Some(text), Group::Lac)?;
+        }
+    }
+    change_cycles(data, query)?;
+    Ok(())
+}

@@ -31,6 +31,12 @@ pub struct DocumentMeta {
 pub struct DocumentPlan {
     pub batch: Batch,
     pub source_id: String,
+    /// SHA-256 (hex) of the document's bytes as received: unique in the store.
+    pub content_sha256: String,
+    /// How the document was read (`text`, `markdown`).
+    pub format: String,
+    /// Size of the document as received, in bytes.
+    pub byte_count: usize,
     pub language: String,
     pub passages: usize,
     pub objective_suggestions: usize,
@@ -129,6 +135,14 @@ pub fn plan_document(
             None,
             "body",
             "the document is empty",
+        ));
+    }
+    if let Some(refused) = crate::evidence::text::refused_in_text(body) {
+        problems.push(Problem::new(
+            &meta.file_name,
+            Some(refused.line),
+            "body",
+            refused.to_string(),
         ));
     }
     if !problems.is_empty() {
@@ -240,9 +254,17 @@ pub fn plan_document(
         ));
     }
     batch.sources.push((origin, source));
+    let format = if meta.file_name.ends_with(".md") {
+        "markdown"
+    } else {
+        "text"
+    };
     Ok(DocumentPlan {
         batch,
         source_id,
+        content_sha256: checksum,
+        format: format.to_string(),
+        byte_count: body.len(),
         language: source_language,
         passages: passages.len(),
         objective_suggestions,

@@ -219,8 +219,7 @@ pub fn import_as(
     }
     let total = batch.items.len();
     let done = std::cell::Cell::new(0);
-    use diesel::Connection;
-    let summary = conn.transaction(|conn| {
+    let summary = crate::db::write_transaction(conn, |conn| {
         let summary = crate::db::evidence::apply_batch(conn, &batch, &|| {
             done.set(done.get() + 1);
             progress(done.get(), total);
@@ -295,18 +294,33 @@ pub fn store_document(
         lexicon_version: plan.lexicon_version.clone(),
     };
     let author = format!("gcm-classify/{}", plan.lexicon_version);
-    use diesel::Connection;
-    let outcome = conn.transaction(|conn| {
-        // Inside the transaction, so two uploads of the same text cannot both pass the check.
+    let outcome = crate::db::write_transaction(conn, |conn| {
+        // First, so that a concurrent upload of the same bytes fails on the unique content hash (on
+        // PostgreSQL it waits for this transaction, then fails) instead of passing a check as well.
+        crate::db::documents::insert(
+            conn,
+            &crate::db::documents::NewDocument {
+                source_id: &plan.source_id,
+                content_sha256: &plan.content_sha256,
+                format: &plan.format,
+                byte_count: plan.byte_count as i64,
+                pages: None,
+                uploaded_by: actor,
+                uploaded_at: chrono::Utc::now().naive_utc(),
+            },
+        )?;
+        // A source of this id imported as files (not uploaded) would otherwise be overwritten.
         if crate::db::evidence::source_exists(conn, &plan.source_id)? {
-            return Ok(Err(DocumentError::Duplicate(plan.source_id.clone())));
+            return Err(StoreError::Refused(DocumentError::Duplicate(
+                plan.source_id.clone(),
+            )));
         }
         let context = crate::db::evidence::validation_context(conn, &[])?;
         let mut problems = validate(&plan.batch, &context);
         if !problems.is_empty() {
             problems.sort();
             problems.dedup();
-            return Ok(Err(DocumentError::Invalid(problems)));
+            return Err(StoreError::Refused(DocumentError::Invalid(problems)));
         }
         crate::db::evidence::apply_batch_as(conn, &plan.batch, &author, &|| {})?;
         let after = serde_json::to_value(&summary).ok();
@@ -318,16 +332,42 @@ pub fn store_document(
             None,
             after.as_ref(),
         )?;
-        Ok::<_, crate::db::DbError>(Ok(()))
+        Ok(())
     });
     match outcome {
-        Ok(Ok(())) => Ok(summary),
-        Ok(Err(refused)) => Err(refused),
-        // The same text stored by a concurrent upload after the check: the database's unique key says so.
-        Err(crate::db::DbError::Query(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        ))) => Err(DocumentError::Duplicate(plan.source_id.clone())),
-        Err(error) => Err(error.into()),
+        Ok(()) => Ok(summary),
+        // A refusal is an error inside the transaction, so the document's row is rolled back with the
+        // rest: nothing of a refused document stays.
+        Err(StoreError::Refused(refused)) => Err(refused),
+        Err(StoreError::Database(crate::db::DbError::Query(
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            ),
+        ))) => {
+            let stored = crate::db::documents::source_with_checksum(conn, &plan.content_sha256)?;
+            Err(DocumentError::Duplicate(
+                stored.unwrap_or_else(|| plan.source_id.clone()),
+            ))
+        }
+        Err(StoreError::Database(error)) => Err(error.into()),
+    }
+}
+
+/// Why the transaction that stores a document ended without committing.
+enum StoreError {
+    Refused(DocumentError),
+    Database(crate::db::DbError),
+}
+
+impl From<crate::db::DbError> for StoreError {
+    fn from(error: crate::db::DbError) -> StoreError {
+        StoreError::Database(error)
+    }
+}
+
+impl From<diesel::result::Error> for StoreError {
+    fn from(error: diesel::result::Error) -> StoreError {
+        StoreError::Database(error.into())
     }
 }

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Batch, Problem};
 use crate::evidence::{
-    self, quote_in_span, span_text, valid_id, PartialDate, COUNTRY_ROLES, ITEM_KINDS, LANGUAGES,
-    SOURCE_KINDS, SOURCE_LANGUAGES,
+    self, quote_in_span, valid_id, PartialDate, COUNTRY_ROLES, ITEM_KINDS, LANGUAGES, SOURCE_KINDS,
+    SOURCE_LANGUAGES,
 };
 use crate::framework::OBJECTIVE_COUNT;
 
@@ -104,6 +104,20 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
         }
         required(origin, "title", &source.title, &mut problems);
         required(origin, "publisher", &source.publisher, &mut problems);
+        for (field, value) in [
+            ("file_name", Some(source.file_name.as_str())),
+            ("title", Some(source.title.as_str())),
+            ("publisher", Some(source.publisher.as_str())),
+            ("note", source.note.as_deref()),
+        ] {
+            check_text(origin, field, value, &mut problems);
+        }
+        if let Some(refused) = evidence::text::refused_in_text(&source.body) {
+            problems.push(origin.problem(
+                "file",
+                format!("the text of `{}`, {refused}", source.file_name),
+            ));
+        }
         // A new text for a stored source must still hold the stored items that this import does not
         // bring again, or their quotes would point at the wrong lines.
         let changed = context
@@ -113,12 +127,13 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
         if changed {
             let reimported: BTreeSet<&str> =
                 batch.items.iter().map(|(_, i)| i.id.as_str()).collect();
+            let lines = evidence::source_lines(&source.body);
             for span in context.stored_items.get(&source.id).into_iter().flatten() {
                 if reimported.contains(span.item.as_str()) {
                     continue;
                 }
                 if let Some(problem) =
-                    span_problem(&source.body, span.line_start, span.line_end, &span.quote)
+                    span_problem(&lines, span.line_start, span.line_end, &span.quote)
                 {
                     problems.push(origin.problem(
                         "file",
@@ -135,6 +150,9 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
     }
     let known_sources = || texts.keys().copied().collect::<Vec<_>>().join(", ");
 
+    // Each source's lines, split once: splitting the source again for every item made a long
+    // document's validation quadratic in its length.
+    let mut lines_of: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     let mut seen = BTreeSet::new();
     for (origin, item) in &batch.items {
         if !valid_id(&item.id) {
@@ -145,6 +163,34 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
                 "id",
                 format!("item `{}` appears twice in this import", item.id),
             ));
+        }
+        for (field, value) in [
+            ("id", Some(item.id.as_str())),
+            ("context", item.context.as_deref()),
+            ("title", Some(item.title.as_str())),
+            ("summary", item.summary.as_deref()),
+            ("quote", Some(item.quote.as_str())),
+            ("actor", item.actor.as_deref()),
+            ("actor_type", item.actor_type.as_deref()),
+            ("status", item.status.as_deref()),
+        ] {
+            check_text(origin, field, value, &mut problems);
+        }
+        for (i, figure) in item.figures.iter().enumerate() {
+            check_text(
+                origin,
+                &format!("figures[{i}]"),
+                Some(figure),
+                &mut problems,
+            );
+        }
+        for (i, mapping) in item.objectives.iter().enumerate() {
+            check_text(
+                origin,
+                &format!("objectives[{i}].rationale"),
+                mapping.rationale.as_deref(),
+                &mut problems,
+            );
         }
         if !ITEM_KINDS.contains(&item.kind.as_str()) {
             problems.push(origin.problem("kind", accepted(&item.kind, ITEM_KINDS)));
@@ -246,8 +292,11 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
                 ),
             )),
             Some(body) => {
+                let lines = lines_of
+                    .entry(item.source.as_str())
+                    .or_insert_with(|| evidence::source_lines(body));
                 if let Some(problem) =
-                    span_problem(body, item.line_start, item.line_end, &item.quote)
+                    span_problem(lines, item.line_start, item.line_end, &item.quote)
                 {
                     problems.push(origin.problem(
                         problem.field(),
@@ -354,9 +403,10 @@ impl SpanProblem {
     }
 }
 
-/// Checks that lines `start..=end` exist in `body` and hold `quote` (an empty quote is not checked).
-fn span_problem(body: &str, start: i32, end: i32, quote: &str) -> Option<SpanProblem> {
-    let line_count = evidence::source_lines(body).len() as i32;
+/// Checks that lines `start..=end` exist among a source's `lines` and hold `quote` (an empty quote is
+/// not checked).
+fn span_problem(lines: &[&str], start: i32, end: i32, quote: &str) -> Option<SpanProblem> {
+    let line_count = lines.len() as i32;
     if start < 1 || end < start {
         return Some(SpanProblem::NotARange);
     }
@@ -364,7 +414,7 @@ fn span_problem(body: &str, start: i32, end: i32, quote: &str) -> Option<SpanPro
         return Some(SpanProblem::PastTheEnd { line_count });
     }
     if !quote.trim().is_empty() {
-        let span = span_text(body, start as usize, end as usize);
+        let span = lines[start as usize - 1..end as usize].join("\n");
         if !quote_in_span(quote, &span) {
             return Some(SpanProblem::QuoteMissing);
         }
@@ -393,11 +443,23 @@ fn check_record_span(
     };
     if let Some(start) = start {
         let end = end.unwrap_or(start);
-        if let Some(problem) = span_problem(body, start, end, "") {
+        if let Some(problem) = span_problem(&evidence::source_lines(body), start, end, "") {
             problems.push(origin.problem(problem.field(), problem.describe(source, start, end)));
         }
     } else if end.is_some() {
         problems.push(origin.problem("line_start", "line_end is given without line_start"));
+    }
+}
+
+/// A text field must not hold NUL or other control characters (the rule of `evidence::text`).
+fn check_text(
+    origin: &super::Origin,
+    field: &str,
+    value: Option<&str>,
+    problems: &mut Vec<Problem>,
+) {
+    if let Some(refused) = value.and_then(evidence::text::refused_in_text) {
+        problems.push(origin.problem(field, refused.to_string()));
     }
 }
 

@@ -66,7 +66,14 @@ fn country_name(info: &indicators::CountryInfo, lang: Lang) -> String {
 const WIDTH: (u32, u32) = (400, 4000);
 const HEIGHT: (u32, u32) = (200, 8000);
 
-fn size(query: &ChartQuery, natural: (u32, u32)) -> Result<(u32, u32), ApiError> {
+/// The chart's size: `width` and `height` within [`WIDTH`] and [`HEIGHT`], and for a PNG at most
+/// `max_pixels` (`limits.chart_pixels`), since a PNG is drawn into a buffer of 3 bytes a pixel.
+fn size(
+    query: &ChartQuery,
+    natural: (u32, u32),
+    png: bool,
+    max_pixels: u64,
+) -> Result<(u32, u32), ApiError> {
     let read = |parameter: &str, value: &Option<String>, default: u32, (min, max): (u32, u32)| {
         match given(value) {
             None => Ok(default.clamp(min, max)),
@@ -79,10 +86,27 @@ fn size(query: &ChartQuery, natural: (u32, u32)) -> Result<(u32, u32), ApiError>
             },
         }
     };
-    Ok((
+    let (width, height) = (
         read("width", &query.width, natural.0, WIDTH)?,
         read("height", &query.height, natural.1, HEIGHT)?,
-    ))
+    );
+    let pixels = u64::from(width) * u64::from(height);
+    if png && pixels > max_pixels {
+        let parameter = if given(&query.height).is_some() {
+            "height"
+        } else {
+            "width"
+        };
+        return Err(ApiError::bad_parameter(
+            parameter,
+            format!(
+                "a PNG of {width} x {height} pixels ({pixels}) is larger than this service draws \
+                 (limits.chart_pixels = {max_pixels}); ask for a smaller one, or for the SVG, which \
+                 scales to any size"
+            ),
+        ));
+    }
+    Ok((width, height))
 }
 
 fn wants_png(query: &ChartQuery, extension_png: bool) -> Result<bool, ApiError> {
@@ -121,55 +145,62 @@ async fn coverage_matrix(
     let data = dataset(&state).await?;
     let resolved = resolve(&data, &query.indicators)?;
     let (group, countries) = members(&data, "group", given(&query.indicators.group), Group::Lac)?;
-    let size = size(&query, charts::matrix_size(countries.len()))?;
+    let size = size(
+        &query,
+        charts::matrix_size(countries.len()),
+        png,
+        state.policy.chart_pixels,
+    )?;
     // Rendering is CPU work: it runs on the blocking pool, like the database calls.
-    let rendered = web::block(move || {
-        let rows = indicators::compute(&data, &resolved.selection, &resolved.grouping, &countries);
-        // Rows in the order of the names a reader scans for, not of the ISO codes.
-        let names = Names { lang, data: &data };
-        let mut named: Vec<(String, &indicators::CountryIndicators)> =
-            rows.iter().map(|r| (names.country(&r.iso3), r)).collect();
-        named.sort_by(|a, b| a.0.cmp(&b.0));
-        let t = lang.text();
-        let with: Vec<&(String, &indicators::CountryIndicators)> =
-            named.iter().filter(|(_, r)| r.has_evidence()).collect();
-        let most = with
-            .iter()
-            .map(|(_, r)| r.objectives_covered)
-            .max()
-            .unwrap_or(0);
-        let leaders: Vec<String> = with
-            .iter()
-            .filter(|(_, r)| r.objectives_covered == most)
-            .map(|(name, _)| name.clone())
-            .collect();
-        let summary = super::summaries::group(lang, with.len(), named.len(), &leaders, most);
-        let chart = MatrixChart {
-            title: t.fill(
-                "chart.matrix.title",
-                &[
-                    ("n", &rows.len().to_string()),
-                    ("group", &group.to_string()),
-                ],
-            ),
-            subtitle: t.fill(
-                "chart.matrix.subtitle",
-                &[
-                    (
-                        "grouping",
-                        &format!("{} {}", resolved.grouping.id, resolved.grouping.version),
-                    ),
-                    ("counted", &counted_words(&data, &resolved, lang)),
-                ],
-            ),
-            grouping: &resolved.grouping,
-            rows: named,
-            labels: matrix_labels(lang),
-            summary,
-        };
-        render_matrix(&chart, png, size)
-    })
-    .await?;
+    let rendered = state
+        .render(move || {
+            let rows =
+                indicators::compute(&data, &resolved.selection, &resolved.grouping, &countries);
+            // Rows in the order of the names a reader scans for, not of the ISO codes.
+            let names = Names { lang, data: &data };
+            let mut named: Vec<(String, &indicators::CountryIndicators)> =
+                rows.iter().map(|r| (names.country(&r.iso3), r)).collect();
+            named.sort_by(|a, b| a.0.cmp(&b.0));
+            let t = lang.text();
+            let with: Vec<&(String, &indicators::CountryIndicators)> =
+                named.iter().filter(|(_, r)| r.has_evidence()).collect();
+            let most = with
+                .iter()
+                .map(|(_, r)| r.objectives_covered)
+                .max()
+                .unwrap_or(0);
+            let leaders: Vec<String> = with
+                .iter()
+                .filter(|(_, r)| r.objectives_covered == most)
+                .map(|(name, _)| name.clone())
+                .collect();
+            let summary = super::summaries::group(lang, with.len(), named.len(), &leaders, most);
+            let chart = MatrixChart {
+                title: t.fill(
+                    "chart.matrix.title",
+                    &[
+                        ("n", &rows.len().to_string()),
+                        ("group", &group.to_string()),
+                    ],
+                ),
+                subtitle: t.fill(
+                    "chart.matrix.subtitle",
+                    &[
+                        (
+                            "grouping",
+                            &format!("{} {}", resolved.grouping.id, resolved.grouping.version),
+                        ),
+                        ("counted", &counted_words(&data, &resolved, lang)),
+                    ],
+                ),
+                grouping: &resolved.grouping,
+                rows: named,
+                labels: matrix_labels(lang),
+                summary,
+            };
+            render_matrix(&chart, png, size)
+        })
+        .await?;
     let (content_type, bytes) = rendered.map_err(ApiError::Internal)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, content_type))
@@ -250,115 +281,122 @@ pub async fn country_areas(
     };
     let resolved = resolve(&data, &query.indicators)?;
     let (peer_group, peers) = peers(&data, &query.indicators, &iso3)?;
-    let size = size(&query, charts::bar_size(resolved.grouping.groups.len()))?;
-    let rendered = web::block(move || {
-        let t = lang.text();
-        let name = country_name(&info, lang);
-        let own = indicators::compute(
-            &data,
-            &resolved.selection,
-            &resolved.grouping,
-            std::slice::from_ref(&iso3),
-        )
-        .remove(0);
-        let peer_rows = indicators::compute(&data, &resolved.selection, &resolved.grouping, &peers);
-        let comparison = indicators::compare_with_peers(&own, &peer_rows);
-        let bars = own
-            .areas
-            .iter()
-            .zip(&comparison.areas)
-            .map(|(area, peer)| {
-                let share = |n: f64| {
-                    if area.total == 0 {
-                        0.0
-                    } else {
-                        100.0 * n / area.total as f64
-                    }
-                };
-                let median = peer.median_covered;
-                charts::Bar {
-                    label: area.id.clone(),
-                    value: share(area.covered as f64),
-                    marker: median.map(share),
-                    text: match median {
-                        Some(m) => t.fill(
-                            "chart.areas.bar_median",
-                            &[
-                                ("covered", &area.covered.to_string()),
-                                ("total", &area.total.to_string()),
-                                (
-                                    "median",
-                                    &lang.number(m, if m.fract() == 0.0 { 0 } else { 1 }),
-                                ),
-                            ],
-                        ),
-                        None => t.fill(
-                            "chart.areas.bar",
-                            &[
-                                ("covered", &area.covered.to_string()),
-                                ("total", &area.total.to_string()),
-                            ],
-                        ),
-                    },
-                }
-            })
-            .collect();
-        let summary = if own.has_evidence() {
-            t.fill(
-                "chart.areas.summary",
-                &[
-                    ("country", &name),
-                    ("covered", &own.objectives_covered.to_string()),
-                    ("total", &crate::framework::OBJECTIVE_COUNT.to_string()),
-                    (
-                        "areas",
-                        &own.areas
-                            .iter()
-                            .map(|a| {
-                                format!(
-                                    "{} {}",
-                                    a.id,
-                                    t.fill(
-                                        "chart.of",
-                                        &[
-                                            ("a", &a.covered.to_string()),
-                                            ("b", &a.total.to_string())
-                                        ]
-                                    )
-                                )
-                            })
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    ),
-                ],
+    let size = size(
+        &query,
+        charts::bar_size(resolved.grouping.groups.len()),
+        png,
+        state.policy.chart_pixels,
+    )?;
+    let rendered = state
+        .render(move || {
+            let t = lang.text();
+            let name = country_name(&info, lang);
+            let own = indicators::compute(
+                &data,
+                &resolved.selection,
+                &resolved.grouping,
+                std::slice::from_ref(&iso3),
             )
-        } else {
-            t.fill("chart.areas.none", &[("country", &name)])
-        };
-        let peers = peer_group.to_string();
-        let chart = charts::BarChart {
-            title: t.fill("chart.areas.title", &[("country", &name)]),
-            subtitle: t.fill(
-                "chart.areas.subtitle",
-                &[
-                    (
-                        "grouping",
-                        &format!("{} {}", resolved.grouping.id, resolved.grouping.version),
-                    ),
-                    ("peers", &peers),
-                    ("with", &comparison.members_with_evidence.len().to_string()),
-                    ("counted", &counted_words(&data, &resolved, lang)),
-                ],
-            ),
-            unit: t.get("chart.areas.unit").into(),
-            max: 100.0,
-            bars,
-            summary,
-            marker_label: Some(t.fill("chart.areas.marker", &[("peers", &peers)])),
-        };
-        render_bars(&chart, png, size)
-    })
-    .await?;
+            .remove(0);
+            let peer_rows =
+                indicators::compute(&data, &resolved.selection, &resolved.grouping, &peers);
+            let comparison = indicators::compare_with_peers(&own, &peer_rows);
+            let bars = own
+                .areas
+                .iter()
+                .zip(&comparison.areas)
+                .map(|(area, peer)| {
+                    let share = |n: f64| {
+                        if area.total == 0 {
+                            0.0
+                        } else {
+                            100.0 * n / area.total as f64
+                        }
+                    };
+                    let median = peer.median_covered;
+                    charts::Bar {
+                        label: area.id.clone(),
+                        value: share(area.covered as f64),
+                        marker: median.map(share),
+                        text: match median {
+                            Some(m) => t.fill(
+                                "chart.areas.bar_median",
+                                &[
+                                    ("covered", &area.covered.to_string()),
+                                    ("total", &area.total.to_string()),
+                                    (
+                                        "median",
+                                        &lang.number(m, if m.fract() == 0.0 { 0 } else { 1 }),
+                                    ),
+                                ],
+                            ),
+                            None => t.fill(
+                                "chart.areas.bar",
+                                &[
+                                    ("covered", &area.covered.to_string()),
+                                    ("total", &area.total.to_string()),
+                                ],
+                            ),
+                        },
+                    }
+                })
+                .collect();
+            let summary = if own.has_evidence() {
+                t.fill(
+                    "chart.areas.summary",
+                    &[
+                        ("country", &name),
+                        ("covered", &own.objectives_covered.to_string()),
+                        ("total", &crate::framework::OBJECTIVE_COUNT.to_string()),
+                        (
+                            "areas",
+                            &own.areas
+                                .iter()
+                                .map(|a| {
+                                    format!(
+                                        "{} {}",
+                                        a.id,
+                                        t.fill(
+                                            "chart.of",
+                                            &[
+                                                ("a", &a.covered.to_string()),
+                                                ("b", &a.total.to_string())
+                                            ]
+                                        )
+                                    )
+                                })
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        ),
+                    ],
+                )
+            } else {
+                t.fill("chart.areas.none", &[("country", &name)])
+            };
+            let peers = peer_group.to_string();
+            let chart = charts::BarChart {
+                title: t.fill("chart.areas.title", &[("country", &name)]),
+                subtitle: t.fill(
+                    "chart.areas.subtitle",
+                    &[
+                        (
+                            "grouping",
+                            &format!("{} {}", resolved.grouping.id, resolved.grouping.version),
+                        ),
+                        ("peers", &peers),
+                        ("with", &comparison.members_with_evidence.len().to_string()),
+                        ("counted", &counted_words(&data, &resolved, lang)),
+                    ],
+                ),
+                unit: t.get("chart.areas.unit").into(),
+                max: 100.0,
+                bars,
+                summary,
+                marker_label: Some(t.fill("chart.areas.marker", &[("peers", &peers)])),
+            };
+            render_bars(&chart, png, size)
+        })
+        .await?;
     chart_response(rendered)
 }
 
@@ -375,63 +413,67 @@ pub async fn objectives(
     let size = size(
         &query,
         charts::bar_size(crate::framework::OBJECTIVE_COUNT as usize),
+        png,
+        state.policy.chart_pixels,
     )?;
-    let rendered = web::block(move || {
-        let rows = indicators::compute(&data, &resolved.selection, &resolved.grouping, &countries);
-        let n = rows.len();
-        let t = lang.text();
-        let names = Names { lang, data: &data };
-        let gaps = indicators::gaps(&rows);
-        let bars = gaps
-            .objectives
-            .iter()
-            .map(|o| charts::Bar {
-                label: names.objective(o.objective).replacen(". ", " ", 1),
-                value: o.countries_with_evidence as f64,
-                marker: None,
-                text: t.fill(
-                    "chart.of",
-                    &[
-                        ("a", &o.countries_with_evidence.to_string()),
-                        ("b", &n.to_string()),
-                    ],
-                ),
-            })
-            .collect();
-        let summary = if gaps.objectives_without_evidence.is_empty() {
-            t.fill("chart.objectives.all", &[("n", &n.to_string())])
-        } else {
-            t.fill(
-                "chart.objectives.gaps",
-                &[
-                    ("n", &n.to_string()),
-                    (
-                        "list",
-                        &gaps
-                            .objectives_without_evidence
-                            .iter()
-                            .map(|o| o.to_string())
-                            .collect::<Vec<_>>()
-                            .join(", "),
+    let rendered = state
+        .render(move || {
+            let rows =
+                indicators::compute(&data, &resolved.selection, &resolved.grouping, &countries);
+            let n = rows.len();
+            let t = lang.text();
+            let names = Names { lang, data: &data };
+            let gaps = indicators::gaps(&rows);
+            let bars = gaps
+                .objectives
+                .iter()
+                .map(|o| charts::Bar {
+                    label: names.objective(o.objective).replacen(". ", " ", 1),
+                    value: o.countries_with_evidence as f64,
+                    marker: None,
+                    text: t.fill(
+                        "chart.of",
+                        &[
+                            ("a", &o.countries_with_evidence.to_string()),
+                            ("b", &n.to_string()),
+                        ],
                     ),
-                ],
-            )
-        };
-        let chart = charts::BarChart {
-            title: t.fill(
-                "chart.objectives.title",
-                &[("group", &group.to_string()), ("n", &n.to_string())],
-            ),
-            subtitle: counted_words(&data, &resolved, lang),
-            unit: t.get("chart.unit.countries").into(),
-            max: n as f64,
-            bars,
-            summary,
-            marker_label: None,
-        };
-        render_bars(&chart, png, size)
-    })
-    .await?;
+                })
+                .collect();
+            let summary = if gaps.objectives_without_evidence.is_empty() {
+                t.fill("chart.objectives.all", &[("n", &n.to_string())])
+            } else {
+                t.fill(
+                    "chart.objectives.gaps",
+                    &[
+                        ("n", &n.to_string()),
+                        (
+                            "list",
+                            &gaps
+                                .objectives_without_evidence
+                                .iter()
+                                .map(|o| o.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        ),
+                    ],
+                )
+            };
+            let chart = charts::BarChart {
+                title: t.fill(
+                    "chart.objectives.title",
+                    &[("group", &group.to_string()), ("n", &n.to_string())],
+                ),
+                subtitle: counted_words(&data, &resolved, lang),
+                unit: t.get("chart.unit.countries").into(),
+                max: n as f64,
+                bars,
+                summary,
+                marker_label: None,
+            };
+            render_bars(&chart, png, size)
+        })
+        .await?;
     chart_response(rendered)
 }
 
@@ -468,71 +510,77 @@ pub async fn country_change(
             "two cycles are needed: give from= and to=",
         ));
     };
-    let size = size(&query, charts::matrix_size(2))?;
-    let rendered = web::block(move || {
-        let (change, before, after) = indicators::country_change(
-            &data,
-            &resolved.selection,
-            &resolved.grouping,
-            &iso3,
-            (&from, &to),
-        );
-        let bases: Vec<&str> = resolved
-            .selection
-            .bases
-            .iter()
-            .map(|b| b.as_str())
-            .collect();
-        let sources = |cycle: &str| {
-            data.sources_by_cycle
-                .get(cycle)
-                .cloned()
-                .unwrap_or_default()
-                .join(", ")
-        };
-        let t = lang.text();
-        let name = country_name(&info, lang);
-        let mut subtitle = t.fill(
-            "chart.change.subtitle",
-            &[
-                ("from_sources", &sources(&from)),
-                ("to_sources", &sources(&to)),
-                ("from", &from),
-                ("to", &to),
-                ("bases", &bases.join(", ")),
-                ("method", METHOD_VERSION),
-            ],
-        );
-        if !change.comparable {
-            subtitle.push_str(t.get("chart.change.not_comparable"));
-        }
-        let rows = vec![
-            (t.fill("chart.change.row", &[("cycle", &from)]), &before),
-            (t.fill("chart.change.row", &[("cycle", &to)]), &after),
-        ];
-        let summary = format!(
-            "{}: {} → {}",
-            t.fill(
-                "chart.change.title",
-                &[("country", &name), ("from", &from), ("to", &to)]
-            ),
-            before.objectives_covered,
-            after.objectives_covered
-        );
-        let chart = MatrixChart {
-            title: t.fill(
-                "chart.change.title",
-                &[("country", &name), ("from", &from), ("to", &to)],
-            ),
-            subtitle,
-            grouping: &resolved.grouping,
-            rows,
-            labels: matrix_labels(lang),
-            summary,
-        };
-        render_matrix(&chart, png, size)
-    })
-    .await?;
+    let size = size(
+        &query,
+        charts::matrix_size(2),
+        png,
+        state.policy.chart_pixels,
+    )?;
+    let rendered = state
+        .render(move || {
+            let (change, before, after) = indicators::country_change(
+                &data,
+                &resolved.selection,
+                &resolved.grouping,
+                &iso3,
+                (&from, &to),
+            );
+            let bases: Vec<&str> = resolved
+                .selection
+                .bases
+                .iter()
+                .map(|b| b.as_str())
+                .collect();
+            let sources = |cycle: &str| {
+                data.sources_by_cycle
+                    .get(cycle)
+                    .cloned()
+                    .unwrap_or_default()
+                    .join(", ")
+            };
+            let t = lang.text();
+            let name = country_name(&info, lang);
+            let mut subtitle = t.fill(
+                "chart.change.subtitle",
+                &[
+                    ("from_sources", &sources(&from)),
+                    ("to_sources", &sources(&to)),
+                    ("from", &from),
+                    ("to", &to),
+                    ("bases", &bases.join(", ")),
+                    ("method", METHOD_VERSION),
+                ],
+            );
+            if !change.comparable {
+                subtitle.push_str(t.get("chart.change.not_comparable"));
+            }
+            let rows = vec![
+                (t.fill("chart.change.row", &[("cycle", &from)]), &before),
+                (t.fill("chart.change.row", &[("cycle", &to)]), &after),
+            ];
+            let summary = format!(
+                "{}: {} → {}",
+                t.fill(
+                    "chart.change.title",
+                    &[("country", &name), ("from", &from), ("to", &to)]
+                ),
+                before.objectives_covered,
+                after.objectives_covered
+            );
+            let chart = MatrixChart {
+                title: t.fill(
+                    "chart.change.title",
+                    &[("country", &name), ("from", &from), ("to", &to)],
+                ),
+                subtitle,
+                grouping: &resolved.grouping,
+                rows,
+                labels: matrix_labels(lang),
+                summary,
+            };
+            render_matrix(&chart, png, size)
+        })
+        .await?;
     chart_response(rendered)
 }
 
@@ -547,52 +595,59 @@ pub async fn principles(
     let data = dataset(&state).await?;
     let resolved = resolve(&data, &query.indicators)?;
     let (group, countries) = members(&data, "group", given(&query.indicators.group), Group::Lac)?;
-    let size = size(&query, charts::bar_size(data.principles.len()))?;
-    let rendered = web::block(move || {
-        let rows = indicators::compute(&data, &resolved.selection, &resolved.grouping, &countries);
-        let n = rows.len();
-        let t = lang.text();
-        let names = Names { lang, data: &data };
-        let bars: Vec<charts::Bar> = data
-            .principles
-            .iter()
-            .enumerate()
-            .map(|(i, key)| {
-                let with = rows
-                    .iter()
-                    .filter(|r| r.principles.get(i).is_some_and(|p| p.evidence_count > 0))
-                    .count();
-                charts::Bar {
-                    label: names.principle(key),
-                    value: with as f64,
-                    marker: None,
-                    text: t.fill(
-                        "chart.of",
-                        &[("a", &with.to_string()), ("b", &n.to_string())],
-                    ),
-                }
-            })
-            .collect();
-        let summary = bars
-            .iter()
-            .map(|b| format!("{}: {}", b.label, b.text))
-            .collect::<Vec<_>>()
-            .join("; ")
-            + ".";
-        let chart = charts::BarChart {
-            title: t.fill(
-                "chart.principles.title",
-                &[("group", &group.to_string()), ("n", &n.to_string())],
-            ),
-            subtitle: counted_words(&data, &resolved, lang),
-            unit: t.get("chart.unit.countries").into(),
-            max: n as f64,
-            bars,
-            summary,
-            marker_label: None,
-        };
-        render_bars(&chart, png, size)
-    })
-    .await?;
+    let size = size(
+        &query,
+        charts::bar_size(data.principles.len()),
+        png,
+        state.policy.chart_pixels,
+    )?;
+    let rendered = state
+        .render(move || {
+            let rows =
+                indicators::compute(&data, &resolved.selection, &resolved.grouping, &countries);
+            let n = rows.len();
+            let t = lang.text();
+            let names = Names { lang, data: &data };
+            let bars: Vec<charts::Bar> = data
+                .principles
+                .iter()
+                .enumerate()
+                .map(|(i, key)| {
+                    let with = rows
+                        .iter()
+                        .filter(|r| r.principles.get(i).is_some_and(|p| p.evidence_count > 0))
+                        .count();
+                    charts::Bar {
+                        label: names.principle(key),
+                        value: with as f64,
+                        marker: None,
+                        text: t.fill(
+                            "chart.of",
+                            &[("a", &with.to_string()), ("b", &n.to_string())],
+                        ),
+                    }
+                })
+                .collect();
+            let summary = bars
+                .iter()
+                .map(|b| format!("{}: {}", b.label, b.text))
+                .collect::<Vec<_>>()
+                .join("; ")
+                + ".";
+            let chart = charts::BarChart {
+                title: t.fill(
+                    "chart.principles.title",
+                    &[("group", &group.to_string()), ("n", &n.to_string())],
+                ),
+                subtitle: counted_words(&data, &resolved, lang),
+                unit: t.get("chart.unit.countries").into(),
+                max: n as f64,
+                bars,
+                summary,
+                marker_label: None,
+            };
+            render_bars(&chart, png, size)
+        })
+        .await?;
     chart_response(rendered)
 }

@@ -30,9 +30,9 @@ async fn export(
     query.csv_options()?; // a bad option is refused before any work
     let data = dataset(&state).await?;
     // Computing and encoding a table is CPU work: the blocking pool does it, not an HTTP worker.
-    let rendered =
-        web::block(move || exports::render(&data, &query, kind, chrono::Utc::now().date_naive()))
-            .await??;
+    let rendered = state
+        .render(move || exports::render(&data, &query, kind, chrono::Utc::now().date_naive()))
+        .await??;
     respond(rendered.file_name, rendered.bytes)
 }
 
@@ -69,8 +69,9 @@ pub async fn evidence_csv(
             Ok(Ok(crate::db::evidence::all_evidence(conn, &for_db)?))
         })
         .await??;
-    let bytes =
-        web::block(move || exports::encode(&exports::evidence_table(&items), options)).await?;
+    let bytes = state
+        .render(move || exports::encode(&exports::evidence_table(&items), options))
+        .await?;
     let file_name = exports::evidence_file_name(&filter, chrono::Utc::now().date_naive());
     respond(file_name, bytes)
 }
@@ -95,7 +96,8 @@ pub async fn bundle(
         .with_db(move |conn| crate::db::evidence::all_evidence(conn, &filter))
         .await?;
     let generated = chrono::Utc::now();
-    let rendered = web::block(move || exports::bundle(&data, &query, &items, generated))
+    let rendered = state
+        .render(move || exports::bundle(&data, &query, &items, generated))
         .await?
         .map_err(|error| match error {
             exports::BundleError::Param(error) => ApiError::from(error),

@@ -11,9 +11,11 @@ mod framework_api;
 mod health;
 pub mod i18n;
 mod indicators_api;
-mod pages;
+mod input;
+pub(crate) mod pages;
 mod params;
 mod review_api;
+mod routing;
 mod summaries;
 
 use std::sync::{Arc, Mutex};
@@ -34,6 +36,8 @@ pub struct AppState {
     pub policy: Arc<WebPolicy>,
     /// Answers of the current store version, for repeated reads.
     pub response_cache: Arc<caching::ResponseCache>,
+    /// One permit per chart or table being rendered (`limits.concurrent_renders`).
+    renders: Arc<tokio::sync::Semaphore>,
 }
 
 /// The settings the HTTP layer enforces.
@@ -45,15 +49,19 @@ pub struct WebPolicy {
     pub document_bytes: usize,
     /// Origins allowed to frame the pages, besides this service.
     pub frame_ancestors: Vec<String>,
+    /// Longest time a client gets to send a request body.
+    pub body_timeout: std::time::Duration,
+    /// Charts and tables rendered at the same time.
+    pub concurrent_renders: usize,
+    /// Longest wait for a render's turn.
+    pub render_wait: std::time::Duration,
+    /// Largest PNG chart in pixels.
+    pub chart_pixels: u64,
 }
 
 impl Default for WebPolicy {
     fn default() -> WebPolicy {
-        WebPolicy {
-            read_requires_token: false,
-            document_bytes: 10 * 1024 * 1024,
-            frame_ancestors: Vec::new(),
-        }
+        WebPolicy::from_settings(&crate::config::Settings::defaults())
     }
 }
 
@@ -63,6 +71,10 @@ impl WebPolicy {
             read_requires_token: settings.auth.read_requires_token,
             document_bytes: settings.limits.document_bytes,
             frame_ancestors: settings.web.frame_ancestors.clone(),
+            body_timeout: std::time::Duration::from_secs(settings.limits.body_timeout_seconds),
+            concurrent_renders: settings.limits.concurrent_renders,
+            render_wait: std::time::Duration::from_secs(settings.limits.render_wait_seconds),
+            chart_pixels: settings.limits.chart_pixels,
         }
     }
 
@@ -79,6 +91,33 @@ impl WebPolicy {
     }
 }
 
+/// Whether answers under `path` are pages (HTML in the reader's language) rather than the API, charts,
+/// tables or the health check.
+pub(crate) fn speaks_html(path: &str) -> bool {
+    !["/api/", "/charts/", "/exports/", "/health"]
+        .iter()
+        .any(|prefix| path.starts_with(prefix))
+}
+
+/// An error answered outside a handler (by a middleware or a route's fallback): JSON for the API,
+/// charts and tables, a page in the reader's language for pages.
+pub(crate) fn error_answer(request: &actix_web::HttpRequest, error: ApiError) -> HttpResponse {
+    use actix_web::ResponseError;
+    if !speaks_html(request.path()) {
+        return error.error_response();
+    }
+    let accept = request
+        .headers()
+        .get(actix_web::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    let lang = i18n::negotiate(None, accept).unwrap_or(i18n::Lang::En);
+    pages::PageError::new(lang, error).error_response()
+}
+
+/// Time past the connect timeout that a checkout may take before the request is answered 503 (the
+/// pool's own timeout fires first when the database merely refuses connections).
+const CHECKOUT_MARGIN: std::time::Duration = std::time::Duration::from_millis(500);
+
 pub type IndicatorCache = Arc<Mutex<Option<(i64, Arc<crate::indicators::Dataset>)>>>;
 
 impl AppState {
@@ -90,25 +129,94 @@ impl AppState {
         AppState {
             db,
             indicator_cache: Arc::new(Mutex::new(None)),
+            renders: Arc::new(tokio::sync::Semaphore::new(policy.concurrent_renders)),
             policy: Arc::new(policy),
             response_cache: Arc::new(caching::ResponseCache::default()),
         }
     }
 
+    /// Renders a chart or a table on the blocking pool, at most `limits.concurrent_renders` at a time:
+    /// each may hold a large pixel buffer or table, so their number bounds the memory they take. A
+    /// render that waits longer than `limits.render_wait_seconds` for its turn is answered 503.
+    pub async fn render<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        let waiting = self.renders.clone().acquire_owned();
+        let permit = match actix_web::rt::time::timeout(self.policy.render_wait, waiting).await {
+            Ok(Ok(permit)) => permit,
+            Ok(Err(_)) => return Err(ApiError::Internal("the render queue is closed".into())),
+            Err(_) => {
+                return Err(ApiError::Overloaded(format!(
+                    "every renderer stayed busy for {} s (limits.concurrent_renders = {}); retry in a moment",
+                    self.policy.render_wait.as_secs(),
+                    self.policy.concurrent_renders
+                )))
+            }
+        };
+        Ok(web::block(move || {
+            let _turn = permit;
+            work()
+        })
+        .await?)
+    }
+
     /// Runs `work` with a pooled connection on actix's blocking pool, so async workers never wait on the
-    /// database.
+    /// database. Both waits are bounded here, whatever the driver does: the connection (with the pool's
+    /// check that it still answers) by `database.connect_timeout_seconds`, the work by
+    /// `database.statement_timeout_seconds`. A database that stops answering without closing its
+    /// sockets thus gets a 503 in time; the blocked thread finishes or fails on its own later.
     pub async fn with_db<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&mut PooledConn) -> Result<T, DbError> + Send + 'static,
     {
+        self.with_db_within(self.db.timeouts().statement, work)
+            .await
+    }
+
+    /// [`AppState::with_db`] with the work bounded by `deadline` instead.
+    pub async fn with_db_within<T, F>(
+        &self,
+        deadline: std::time::Duration,
+        work: F,
+    ) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut PooledConn) -> Result<T, DbError> + Send + 'static,
+    {
+        let mut conn = self.connection().await?;
+        let running = web::block(move || work(&mut conn));
+        match actix_web::rt::time::timeout(deadline, running).await {
+            Ok(result) => Ok(result??),
+            Err(_) => {
+                tracing::warn!(
+                    seconds = deadline.as_secs(),
+                    "database work did not finish in time"
+                );
+                Err(ApiError::Unavailable)
+            }
+        }
+    }
+
+    /// A pooled connection, within `database.connect_timeout_seconds` (and a little for the pool's own
+    /// bookkeeping).
+    async fn connection(&self) -> Result<PooledConn, ApiError> {
+        let timeouts = self.db.timeouts();
         let db = self.db.clone();
-        let result = web::block(move || {
-            let mut conn = db.get()?;
-            work(&mut conn)
-        })
-        .await?;
-        Ok(result?)
+        let checkout = web::block(move || db.get());
+        let deadline = timeouts.connect + CHECKOUT_MARGIN;
+        match actix_web::rt::time::timeout(deadline, checkout).await {
+            Ok(conn) => Ok(conn??),
+            Err(_) => {
+                tracing::warn!(
+                    seconds = timeouts.connect.as_secs(),
+                    "no database connection answered in time"
+                );
+                Err(ApiError::Unavailable)
+            }
+        }
     }
 }
 
@@ -134,6 +242,9 @@ pub fn app(
     App::new()
         .wrap(actix_web::middleware::from_fn(caching::response_cache))
         .wrap(actix_web::middleware::from_fn(auth::reading_policy))
+        .wrap(actix_web::middleware::from_fn(
+            input::refuse_control_characters,
+        ))
         .wrap(security_headers)
         // gzip, brotli or zstd as the client accepts: the coverage-matrix SVG and the overview page
         // shrink about tenfold, which is what a slow connection needs.
@@ -142,75 +253,75 @@ pub fn app(
         .app_data(web::Data::new(state))
         .app_data(web::QueryConfig::default().error_handler(|e, _| error::query_error(e).into()))
         .app_data(web::PathConfig::default().error_handler(|e, _| error::path_error(e).into()))
-        .route("/health", web::get().to(health::health))
+        .service(routing::read("/health", health::health))
         .service(
             web::scope("/api/v1")
-                .route("/framework", web::get().to(framework_api::framework))
-                .route("/countries", web::get().to(framework_api::countries))
-                .route(
+                .service(routing::read("/framework", framework_api::framework))
+                .service(routing::read("/countries", framework_api::countries))
+                .service(routing::read(
                     "/countries/{iso3}/profile",
-                    web::get().to(indicators_api::profile),
-                )
-                .route("/indicators", web::get().to(indicators_api::indicators))
-                .route(
+                    indicators_api::profile,
+                ))
+                .service(routing::read("/indicators", indicators_api::indicators))
+                .service(routing::read(
                     "/objectives/{n}/countries",
-                    web::get().to(indicators_api::objective_countries),
-                )
-                .route("/compare", web::get().to(indicators_api::compare))
-                .route("/gaps", web::get().to(indicators_api::gaps))
-                .route("/cycles", web::get().to(evidence_api::cycles))
-                .route("/champions", web::get().to(evidence_api::champions))
-                .route("/sources", web::get().to(evidence_api::sources))
-                .route("/sources/{id}", web::get().to(evidence_api::source))
-                .route("/evidence", web::get().to(evidence_api::evidence_list))
-                .route("/evidence/{id}", web::get().to(evidence_api::evidence_item))
-                .route("/mappings/{id}/accept", web::post().to(review_api::accept))
-                .route("/mappings/{id}/reject", web::post().to(review_api::reject))
-                .route("/audit", web::get().to(review_api::audit))
-                .route("/documents", web::post().to(review_api::post_document)),
+                    indicators_api::objective_countries,
+                ))
+                .service(routing::read("/compare", indicators_api::compare))
+                .service(routing::read("/gaps", indicators_api::gaps))
+                .service(routing::read("/cycles", evidence_api::cycles))
+                .service(routing::read("/champions", evidence_api::champions))
+                .service(routing::read("/sources", evidence_api::sources))
+                .service(routing::read("/sources/{id}", evidence_api::source))
+                .service(routing::read("/evidence", evidence_api::evidence_list))
+                .service(routing::read("/evidence/{id}", evidence_api::evidence_item))
+                .service(routing::write("/mappings/{id}/accept", review_api::accept))
+                .service(routing::write("/mappings/{id}/reject", review_api::reject))
+                .service(routing::read("/audit", review_api::audit))
+                .service(routing::write("/documents", review_api::post_document)),
         )
         .service(
             web::scope("/charts")
                 .wrap(actix_web::middleware::from_fn(caching::conditional_get))
-                .route(
+                .service(routing::read(
                     "/coverage-matrix.svg",
-                    web::get().to(charts_api::coverage_matrix_svg),
-                )
-                .route(
+                    charts_api::coverage_matrix_svg,
+                ))
+                .service(routing::read(
                     "/coverage-matrix.png",
-                    web::get().to(charts_api::coverage_matrix_png),
-                )
-                .route(
+                    charts_api::coverage_matrix_png,
+                ))
+                .service(routing::read(
                     "/countries/{iso3}/areas.{ext:svg|png}",
-                    web::get().to(charts_api::country_areas),
-                )
-                .route(
+                    charts_api::country_areas,
+                ))
+                .service(routing::read(
                     "/objectives.{ext:svg|png}",
-                    web::get().to(charts_api::objectives),
-                )
-                .route(
+                    charts_api::objectives,
+                ))
+                .service(routing::read(
                     "/countries/{iso3}/change.{ext:svg|png}",
-                    web::get().to(charts_api::country_change),
-                )
-                .route("/compare.{ext:svg|png}", web::get().to(charts_api::compare))
-                .route(
+                    charts_api::country_change,
+                ))
+                .service(routing::read("/compare.{ext:svg|png}", charts_api::compare))
+                .service(routing::read(
                     "/principles.{ext:svg|png}",
-                    web::get().to(charts_api::principles),
-                ),
+                    charts_api::principles,
+                )),
         )
         .service(
             web::scope("/exports")
                 .wrap(actix_web::middleware::from_fn(caching::conditional_get))
-                .route(
+                .service(routing::read(
                     "/indicators.csv",
-                    web::get().to(exports_api::indicators_csv),
-                )
-                .route(
+                    exports_api::indicators_csv,
+                ))
+                .service(routing::read(
                     "/coverage-matrix.csv",
-                    web::get().to(exports_api::coverage_matrix_csv),
-                )
-                .route("/evidence.csv", web::get().to(exports_api::evidence_csv))
-                .route("/bundle.zip", web::get().to(exports_api::bundle)),
+                    exports_api::coverage_matrix_csv,
+                ))
+                .service(routing::read("/evidence.csv", exports_api::evidence_csv))
+                .service(routing::read("/bundle.zip", exports_api::bundle)),
         )
         .configure(pages::routes)
         .default_service(web::to(not_found))

@@ -100,17 +100,39 @@ pub struct DocumentQuery {
     kind: Option<String>,
 }
 
-/// Reads a request body up to `limit` bytes; a larger one is refused as soon as it passes the limit.
-async fn read_body(payload: web::Payload, limit: usize) -> Result<Vec<u8>, ApiError> {
-    match payload.to_bytes_limited(limit).await {
-        Ok(Ok(bytes)) => Ok(bytes.to_vec()),
-        Ok(Err(error)) => Err(ApiError::bad_parameter(
+/// Reads a request body up to `limit` bytes within `deadline`: a body declared larger is refused before
+/// it is read, one that turns out larger as soon as it passes the limit, and one sent too slowly with
+/// 408 (a slow sender would otherwise hold its upload open for as long as it likes).
+async fn read_body(
+    request: &actix_web::HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+    deadline: std::time::Duration,
+) -> Result<Vec<u8>, ApiError> {
+    let too_large = || {
+        ApiError::TooLarge(format!(
+            "the document is larger than {limit} bytes (limits.document_bytes)"
+        ))
+    };
+    let declared = request
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return Err(too_large());
+    }
+    match actix_web::rt::time::timeout(deadline, payload.to_bytes_limited(limit)).await {
+        Err(_) => Err(ApiError::RequestTimeout(format!(
+            "the body did not arrive within {} s (limits.body_timeout_seconds)",
+            deadline.as_secs()
+        ))),
+        Ok(Ok(Ok(bytes))) => Ok(bytes.to_vec()),
+        Ok(Ok(Err(error))) => Err(ApiError::bad_parameter(
             "body",
             format!("cannot read the body: {error}"),
         )),
-        Err(_) => Err(ApiError::TooLarge(format!(
-            "the document is larger than {limit} bytes (limits.document_bytes)"
-        ))),
+        Ok(Err(_)) => Err(too_large()),
     }
 }
 
@@ -161,7 +183,13 @@ pub async fn post_document(
             }
         ),
     };
-    let bytes = read_body(payload, state.policy.document_bytes).await?;
+    let bytes = read_body(
+        &request,
+        payload,
+        state.policy.document_bytes,
+        state.policy.body_timeout,
+    )
+    .await?;
     let body = String::from_utf8(bytes).map_err(|e| {
         ApiError::bad_parameter(
             "body",

@@ -120,6 +120,9 @@ pub struct CuttableProxy {
     pub address: SocketAddr,
     target: SocketAddr,
     enabled: Arc<AtomicBool>,
+    /// While set, bytes are held instead of forwarded: the sockets stay open and nothing comes back,
+    /// as in a silent network partition.
+    stalled: Arc<AtomicBool>,
     stop: Arc<AtomicBool>,
     streams: Arc<Mutex<Vec<TcpStream>>>,
     acceptor: Option<thread::JoinHandle<()>>,
@@ -133,6 +136,7 @@ impl CuttableProxy {
             address,
             target,
             enabled: Arc::new(AtomicBool::new(true)),
+            stalled: Arc::new(AtomicBool::new(false)),
             stop: Arc::new(AtomicBool::new(false)),
             streams: Arc::new(Mutex::new(Vec::new())),
             acceptor: None,
@@ -143,11 +147,12 @@ impl CuttableProxy {
 
     fn spawn_acceptor(&mut self, listener: TcpListener) {
         listener.set_nonblocking(true).unwrap();
-        let (enabled, stop, streams, target) = (
+        let (enabled, stop, streams, target, stalled) = (
             self.enabled.clone(),
             self.stop.clone(),
             self.streams.clone(),
             self.target,
+            self.stalled.clone(),
         );
         self.acceptor = Some(thread::spawn(move || loop {
             if stop.load(Ordering::SeqCst) || !enabled.load(Ordering::SeqCst) {
@@ -162,8 +167,12 @@ impl CuttableProxy {
                     let mut registry = streams.lock().unwrap();
                     registry.push(client.try_clone().unwrap());
                     registry.push(server.try_clone().unwrap());
-                    pipe(client.try_clone().unwrap(), server.try_clone().unwrap());
-                    pipe(server, client);
+                    pipe(
+                        client.try_clone().unwrap(),
+                        server.try_clone().unwrap(),
+                        stalled.clone(),
+                    );
+                    pipe(server, client, stalled.clone());
                 }
                 Err(_) => thread::sleep(Duration::from_millis(10)),
             }
@@ -181,6 +190,16 @@ impl CuttableProxy {
         }
     }
 
+    /// Holds every byte in both directions, keeping the connections open.
+    pub fn stall(&self) {
+        self.stalled.store(true, Ordering::SeqCst);
+    }
+
+    /// Delivers what was held and forwards again.
+    pub fn resume(&self) {
+        self.stalled.store(false, Ordering::SeqCst);
+    }
+
     /// Opens the same port again.
     pub fn restore(&mut self) {
         self.enabled.store(true, Ordering::SeqCst);
@@ -196,13 +215,16 @@ impl Drop for CuttableProxy {
     }
 }
 
-fn pipe(mut from: TcpStream, mut to: TcpStream) {
+fn pipe(mut from: TcpStream, mut to: TcpStream, stalled: Arc<AtomicBool>) {
     thread::spawn(move || {
         let mut buffer = [0u8; 16 * 1024];
         loop {
             match from.read(&mut buffer) {
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
+                    while stalled.load(Ordering::SeqCst) {
+                        thread::sleep(Duration::from_millis(20));
+                    }
                     if to.write_all(&buffer[..n]).is_err() {
                         break;
                     }
@@ -233,4 +255,136 @@ pub async fn send(
         headers,
         serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
     )
+}
+
+/// The real `gcm` binary with no settings from the environment the tests run in.
+pub fn gcm_command() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_gcm"));
+    command.env_remove("GCM_CONFIG").env_remove("RUST_LOG");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("GCM__") {
+            command.env_remove(key);
+        }
+    }
+    command
+}
+
+/// `gcm serve` running on a free port, with every line it logged.
+pub struct Served {
+    pub child: std::process::Child,
+    pub base: String,
+    pub log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Served {
+    /// Starts `gcm serve` on `url` with extra `GCM__...` settings and waits for its address.
+    pub fn start(url: &str, settings: &[(&str, &str)]) -> Served {
+        use std::io::BufRead;
+        let mut command = gcm_command();
+        command
+            .arg("serve")
+            .env("GCM__DATABASE__URL", url)
+            .env("GCM__SERVER__BIND", "127.0.0.1:0")
+            .env("RUST_LOG", "info")
+            .stderr(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null());
+        for (key, value) in settings {
+            command.env(key, value);
+        }
+        let mut child = command.spawn().expect("start gcm serve");
+        let stderr = child.stderr.take().unwrap();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let lines = log.clone();
+        thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if let Some(address) = line.split("listening on ").nth(1) {
+                    let _ = sender.send(address.trim().to_string());
+                }
+                lines.lock().unwrap().push(line);
+            }
+        });
+        let base = receiver
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("gcm serve did not start: {:?}", log.lock().unwrap()));
+        Served { child, base, log }
+    }
+
+    pub fn log_lines(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Peak resident memory of the server so far (VmHWM), in KiB.
+    pub fn peak_memory_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("read /proc status");
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM in /proc status")
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP answer over the network: status, headers (lower-case names) and body.
+pub struct Answer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// Sends a request with ureq and returns whatever status came back (ureq reports 4xx/5xx as errors).
+pub fn http(method: &str, url: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Answer {
+    let mut request = ureq::request(method, url).timeout(Duration::from_secs(60));
+    for (name, value) in headers {
+        request = request.set(name, value);
+    }
+    let result = match body {
+        Some(bytes) => request.send_bytes(bytes),
+        None => request.call(),
+    };
+    let response = match result {
+        Ok(response) => response,
+        Err(ureq::Error::Status(_, response)) => response,
+        Err(error) => panic!("{method} {url}: {error}"),
+    };
+    let status = response.status();
+    let headers = response
+        .headers_names()
+        .into_iter()
+        .map(|name| {
+            let value = response.header(&name).unwrap_or("").to_string();
+            (name.to_ascii_lowercase(), value)
+        })
+        .collect();
+    let mut body = Vec::new();
+    std::io::Read::read_to_end(&mut response.into_reader(), &mut body).unwrap();
+    Answer {
+        status,
+        headers,
+        body,
+    }
 }

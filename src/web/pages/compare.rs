@@ -56,6 +56,8 @@ pub async fn compare(
         query.indicators.countries = Some(picked.join(","));
     }
     let data = dataset(&state).await.in_page(lang)?;
+    // Every link of the page carries the selection: a bad value is named here, not on the next page.
+    crate::indicators::request::check_selection(&data, &query.indicators).in_page(lang)?;
     let resolved = resolve(&data, &query.indicators).in_page(lang)?;
     let (_, countries) = members(
         &data,

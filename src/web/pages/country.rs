@@ -86,6 +86,8 @@ pub async fn country(
 ) -> Result<HttpResponse, PageError> {
     let lang = request_lang(&request, &query)?;
     let data = dataset(&state).await.in_page(lang)?;
+    // Every link of the page carries the selection: a bad value is named here, not on the next page.
+    crate::indicators::request::check_selection(&data, &query.indicators).in_page(lang)?;
     let iso3 = path.into_inner().to_uppercase();
     let Some(info) = data.countries.get(&iso3).cloned() else {
         return Err(PageError::new(

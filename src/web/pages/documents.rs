@@ -41,7 +41,7 @@ pub async fn downloads(
     let lang = request_lang(&request, &query)?;
     let data = dataset(&state).await.in_page(lang)?;
     // A bad selection is named here rather than in every link of the page.
-    crate::indicators::request::resolve(&data, &query.indicators).in_page(lang)?;
+    crate::indicators::request::check_selection(&data, &query.indicators).in_page(lang)?;
     let t = lang.text();
     let page = layout(
         &request,
@@ -103,10 +103,14 @@ pub fn methodology_html() -> String {
 }
 
 pub async fn methodology(
+    state: web::Data<AppState>,
     request: HttpRequest,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, PageError> {
     let lang = request_lang(&request, &query)?;
+    let data = dataset(&state).await.in_page(lang)?;
+    // The page links to the others with its selection: a bad value is named here.
+    crate::indicators::request::check_selection(&data, &query.indicators).in_page(lang)?;
     let t = lang.text();
     let page = layout(
         &request,

@@ -178,6 +178,8 @@ pub async fn browse(
     let data = crate::web::indicators_api::dataset(&state)
         .await
         .in_page(lang)?;
+    // Every link of the page carries the selection: a bad value is named here, not on the next page.
+    crate::indicators::request::check_selection(&data, &selection.indicators).in_page(lang)?;
     let names = Names { lang, data: &data };
     let t = lang.text();
     let page = layout(
@@ -291,6 +293,8 @@ pub async fn item(
     let data = crate::web::indicators_api::dataset(&state)
         .await
         .in_page(lang)?;
+    // Every link of the page carries the selection: a bad value is named here, not on the next page.
+    crate::indicators::request::check_selection(&data, &query.indicators).in_page(lang)?;
     let names = Names { lang, data: &data };
     let page = layout(&request, &query, lang, item.title.clone(), "evidence");
     let context =

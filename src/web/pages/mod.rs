@@ -24,15 +24,16 @@ use crate::indicators::request::{given, IndicatorQuery, ParamError};
 use crate::indicators::{Dataset, METHOD_VERSION};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(overview::overview))
-        .route("/countries/{iso3}", web::get().to(country::country))
-        .route("/objectives/{n}", web::get().to(objective::objective))
-        .route("/compare", web::get().to(compare::compare))
-        .route("/evidence", web::get().to(evidence::browse))
-        .route("/evidence/{id}", web::get().to(evidence::item))
-        .route("/downloads", web::get().to(documents::downloads))
-        .route("/methodology", web::get().to(documents::methodology))
-        .route("/static/{file}", web::get().to(static_file));
+    use super::routing::read;
+    cfg.service(read("/", overview::overview))
+        .service(read("/countries/{iso3}", country::country))
+        .service(read("/objectives/{n}", objective::objective))
+        .service(read("/compare", compare::compare))
+        .service(read("/evidence", evidence::browse))
+        .service(read("/evidence/{id}", evidence::item))
+        .service(read("/downloads", documents::downloads))
+        .service(read("/methodology", documents::methodology))
+        .service(read("/static/{file}", static_file));
 }
 
 /// The selection every page reads from its URL: the indicator parameters, the language and the embed

@@ -73,6 +73,8 @@ pub async fn overview(
 ) -> Result<HttpResponse, PageError> {
     let lang = request_lang(&request, &query)?;
     let data = dataset(&state).await.in_page(lang)?;
+    // Every link of the page carries the selection: a bad value is named here, not on the next page.
+    crate::indicators::request::check_selection(&data, &query.indicators).in_page(lang)?;
     let resolved = resolve(&data, &query.indicators).in_page(lang)?;
     let (group, countries) =
         members(&data, "group", given(&query.indicators.group), Group::Lac).in_page(lang)?;
