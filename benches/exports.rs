@@ -9,7 +9,7 @@ use gcm::charts::{self, MatrixChart};
 use gcm::db::evidence::{EvidenceItem, ItemObjective, ItemSource};
 use gcm::exports::{self, CsvOptions};
 use gcm::framework::ReferenceData;
-use gcm::indicators::{self, Selection};
+use gcm::indicators::{self, Counting};
 use gcm::synth::{generate, world_dataset, SynthSpec};
 
 fn matrix(c: &mut Criterion) {
@@ -22,7 +22,7 @@ fn matrix(c: &mut Criterion) {
     };
     let (data, members) = world_dataset(&spec, &reference);
     let grouping = reference.framework.default_grouping().clone();
-    let rows = indicators::compute(&data, &Selection::default(), &grouping, &members);
+    let rows = indicators::compute(&data, &Counting::default(), &grouping, &members);
     let mut group = c.benchmark_group("coverage matrix");
     group.sample_size(10);
     for n in [35usize, 193] {

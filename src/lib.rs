@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod charts;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod db;
 pub mod evidence;
@@ -14,6 +15,7 @@ pub mod framework;
 pub mod indicators;
 pub mod ingestion;
 pub mod mapping;
+pub mod selection;
 pub mod startup;
 pub mod synth;
 pub mod telemetry;

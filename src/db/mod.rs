@@ -5,6 +5,7 @@ pub mod backup;
 pub mod documents;
 pub mod evidence;
 pub mod indicators;
+pub mod lookups;
 pub mod reference;
 pub mod review;
 pub mod schema;

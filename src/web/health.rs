@@ -6,7 +6,7 @@ use super::error::RETRY_AFTER_SECONDS;
 use super::AppState;
 
 /// The answer of `/health`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Health {
     /// `ok`, or `degraded` when the database is unreachable or refuses writes.
     pub status: &'static str,
@@ -18,6 +18,8 @@ pub struct Health {
 /// answers but refuses writes (reading still works, so a load balancer should keep the instance); 503
 /// when it does not answer within `database.connect_timeout_seconds`. The check goes through the pool,
 /// so a database that comes back is seen at the next call without restarting the service.
+#[utoipa::path(get, path = "/health", tag = "service",
+    responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn health(state: web::Data<AppState>) -> HttpResponse {
     let lock_wait = state.db.timeouts().lock;
     let deadline = state.db.timeouts().connect;

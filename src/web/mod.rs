@@ -1,19 +1,22 @@
 //! The HTTP layer: routes, handlers and their JSON shapes. Handlers hold no SQL: they validate input, run a
 //! database function on the blocking pool and shape the answer.
 
+pub mod answers;
 pub mod auth;
 pub mod caching;
+mod chart_views;
 mod charts_api;
 pub mod error;
-pub mod evidence_api;
+mod evidence_api;
 mod exports_api;
+pub mod extract;
 mod framework_api;
 mod health;
 pub mod i18n;
 mod indicators_api;
 mod input;
+pub mod openapi;
 pub(crate) mod pages;
-mod params;
 mod review_api;
 mod routing;
 mod summaries;
@@ -200,6 +203,26 @@ impl AppState {
         }
     }
 
+    /// The indicator dataset of the current store version, from the cache when it is current.
+    pub async fn dataset(&self) -> Result<Arc<crate::indicators::Dataset>, ApiError> {
+        let cache = self.indicator_cache.clone();
+        self.with_db(move |conn| {
+            let version = crate::db::evidence::data_version(conn)?;
+            if let Some((cached, data)) = cache.lock().ok().and_then(|c| c.clone()) {
+                if cached == version {
+                    return Ok(data);
+                }
+            }
+            let (version, data) = crate::db::indicators::load_versioned_dataset(conn)?;
+            let data = Arc::new(data);
+            if let Ok(mut slot) = cache.lock() {
+                *slot = Some((version, data.clone()));
+            }
+            Ok(data)
+        })
+        .await
+    }
+
     /// A pooled connection, within `database.connect_timeout_seconds` (and a little for the pool's own
     /// bookkeeping).
     async fn connection(&self) -> Result<PooledConn, ApiError> {
@@ -256,6 +279,7 @@ pub fn app(
         .service(routing::read("/health", health::health))
         .service(
             web::scope("/api/v1")
+                .service(routing::read("/openapi.json", openapi::description))
                 .service(routing::read("/framework", framework_api::framework))
                 .service(routing::read("/countries", framework_api::countries))
                 .service(routing::read(
@@ -284,12 +308,8 @@ pub fn app(
             web::scope("/charts")
                 .wrap(actix_web::middleware::from_fn(caching::conditional_get))
                 .service(routing::read(
-                    "/coverage-matrix.svg",
-                    charts_api::coverage_matrix_svg,
-                ))
-                .service(routing::read(
-                    "/coverage-matrix.png",
-                    charts_api::coverage_matrix_png,
+                    "/coverage-matrix.{ext:svg|png}",
+                    charts_api::coverage_matrix,
                 ))
                 .service(routing::read(
                     "/countries/{iso3}/areas.{ext:svg|png}",

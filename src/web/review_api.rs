@@ -5,10 +5,12 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
+use super::answers::review::{AuditAnswer, DecisionAnswer, DocumentStoredAnswer};
+use super::answers::ErrorAnswer;
 use super::auth::{Admin, Editor};
-use super::params::given;
 use super::{ApiError, AppState};
 use crate::db::review;
+use crate::selection::params::{given, WholeNumber};
 
 /// A mapping id from the path: a positive whole number.
 fn mapping_id(text: &str) -> Result<i32, ApiError> {
@@ -33,12 +35,18 @@ async fn decide(
         .with_db(move |conn| review::decide(conn, id, accept, &actor))
         .await?;
     match decision {
-        Some(decision) => Ok(HttpResponse::Ok().json(decision)),
+        Some(decision) => Ok(HttpResponse::Ok().json(DecisionAnswer::new(&decision))),
         None => Err(ApiError::NotFound(format!("no mapping with id {id}"))),
     }
 }
 
-/// `POST /api/v1/mappings/{id}/accept`: the mapping becomes basis `reviewed`, the reviewer's.
+/// Accepts a mapping: it becomes basis `reviewed`, the reviewer's, and counts in the indicators.
+#[utoipa::path(post, path = "/api/v1/mappings/{id}/accept", tag = "review",
+    params(("id" = i32, Path, description = "a mapping id: the `id` of an item's objective")),
+    security(("token" = [])),
+    responses((status = 200, body = DecisionAnswer), (status = 401, body = ErrorAnswer),
+        (status = 403, body = ErrorAnswer), (status = 404, body = ErrorAnswer),
+        (status = 503, body = ErrorAnswer)))]
 pub async fn accept(
     editor: Editor,
     state: web::Data<AppState>,
@@ -47,7 +55,13 @@ pub async fn accept(
     decide(state, id.into_inner(), true, editor).await
 }
 
-/// `POST /api/v1/mappings/{id}/reject`: the mapping is removed from the evidence (kept in the audit log).
+/// Rejects a mapping: it is removed from the evidence (kept in the audit log).
+#[utoipa::path(post, path = "/api/v1/mappings/{id}/reject", tag = "review",
+    params(("id" = i32, Path, description = "a mapping id: the `id` of an item's objective")),
+    security(("token" = [])),
+    responses((status = 200, body = DecisionAnswer), (status = 401, body = ErrorAnswer),
+        (status = 403, body = ErrorAnswer), (status = 404, body = ErrorAnswer),
+        (status = 503, body = ErrorAnswer)))]
 pub async fn reject(
     editor: Editor,
     state: web::Data<AppState>,
@@ -56,30 +70,32 @@ pub async fn reject(
     decide(state, id.into_inner(), false, editor).await
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct AuditQuery {
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditParams {
+    /// Only the rows about this target (`mapping:12`, `source:doc-...`).
     target: Option<String>,
+    /// Rows, 1-1000 (default 100).
     limit: Option<String>,
 }
 
-/// `GET /api/v1/audit?target=&limit=`: the audit log, newest first (admins only).
+const AUDIT_ROWS: WholeNumber = WholeNumber {
+    what: "a number of rows",
+    min: 1,
+    max: Some(1000),
+};
+
+/// The audit log, newest first, with the values before and after (admins only).
+#[utoipa::path(get, path = "/api/v1/audit", params(AuditParams), tag = "review",
+    security(("token" = [])),
+    responses((status = 200, body = AuditAnswer), (status = 400, body = ErrorAnswer),
+        (status = 401, body = ErrorAnswer), (status = 403, body = ErrorAnswer)))]
 pub async fn audit(
     _admin: Admin,
     state: web::Data<AppState>,
-    query: web::Query<AuditQuery>,
+    query: web::Query<AuditParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = match given(&query.limit) {
-        None => 100,
-        Some(text) => match text.parse::<i64>() {
-            Ok(n) if (1..=1000).contains(&n) => n,
-            _ => {
-                return Err(ApiError::bad_parameter(
-                    "limit",
-                    format!("`{text}` is not accepted; accepted: 1-1000"),
-                ))
-            }
-        },
-    };
+    let limit = AUDIT_ROWS.read_or("limit", &query.limit, 100)?;
     let target = given(&query.target).map(str::to_string);
     let entries = state
         .with_db(move |conn| review::audit_entries(conn, target.as_deref(), limit))
@@ -87,16 +103,22 @@ pub async fn audit(
     // Never kept by a cache: the log is live and for admins only.
     Ok(HttpResponse::Ok()
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-        .json(serde_json::json!({ "entries": entries })))
+        .json(AuditAnswer::new(&entries)))
 }
 
 /// The parameters of a document upload.
-#[derive(Debug, Default, Deserialize)]
-pub struct DocumentQuery {
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentParams {
+    /// The reporting country (ISO3).
     country: Option<String>,
+    /// The review cycle the report feeds, such as 2025.
     cycle: Option<String>,
+    /// en, es, pt or fr; detected from the text when absent.
     language: Option<String>,
+    /// The report's title, 1-300 characters.
     title: Option<String>,
+    /// A source kind (national_report by default).
     kind: Option<String>,
 }
 
@@ -140,11 +162,19 @@ async fn read_body(
 /// `text/markdown` (UTF-8): stores it, cuts it into passages, suggests objectives and principles for
 /// each, and answers 201 with the counts. Editors only.
 // The token is checked first (extractors run in order): no caller learns anything without one.
+#[utoipa::path(post, path = "/api/v1/documents", params(DocumentParams), tag = "review",
+    security(("token" = [])),
+    request_body(content = String, content_type = "text/markdown",
+        description = "the report as text/plain or text/markdown, UTF-8"),
+    responses((status = 201, body = DocumentStoredAnswer), (status = 400, body = ErrorAnswer),
+        (status = 401, body = ErrorAnswer), (status = 409, body = ErrorAnswer),
+        (status = 413, body = ErrorAnswer), (status = 415, body = ErrorAnswer),
+        (status = 422, body = ErrorAnswer), (status = 503, body = ErrorAnswer)))]
 pub async fn post_document(
     editor: Editor,
     state: web::Data<AppState>,
     request: actix_web::HttpRequest,
-    query: web::Query<DocumentQuery>,
+    query: web::Query<DocumentParams>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let content_type = request
@@ -216,18 +246,7 @@ pub async fn post_document(
                 actix_web::http::header::LOCATION,
                 format!("/api/v1/sources/{}", summary.source),
             ))
-            .json(serde_json::json!({
-                "source": summary.source,
-                "language": summary.language,
-                "passages": summary.passages,
-                "items": summary.passages,
-                "suggestions": {
-                    "objectives": summary.objective_suggestions,
-                    "principles": summary.principle_suggestions,
-                },
-                "lexicon_version": summary.lexicon_version,
-                "review": format!("/api/v1/evidence?source={}&basis=auto", summary.source),
-            }))),
+            .json(DocumentStoredAnswer::new(&summary))),
         Err(crate::ingestion::DocumentError::Invalid(problems)) => Err(ApiError::Invalid(
             problems.iter().map(|p| p.to_string()).collect(),
         )),

@@ -10,18 +10,21 @@ mod evidence;
 mod objective;
 mod overview;
 
-use std::sync::OnceLock;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
 
+use actix_web::dev::Payload;
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
-use serde::Deserialize;
 
-use super::i18n::{negotiate, Lang, Messages};
+use super::extract::{page_lang, request_dataset, selection_params};
+use super::i18n::{Lang, Messages};
 use super::ApiError;
 use crate::framework::ReferenceData;
-use crate::indicators::request::{given, IndicatorQuery, ParamError};
 use crate::indicators::{Dataset, METHOD_VERSION};
+use crate::selection::{given, ParamError, Selection, SelectionParams};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     use super::routing::read;
@@ -36,14 +39,48 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(read("/static/{file}", static_file));
 }
 
-/// The selection every page reads from its URL: the indicator parameters, the language and the embed
-/// switch.
-#[derive(Debug, Default, Clone, Deserialize)]
-pub struct PageQuery {
-    #[serde(flatten)]
-    pub indicators: IndicatorQuery,
-    pub lang: Option<String>,
-    pub embed: Option<String>,
+/// What every page starts from: its language, the dataset and the request's selection, checked (a bad
+/// value is an error page in the page's language, before anything is computed).
+pub struct PageRequest {
+    pub lang: Lang,
+    pub data: Arc<Dataset>,
+    pub selection: Selection,
+    pub request: HttpRequest,
+}
+
+impl PageRequest {
+    async fn extract(request: HttpRequest) -> Result<PageRequest, PageError> {
+        let lang = page_lang(&request).map_err(|e| PageError::new(Lang::En, e))?;
+        let params = selection_params(&request).map_err(|e| PageError::new(lang, e))?;
+        let data = request_dataset(&request)
+            .await
+            .map_err(|e| PageError::new(lang, e))?;
+        let selection = Selection::resolve(&data, &params).in_page(lang)?;
+        Ok(PageRequest {
+            lang,
+            data,
+            selection,
+            request,
+        })
+    }
+
+    /// Names in the page's language.
+    pub fn names(&self) -> Names<'_> {
+        Names {
+            lang: self.lang,
+            data: &self.data,
+        }
+    }
+}
+
+impl FromRequest for PageRequest {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<PageRequest, actix_web::Error>>>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let request = request.clone();
+        Box::pin(async move { PageRequest::extract(request).await.map_err(Into::into) })
+    }
 }
 
 /// What the layout needs: language, text, the links that keep the selection, and the page's place in
@@ -130,15 +167,10 @@ impl Page {
     }
 }
 
-/// Builds the layout context of a request.
-pub fn layout(
-    request: &HttpRequest,
-    query: &PageQuery,
-    lang: Lang,
-    title: String,
-    current: &'static str,
-) -> Page {
-    let filters = encode_pairs(&indicator_pairs(&query.indicators));
+/// Builds the layout context of a page.
+pub fn layout(page: &PageRequest, title: String, current: &'static str) -> Page {
+    let (request, lang) = (&page.request, page.lang);
+    let filters = encode_pairs(&page.selection.params.pairs());
     // The same address in the other language: every parameter kept, `lang` replaced.
     let mut pairs: Vec<(String, String)> =
         web::Query::<Vec<(String, String)>>::from_query(request.query_string())
@@ -152,7 +184,7 @@ pub fn layout(
     Page {
         lang: lang.code(),
         t: lang.text(),
-        embed: matches!(given(&query.embed), Some("1") | Some("true")),
+        embed: page.selection.embed,
         title,
         switch_href,
         other_lang: lang.other().code(),
@@ -160,23 +192,6 @@ pub fn layout(
         method_version: METHOD_VERSION,
         current,
     }
-}
-
-/// The indicator parameters that were given, in a fixed order.
-pub fn indicator_pairs(query: &IndicatorQuery) -> Vec<(String, String)> {
-    [
-        ("group", &query.group),
-        ("cycle", &query.cycle),
-        ("grouping", &query.grouping),
-        ("basis", &query.basis),
-        ("peers", &query.peers),
-        ("from", &query.from),
-        ("to", &query.to),
-        ("countries", &query.countries),
-    ]
-    .into_iter()
-    .filter_map(|(k, v)| given(v).map(|v| (k.to_string(), v.to_string())))
-    .collect()
 }
 
 pub fn encode_pairs(pairs: &[(String, String)]) -> String {
@@ -190,16 +205,6 @@ pub fn encode_pairs(pairs: &[(String, String)]) -> String {
 /// One `key=value` pair, encoded.
 pub fn pair(key: &str, value: &str) -> String {
     encode_pairs(&[(key.to_string(), value.to_string())])
-}
-
-/// The language of a request, or an error page (in English) naming the bad `lang`.
-pub fn request_lang(request: &HttpRequest, query: &PageQuery) -> Result<Lang, PageError> {
-    let accept = request
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
-    negotiate(query.lang.as_deref(), accept)
-        .map_err(|message| PageError::new(Lang::En, ApiError::bad_parameter("lang", message)))
 }
 
 /// The reference data (framework, countries, blocs) compiled into the binary, read once: the pages
@@ -365,7 +370,7 @@ pub struct SelectionForm {
     pub bases: Vec<Choice>,
 }
 
-pub fn selection_form(names: Names<'_>, query: &IndicatorQuery) -> SelectionForm {
+pub fn selection_form(names: Names<'_>, query: &SelectionParams) -> SelectionForm {
     let t = names.lang.text();
     let chosen =
         |value: &Option<String>, default: &str| given(value).unwrap_or(default).to_string();

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::Dataset;
+use crate::indicators::{CountryInfo, Dataset};
 
 /// UN M49 subregions that make up Latin America and the Caribbean.
 pub const LAC_SUBREGIONS: [&str; 3] = ["Caribbean", "Central America", "South America"];
@@ -59,7 +59,7 @@ impl Group {
 
     /// The member ISO3 codes, sorted; an unknown name or code is an error that says what is accepted.
     pub fn members(&self, data: &Dataset) -> Result<Vec<String>, String> {
-        let select = |keep: &dyn Fn(&super::CountryInfo) -> bool| -> Vec<String> {
+        let select = |keep: &dyn Fn(&CountryInfo) -> bool| -> Vec<String> {
             data.countries
                 .values()
                 .filter(|c| keep(c))

@@ -1,0 +1,31 @@
+//! What the store holds that a request may name, read for the request's checks.
+
+use super::{AnyConnection, DbError};
+use crate::db::evidence::{self as store, EvidenceFilter};
+use crate::selection::evidence::KnownReferences;
+
+/// The stored things an evidence filter names: only the lists the filter needs are read.
+pub fn known_references(
+    conn: &mut AnyConnection,
+    filter: &EvidenceFilter,
+) -> Result<KnownReferences, DbError> {
+    Ok(KnownReferences {
+        country_known: match &filter.country {
+            Some(iso3) => Some(store::country_exists(conn, iso3)?),
+            None => None,
+        },
+        principles: match filter.principle {
+            Some(_) => store::principle_keys(conn)?,
+            None => Vec::new(),
+        },
+        sources: match filter.source {
+            Some(_) => store::source_ids(conn)?,
+            None => Vec::new(),
+        },
+        cycles: if filter.cycles.is_empty() {
+            Vec::new()
+        } else {
+            store::cycle_ids(conn)?
+        },
+    })
+}
