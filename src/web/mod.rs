@@ -29,6 +29,7 @@ use actix_web::{web, App, HttpResponse};
 
 use crate::db::{Database, DbError, PooledConn};
 pub use error::ApiError;
+pub use routing::declared_routes;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -277,33 +278,49 @@ pub fn app(
         .app_data(web::QueryConfig::default().error_handler(|e, _| error::query_error(e).into()))
         .app_data(web::PathConfig::default().error_handler(|e, _| error::path_error(e).into()))
         .service(routing::read("/health", health::health))
-        .service(
-            web::scope("/api/v1")
-                .service(routing::read("/openapi.json", openapi::description))
-                .service(routing::read("/framework", framework_api::framework))
-                .service(routing::read("/countries", framework_api::countries))
-                .service(routing::read(
-                    "/countries/{iso3}/profile",
-                    indicators_api::profile,
-                ))
-                .service(routing::read("/indicators", indicators_api::indicators))
-                .service(routing::read(
-                    "/objectives/{n}/countries",
-                    indicators_api::objective_countries,
-                ))
-                .service(routing::read("/compare", indicators_api::compare))
-                .service(routing::read("/gaps", indicators_api::gaps))
-                .service(routing::read("/cycles", evidence_api::cycles))
-                .service(routing::read("/champions", evidence_api::champions))
-                .service(routing::read("/sources", evidence_api::sources))
-                .service(routing::read("/sources/{id}", evidence_api::source))
-                .service(routing::read("/evidence", evidence_api::evidence_list))
-                .service(routing::read("/evidence/{id}", evidence_api::evidence_item))
-                .service(routing::write("/mappings/{id}/accept", review_api::accept))
-                .service(routing::write("/mappings/{id}/reject", review_api::reject))
-                .service(routing::read("/audit", review_api::audit))
-                .service(routing::write("/documents", review_api::post_document)),
-        )
+        // The JSON API, with full paths: they are what its description (/api/v1/openapi.json) lists.
+        .service(routing::read("/api/v1/openapi.json", openapi::description))
+        .service(routing::read("/api/v1/framework", framework_api::framework))
+        .service(routing::read("/api/v1/countries", framework_api::countries))
+        .service(routing::read(
+            "/api/v1/countries/{iso3}/profile",
+            indicators_api::profile,
+        ))
+        .service(routing::read(
+            "/api/v1/indicators",
+            indicators_api::indicators,
+        ))
+        .service(routing::read(
+            "/api/v1/objectives/{n}/countries",
+            indicators_api::objective_countries,
+        ))
+        .service(routing::read("/api/v1/compare", indicators_api::compare))
+        .service(routing::read("/api/v1/gaps", indicators_api::gaps))
+        .service(routing::read("/api/v1/cycles", evidence_api::cycles))
+        .service(routing::read("/api/v1/champions", evidence_api::champions))
+        .service(routing::read("/api/v1/sources", evidence_api::sources))
+        .service(routing::read("/api/v1/sources/{id}", evidence_api::source))
+        .service(routing::read(
+            "/api/v1/evidence",
+            evidence_api::evidence_list,
+        ))
+        .service(routing::read(
+            "/api/v1/evidence/{id}",
+            evidence_api::evidence_item,
+        ))
+        .service(routing::write(
+            "/api/v1/mappings/{id}/accept",
+            review_api::accept,
+        ))
+        .service(routing::write(
+            "/api/v1/mappings/{id}/reject",
+            review_api::reject,
+        ))
+        .service(routing::read("/api/v1/audit", review_api::audit))
+        .service(routing::write(
+            "/api/v1/documents",
+            review_api::post_document,
+        ))
         .service(
             web::scope("/charts")
                 .wrap(actix_web::middleware::from_fn(caching::conditional_get))

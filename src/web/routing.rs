@@ -2,18 +2,40 @@
 //! other, 405 with an `Allow` header naming them. Every GET also answers HEAD (the same status and
 //! headers; the server sends no body), which link checkers, `curl -I` and monitoring use.
 
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+
 use actix_web::dev::HttpServiceFactory;
 use actix_web::{guard, web, Handler, HttpRequest, HttpResponse};
 
 use super::ApiError;
 
+/// Every route declared here, as (method, path pattern): what the API description is checked against.
+static DECLARED: Mutex<BTreeSet<(&'static str, &'static str)>> = Mutex::new(BTreeSet::new());
+
+fn declare(method: &'static str, path: &'static str) {
+    if let Ok(mut declared) = DECLARED.lock() {
+        declared.insert((method, path));
+    }
+}
+
+/// The routes declared so far (the application declares them all when it is built), as (method, path
+/// pattern) with the pattern as the route was given (a scope's prefix is not included).
+pub fn declared_routes() -> Vec<(&'static str, &'static str)> {
+    DECLARED
+        .lock()
+        .map(|d| d.iter().copied().collect())
+        .unwrap_or_default()
+}
+
 /// A resource that answers GET and HEAD with `handler`.
-pub fn read<F, Args>(path: &str, handler: F) -> impl HttpServiceFactory
+pub fn read<F, Args>(path: &'static str, handler: F) -> impl HttpServiceFactory
 where
     F: Handler<Args>,
     Args: actix_web::FromRequest + 'static,
     F::Output: actix_web::Responder + 'static,
 {
+    declare("GET", path);
     web::resource(path)
         .route(
             web::route()
@@ -26,12 +48,13 @@ where
 }
 
 /// A resource that answers POST with `handler`.
-pub fn write<F, Args>(path: &str, handler: F) -> impl HttpServiceFactory
+pub fn write<F, Args>(path: &'static str, handler: F) -> impl HttpServiceFactory
 where
     F: Handler<Args>,
     Args: actix_web::FromRequest + 'static,
     F::Output: actix_web::Responder + 'static,
 {
+    declare("POST", path);
     web::resource(path)
         .route(web::post().to(handler))
         .default_service(web::to(|request: HttpRequest| async move {
