@@ -32,7 +32,7 @@ fn matrix(c: &mut Criterion) {
             title: format!("{n} countries"),
             subtitle: "benchmark".into(),
             grouping: &grouping,
-            summary: charts::matrix_summary(&named),
+            summary: format!("the coverage matrix of {n} countries"),
             rows: named,
             labels: charts::MatrixLabels::default(),
         };

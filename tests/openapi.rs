@@ -47,7 +47,10 @@ async fn the_description_is_valid_and_lists_every_json_route() {
                 oas3::spec::ObjectOrReference::Object(p) => p.name == name,
                 oas3::spec::ObjectOrReference::Ref { .. } => false,
             });
-            assert!(described, "{method} {path}: parameter {name} is not described");
+            assert!(
+                described,
+                "{method} {path}: parameter {name} is not described"
+            );
         }
         // A successful answer with a schema (the description itself is the one answer without).
         let responses = operation.responses.clone().unwrap_or_default();
@@ -67,7 +70,9 @@ async fn the_description_is_valid_and_lists_every_json_route() {
     let evidence = &paths["/api/v1/evidence"].get.as_ref().unwrap().parameters;
     for name in ["country", "objective", "cycle", "basis", "limit", "offset"] {
         assert!(
-            evidence.iter().any(|p| matches!(p, oas3::spec::ObjectOrReference::Object(p) if p.name == name)),
+            evidence
+                .iter()
+                .any(|p| matches!(p, oas3::spec::ObjectOrReference::Object(p) if p.name == name)),
             "/api/v1/evidence lacks {name}"
         );
     }

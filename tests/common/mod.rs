@@ -28,6 +28,15 @@ pub fn postgres_server() -> Option<String> {
         .map(|url| url.trim_end_matches('/').to_string())
 }
 
+/// The PostgreSQL server of a test that only makes sense on PostgreSQL. Such tests are marked
+/// `#[ignore]`, so a plain `cargo test` lists them as ignored; `.ci/run` runs them with
+/// `--include-ignored` beside `GCM_TEST_POSTGRES_URL`, and without it they fail rather than pass.
+pub fn require_postgres() -> String {
+    postgres_server().unwrap_or_else(|| {
+        panic!("this test needs PostgreSQL: set {POSTGRES_ENV}, e.g. postgres://postgres@127.0.0.1:5432")
+    })
+}
+
 /// A fresh, empty database of the backend under test; removed when dropped.
 pub struct TestDatabase {
     pub url: String,
