@@ -2,7 +2,16 @@
 
 use super::{AnyConnection, DbError};
 use crate::db::evidence::{self as store, EvidenceFilter};
-use crate::selection::evidence::KnownReferences;
+
+/// What the store holds that a filter may name.
+#[derive(Debug, Clone, Default)]
+pub struct KnownReferences {
+    /// Whether the filter's country is a known code (None: no country was named).
+    pub country_known: Option<bool>,
+    pub principles: Vec<String>,
+    pub sources: Vec<String>,
+    pub cycles: Vec<String>,
+}
 
 /// The stored things an evidence filter names: only the lists the filter needs are read.
 pub fn known_references(

@@ -1,12 +1,13 @@
 //! The evidence filters (`country=`, `objective=`, `principle=`, `kind=`, `source=`, `cycle=`, `basis=`,
 //! `q=`, and `limit=`/`offset=` for a page), parsed once for the API, the evidence page, the evidence
 //! table and `gcm export evidence`. Pure: the values that name stored things are checked against the
-//! lists the store gives ([`KnownReferences`]).
+//! lists the store gives (`db::lookups::KnownReferences`).
 
 use serde::Deserialize;
 
 use super::params::{self, given, ParamError, WholeNumber, OBJECTIVE_NUMBER};
 use crate::db::evidence::EvidenceFilter;
+use crate::db::lookups::KnownReferences;
 use crate::evidence::ITEM_KINDS;
 
 /// Largest page of evidence items, and the default.
@@ -112,16 +113,6 @@ impl EvidenceParams {
             offset: OFFSET.read_or("offset", &self.offset, 0)?,
         })
     }
-}
-
-/// What the store holds that a filter may name.
-#[derive(Debug, Clone, Default)]
-pub struct KnownReferences {
-    /// Whether the filter's country is a known code (None: no country was named).
-    pub country_known: Option<bool>,
-    pub principles: Vec<String>,
-    pub sources: Vec<String>,
-    pub cycles: Vec<String>,
 }
 
 /// Checks the values that name stored things: country, principle, source, cycle.
