@@ -1,7 +1,7 @@
 //! Coverage indicators over the fixtures, on the backend under test. Every expected value below is worked
 //! out by hand from fixtures/items.jsonl; the comments list the items that make it.
 
-mod common;
+use crate::common;
 
 use actix_web::test;
 use serde_json::Value;

@@ -1,6 +1,6 @@
 //! `gcm import`: all-or-nothing, `file:line` messages, and idempotence, on the backend under test.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -8,7 +8,7 @@
 //! at. `GCM_GOLDEN_WRITE=1 cargo test --test golden` rewrites the record (then review the diff). Both
 //! backends are held to the same record, which checks that they answer alike.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

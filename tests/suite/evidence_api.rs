@@ -3,7 +3,7 @@
 //! Expected values are read off `fixtures/items.jsonl` (built from ../shared/corpus/items.jsonl) by hand;
 //! each assertion says which items make the number.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -1,20 +1,12 @@
 //! The real `gcm` binary: its help, its refusal of bad settings, and serving HTTP on a free port.
 
-mod common;
+use crate::common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn gcm() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gcm"));
-    command.env_remove("GCM_CONFIG").env_remove("RUST_LOG");
-    for (key, _) in std::env::vars() {
-        if key.starts_with("GCM__") {
-            command.env_remove(key);
-        }
-    }
-    command
+    common::gcm_command()
 }
 
 #[test]
@@ -62,42 +54,9 @@ fn an_unknown_setting_and_a_missing_file_are_named() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("/nonexistent/gcm.toml"));
 }
 
-struct Served {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Starts `gcm serve` on port 0 and reads the chosen address from its log.
-fn serve(url: &str) -> Served {
-    let mut child = gcm()
-        .arg("serve")
-        .env("GCM__DATABASE__URL", url)
-        .env("GCM__SERVER__BIND", "127.0.0.1:0")
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(address) = line.split("listening on ").nth(1) {
-                let _ = sender.send(address.trim().to_string());
-            }
-        }
-    });
-    let base = receiver
-        .recv_timeout(Duration::from_secs(60))
-        .expect("gcm serve logs its address");
-    Served { child, base }
+fn serve(url: &str) -> common::Served {
+    common::Served::start(url, &[])
 }
 
 fn get_json(url: &str) -> (u16, serde_json::Value) {

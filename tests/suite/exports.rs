@@ -1,7 +1,7 @@
 //! CSV exports: they parse back to the numbers the JSON API gives, follow the Excel options, and carry
 //! the right headers. Backend under test as for every suite.
 
-mod common;
+use crate::common;
 
 use actix_web::test;
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! Cutting a database off needs a network path to cut, so this runs against PostgreSQL through a TCP proxy
 //! that the test closes and reopens. It is ignored without PostgreSQL (`.ci/run` runs it with GCM_TEST_POSTGRES_URL and --include-ignored).
 
-mod common;
+use crate::common;
 
 use std::net::ToSocketAddrs;
 

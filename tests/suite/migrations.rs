@@ -1,6 +1,6 @@
 //! Migrations go up, down and up again on the backend under test, and leave a working schema.
 
-mod common;
+use crate::common;
 
 use gcm::db::{reference, revert_all_migrations, run_migrations, Database};
 

@@ -1,7 +1,7 @@
 //! Writing needs a token of the right role; reviewers' decisions change the indicators and leave an
 //! audit trail; security headers and the reading policy. Backend under test as for every suite.
 
-mod common;
+use crate::common;
 
 use actix_web::test;
 use serde_json::Value;

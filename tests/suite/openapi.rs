@@ -1,7 +1,7 @@
 //! The API description (`/api/v1/openapi.json`): a valid OpenAPI 3.1 document that lists every JSON
 //! route the application declares, with its parameters and the schema of its answer.
 
-mod common;
+use crate::common;
 
 use actix_web::test as actix_test;
 

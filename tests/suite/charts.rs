@@ -1,7 +1,7 @@
 //! Charts: the SVG is well-formed XML with its text alternative and labels, the PNG decodes, and bad sizes
 //! are refused with the accepted range.
 
-mod common;
+use crate::common;
 
 use actix_web::test;
 

@@ -1,7 +1,7 @@
 //! The framework and country API over a real database of the backend under test (SQLite by default,
 //! PostgreSQL when GCM_TEST_POSTGRES_URL is set). Expected values come from DOMAIN.md and the seeds.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -2,12 +2,12 @@
 //! same indicators, figure for figure, reviewers' decisions included. Backend under test as for every
 //! suite.
 
-mod common;
+use crate::common;
 
 use actix_web::test;
 
 fn gcm(url: &str, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_gcm"))
+    common::gcm_command()
         .args(args)
         .env("GCM__DATABASE__URL", url)
         .output()

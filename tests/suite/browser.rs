@@ -6,7 +6,6 @@
 //! them the test says it was skipped and why, unless GCM_REQUIRE_BROWSER=1 (set by `.ci/run`), when their
 //! absence is a failure.
 
-use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -39,33 +38,9 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-/// `gcm serve` on a fresh SQLite file, as a new user starts it; returns its base address.
-fn serve(dir: &Path) -> (Killed, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gcm"))
-        .arg("serve")
-        .env(
-            "GCM__DATABASE__URL",
-            format!("sqlite://{}", dir.join("gcm.db").display()),
-        )
-        .env("GCM__SERVER__BIND", "127.0.0.1:0")
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("gcm starts");
-    let stderr = child.stderr.take().expect("stderr");
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(address) = line.split("listening on ").nth(1) {
-                let _ = sender.send(address.trim().to_string());
-            }
-        }
-    });
-    let base = receiver
-        .recv_timeout(Duration::from_secs(120))
-        .expect("gcm serve logs its address");
-    (Killed(child), base)
+/// `gcm serve` on a fresh SQLite file, as a new user starts it.
+fn serve(dir: &Path) -> crate::common::Served {
+    crate::common::Served::start(&format!("sqlite://{}", dir.join("gcm.db").display()), &[])
 }
 
 fn chromedriver(driver: &Path) -> (Killed, String) {
@@ -150,7 +125,8 @@ async fn overview_to_country_to_evidence_in_two_languages_and_a_download() {
     let dir = tempfile::tempdir().expect("temp dir");
     let downloads = dir.path().join("downloads");
     std::fs::create_dir_all(&downloads).expect("downloads folder");
-    let (_server, base) = serve(dir.path());
+    let server = serve(dir.path());
+    let base = server.base.clone();
     let (_driver, driver_url) = chromedriver(&driver);
     let client = connect(&driver_url, &chromium, &downloads).await;
 

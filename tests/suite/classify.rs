@@ -8,14 +8,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 fn gcm() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gcm"));
-    command.env_remove("GCM_CONFIG").env_remove("RUST_LOG");
-    for (key, _) in std::env::vars() {
-        if key.starts_with("GCM__") {
-            command.env_remove(key);
-        }
-    }
-    command
+    crate::common::gcm_command()
 }
 
 fn classify_file(name: &str, content: &str, extra: &[&str]) -> (Output, Vec<Value>) {

@@ -3,7 +3,7 @@
 //! HTTP details (Vary, 405 and Allow, HEAD, early 413, body timeout). Each test reproduces a finding of
 //! the reliability review; the backend under test as for every suite.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -2,7 +2,7 @@
 //! escaping of untrusted text, embedding, and error pages. The browser test (tests/browser.rs) walks
 //! the same pages in Chromium.
 
-mod common;
+use crate::common;
 
 use actix_web::test;
 

@@ -3,7 +3,6 @@
 //!
 //! The backend is SQLite unless `GCM_TEST_POSTGRES_URL` names a PostgreSQL server
 //! (e.g. `postgres://postgres@127.0.0.1:5432`): then every test gets its own database there.
-#![allow(dead_code)] // each test binary uses a different part of this module
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -79,10 +78,6 @@ impl TestDatabase {
             _dir: None,
             postgres: Some((server.to_string(), name)),
         }
-    }
-
-    pub fn is_postgres(&self) -> bool {
-        self.postgres.is_some()
     }
 
     /// Default settings pointing at this database and at a free port.

@@ -2,12 +2,12 @@
 //! the country's indicators change only then. Bad uploads are refused with a clear error and leave
 //! nothing behind. Backend under test as for every suite.
 
-mod common;
+use crate::common;
 
 use actix_web::test;
 use serde_json::Value;
 
-const REPORT: &str = include_str!("fixtures/reports/informe-ficticio-2025.md");
+const REPORT: &str = include_str!("../fixtures/reports/informe-ficticio-2025.md");
 
 use common::send;
 
