@@ -5,9 +5,10 @@
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
+use gcm::evidence::batch::ValidationContext;
 use gcm::framework::ReferenceData;
 use gcm::ingestion::document::{plan_document, DocumentMeta};
-use gcm::ingestion::{validate, ValidationContext};
+use gcm::ingestion::validate;
 use gcm::mapping::Classifier;
 use libfuzzer_sys::fuzz_target;
 

@@ -11,8 +11,8 @@ use super::schema::{
     principle_mappings, principles, review_cycles, sources, submissions,
 };
 use super::{AnyConnection, DbError};
+use crate::evidence::batch::{Batch, StoredSpan, ValidationContext};
 use crate::evidence::{Basis, Item};
-use crate::ingestion::{Batch, StoredSpan, ValidationContext};
 
 /// Who the mappings of an import are attributed to.
 pub const IMPORT_AUTHOR: &str = "import";

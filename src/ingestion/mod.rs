@@ -12,9 +12,9 @@ use std::fmt;
 
 pub use parse::parse;
 pub use read::{bundled_fixtures, read_paths};
-pub use validate::{validate, StoredSpan, ValidationContext};
+pub use validate::validate;
 
-use crate::evidence::{Champion, Cycle, Item, Source, Submission};
+use crate::evidence::batch::Origin;
 
 /// What a file of an import holds, told by its name (see docs/DATA.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +82,11 @@ impl Problem {
             message: message.into(),
         }
     }
+
+    /// A problem with a field of the record read at `origin`.
+    pub fn at(origin: &Origin, field: &str, message: impl Into<String>) -> Problem {
+        Problem::new(&origin.file, Some(origin.line), field, message)
+    }
 }
 
 impl fmt::Display for Problem {
@@ -94,52 +99,6 @@ impl fmt::Display for Problem {
             ),
             None => write!(f, "{}: {}: {}", self.file, self.field, self.message),
         }
-    }
-}
-
-/// Where a record came from, for messages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
-    pub file: String,
-    pub line: usize,
-}
-
-impl Origin {
-    pub fn problem(&self, field: &str, message: impl Into<String>) -> Problem {
-        Problem::new(&self.file, Some(self.line), field, message)
-    }
-}
-
-/// Every record of an import, parsed, each with its origin.
-#[derive(Debug, Clone, Default)]
-pub struct Batch {
-    pub cycles: Vec<(Origin, Cycle)>,
-    pub sources: Vec<(Origin, Source)>,
-    pub items: Vec<(Origin, Item)>,
-    pub submissions: Vec<(Origin, Submission)>,
-    pub champions: Vec<(Origin, Champion)>,
-}
-
-impl Batch {
-    pub fn is_empty(&self) -> bool {
-        self.cycles.is_empty()
-            && self.sources.is_empty()
-            && self.items.is_empty()
-            && self.submissions.is_empty()
-            && self.champions.is_empty()
-    }
-}
-
-/// Reads, parses and validates an import; the batch is returned only when it has no problem at all.
-pub fn prepare(files: &[InputFile], context: &ValidationContext) -> Result<Batch, Vec<Problem>> {
-    let (batch, mut problems) = parse(files);
-    problems.extend(validate(&batch, context));
-    if problems.is_empty() {
-        Ok(batch)
-    } else {
-        problems.sort();
-        problems.dedup();
-        Err(problems)
     }
 }
 
