@@ -82,10 +82,17 @@ impl Problem {
             message: message.into(),
         }
     }
+}
 
-    /// A problem with a field of the record read at `origin`.
-    pub fn at(origin: &Origin, field: &str, message: impl Into<String>) -> Problem {
-        Problem::new(&origin.file, Some(origin.line), field, message)
+/// A problem with a field of the record read at an origin: `origin.problem("title", "missing")`. A
+/// trait, because the origin is a plain record of `evidence::batch` and problems are ingestion's.
+pub trait ProblemAt {
+    fn problem(&self, field: &str, message: impl Into<String>) -> Problem;
+}
+
+impl ProblemAt for Origin {
+    fn problem(&self, field: &str, message: impl Into<String>) -> Problem {
+        Problem::new(&self.file, Some(self.line), field, message)
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use super::{FileKind, InputFile, Problem};
+use super::{FileKind, InputFile, Problem, ProblemAt};
 use crate::evidence::batch::{Batch, Origin};
 use crate::evidence::{
     Basis, Champion, CountryRole, Cycle, Item, ObjectiveMapping, PartialDate, PrincipleMapping,
@@ -146,7 +146,7 @@ fn csv_rows<T: DeserializeOwned>(
                     csv::ErrorKind::Deserialize { err, .. } => err.kind().to_string(),
                     _ => error.to_string(),
                 };
-                problems.push(Problem::at(&origin, &field, message));
+                problems.push(origin.problem(&field, message));
             }
         }
     }
@@ -166,7 +166,7 @@ fn partial_date(
     match value.filter(|v| !v.trim().is_empty()) {
         None => Ok(None),
         Some(text) => PartialDate::parse(text).map(Some).map_err(|message| {
-            problems.push(Problem::at(origin, field, message));
+            problems.push(origin.problem(field, message));
         }),
     }
 }
@@ -224,8 +224,7 @@ impl SourceRow {
         let published = partial_date(origin, "published", self.published.as_deref(), problems);
         let key = format!("{folder}sources/{}", base_name(&self.file));
         let Some((_, body)) = texts.get(&key) else {
-            problems.push(Problem::at(
-                origin,
+            problems.push(origin.problem(
                 "file",
                 format!(
                     "no text `{}` in the sources/ folder beside this file",
@@ -292,7 +291,7 @@ impl ChampionRow {
         let as_of = match as_of {
             Ok(Some(date)) => date,
             Ok(None) => {
-                problems.push(Problem::at(origin, "as_of", "missing required field"));
+                problems.push(origin.problem("as_of", "missing required field"));
                 return None;
             }
             Err(()) => return None,
@@ -415,7 +414,7 @@ fn parse_items(file: &InputFile, batch: &mut Batch, problems: &mut Vec<Problem>)
                 let path = error.path().to_string();
                 let inner = error.into_inner();
                 let (field, message) = describe_json_error(&path, &inner);
-                problems.push(Problem::at(&origin, &field, message));
+                problems.push(origin.problem(&field, message));
                 continue;
             }
         };
@@ -470,8 +469,7 @@ impl ItemRecord {
                     primary: o.primary,
                     rationale: non_empty(o.why),
                 }),
-                None => problems.push(Problem::at(
-                    origin,
+                None => problems.push(origin.problem(
                     &format!("objectives[{i}].basis"),
                     format!(
                         "`{}` is not a basis; accepted: {}",
@@ -496,8 +494,7 @@ impl ItemRecord {
                 Some(text) => match Basis::parse(text) {
                     Some(basis) => basis,
                     None => {
-                        problems.push(Problem::at(
-                            origin,
+                        problems.push(origin.problem(
                             &format!("principles[{i}].basis"),
                             format!("`{text}` is not a basis; accepted: {}", Basis::accepted()),
                         ));
@@ -513,7 +510,7 @@ impl ItemRecord {
         }
         if let Some(date) = self.date.as_deref() {
             if let Err(message) = PartialDate::parse(date) {
-                problems.push(Problem::at(origin, "date", message));
+                problems.push(origin.problem("date", message));
             }
         }
         if problems.len() > before {

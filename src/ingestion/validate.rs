@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::Problem;
+use super::{Problem, ProblemAt};
 use crate::evidence::batch::{Batch, Origin, ValidationContext};
 use crate::evidence::{
     self, quote_in_span, valid_id, PartialDate, COUNTRY_ROLES, ITEM_KINDS, LANGUAGES, SOURCE_KINDS,
@@ -18,14 +18,10 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
     let mut seen = BTreeSet::new();
     for (origin, cycle) in &batch.cycles {
         if !valid_id(&cycle.id) {
-            problems.push(Problem::at(origin, "id", id_rule(&cycle.id)));
+            problems.push(origin.problem("id", id_rule(&cycle.id)));
         }
         if !seen.insert(cycle.id.as_str()) {
-            problems.push(Problem::at(
-                origin,
-                "id",
-                format!("cycle `{}` appears twice", cycle.id),
-            ));
+            problems.push(origin.problem("id", format!("cycle `{}` appears twice", cycle.id)));
         }
         for (field, value) in [
             ("review_start", cycle.review_start.as_deref()),
@@ -33,7 +29,7 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
             ("feeds_until", Some(cycle.feeds_until.as_str())),
         ] {
             if let Some(Err(message)) = value.map(PartialDate::parse) {
-                problems.push(Problem::at(origin, field, message));
+                problems.push(origin.problem(field, message));
             }
         }
         cycles.insert(cycle.id.as_str());
@@ -49,32 +45,19 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
     let mut seen = BTreeSet::new();
     for (origin, source) in &batch.sources {
         if !valid_id(&source.id) {
-            problems.push(Problem::at(origin, "id", id_rule(&source.id)));
+            problems.push(origin.problem("id", id_rule(&source.id)));
         }
         if !seen.insert(source.id.as_str()) {
-            problems.push(Problem::at(
-                origin,
-                "id",
-                format!("source `{}` appears twice", source.id),
-            ));
+            problems.push(origin.problem("id", format!("source `{}` appears twice", source.id)));
         }
         if !SOURCE_KINDS.contains(&source.kind.as_str()) {
-            problems.push(Problem::at(
-                origin,
-                "kind",
-                accepted(&source.kind, SOURCE_KINDS),
-            ));
+            problems.push(origin.problem("kind", accepted(&source.kind, SOURCE_KINDS)));
         }
         if !SOURCE_LANGUAGES.contains(&source.language.as_str()) {
-            problems.push(Problem::at(
-                origin,
-                "language",
-                accepted(&source.language, SOURCE_LANGUAGES),
-            ));
+            problems.push(origin.problem("language", accepted(&source.language, SOURCE_LANGUAGES)));
         }
         if !cycles.contains(source.cycle.as_str()) {
-            problems.push(Problem::at(
-                origin,
+            problems.push(origin.problem(
                 "cycle",
                 format!(
                     "unknown cycle `{}`; known: {}",
@@ -94,8 +77,7 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
             check_text(origin, field, value, &mut problems);
         }
         if let Some(refused) = evidence::text::refused_in_text(&source.body) {
-            problems.push(Problem::at(
-                origin,
+            problems.push(origin.problem(
                 "file",
                 format!("the text of `{}`, {refused}", source.file_name),
             ));
@@ -117,8 +99,7 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
                 if let Some(problem) =
                     span_problem(&lines, span.line_start, span.line_end, &span.quote)
                 {
-                    problems.push(Problem::at(
-                        origin,
+                    problems.push(origin.problem(
                         "file",
                         format!(
                             "the new text breaks stored item `{}`: {}",
@@ -139,11 +120,10 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
     let mut seen = BTreeSet::new();
     for (origin, item) in &batch.items {
         if !valid_id(&item.id) {
-            problems.push(Problem::at(origin, "id", id_rule(&item.id)));
+            problems.push(origin.problem("id", id_rule(&item.id)));
         }
         if !seen.insert(item.id.as_str()) {
-            problems.push(Problem::at(
-                origin,
+            problems.push(origin.problem(
                 "id",
                 format!("item `{}` appears twice in this import", item.id),
             ));
@@ -177,18 +157,10 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
             );
         }
         if !ITEM_KINDS.contains(&item.kind.as_str()) {
-            problems.push(Problem::at(
-                origin,
-                "kind",
-                accepted(&item.kind, ITEM_KINDS),
-            ));
+            problems.push(origin.problem("kind", accepted(&item.kind, ITEM_KINDS)));
         }
         if !LANGUAGES.contains(&item.language.as_str()) {
-            problems.push(Problem::at(
-                origin,
-                "language",
-                accepted(&item.language, LANGUAGES),
-            ));
+            problems.push(origin.problem("language", accepted(&item.language, LANGUAGES)));
         }
         required(origin, "title", &item.title, &mut problems);
         required(origin, "quote", &item.quote, &mut problems);
@@ -204,8 +176,7 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
                 &mut problems,
             );
             if !COUNTRY_ROLES.contains(&country.role.as_str()) {
-                problems.push(Problem::at(
-                    origin,
+                problems.push(origin.problem(
                     &format!("countries[{i}].role"),
                     accepted(&country.role, COUNTRY_ROLES),
                 ));
@@ -213,11 +184,7 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
         }
         if let Some(year) = item.year {
             if !(1900..=2100).contains(&year) {
-                problems.push(Problem::at(
-                    origin,
-                    "year",
-                    format!("{year} is outside 1900-2100"),
-                ));
+                problems.push(origin.problem("year", format!("{year} is outside 1900-2100")));
             }
             if let Some(date) = item
                 .date
@@ -225,26 +192,21 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
                 .and_then(|d| PartialDate::parse(d).ok())
             {
                 if date.year != year {
-                    problems.push(Problem::at(
-                        origin,
-                        "year",
-                        format!("{year} disagrees with date {date}"),
-                    ));
+                    problems
+                        .push(origin.problem("year", format!("{year} disagrees with date {date}")));
                 }
             }
         }
         let mut objectives = BTreeSet::new();
         for (i, mapping) in item.objectives.iter().enumerate() {
             if !(1..=OBJECTIVE_COUNT).contains(&mapping.objective) {
-                problems.push(Problem::at(
-                    origin,
+                problems.push(origin.problem(
                     &format!("objectives[{i}].objective"),
                     format!("{} is outside 1-{OBJECTIVE_COUNT}", mapping.objective),
                 ));
             }
             if !objectives.insert(mapping.objective) {
-                problems.push(Problem::at(
-                    origin,
+                problems.push(origin.problem(
                     &format!("objectives[{i}].objective"),
                     format!("objective {} is mapped twice", mapping.objective),
                 ));
@@ -257,25 +219,20 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
             );
         }
         if item.objectives.iter().filter(|m| m.primary).count() > 1 {
-            problems.push(Problem::at(
-                origin,
-                "objectives",
-                "more than one objective is marked primary",
-            ));
+            problems
+                .push(origin.problem("objectives", "more than one objective is marked primary"));
         }
         let mut principles = BTreeSet::new();
         for (i, mapping) in item.principles.iter().enumerate() {
             if !context.principles.contains(&mapping.principle) {
                 let known: Vec<&str> = context.principles.iter().map(String::as_str).collect();
-                problems.push(Problem::at(
-                    origin,
+                problems.push(origin.problem(
                     &format!("principles[{i}]"),
                     accepted(&mapping.principle, &known),
                 ));
             }
             if !principles.insert(mapping.principle.as_str()) {
-                problems.push(Problem::at(
-                    origin,
+                problems.push(origin.problem(
                     &format!("principles[{i}]"),
                     format!("principle `{}` is listed twice", mapping.principle),
                 ));
@@ -290,8 +247,7 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
 
         // The span must exist in the source, and the quote must stand in it.
         match texts.get(item.source.as_str()) {
-            None => problems.push(Problem::at(
-                origin,
+            None => problems.push(origin.problem(
                 "source",
                 format!(
                     "unknown source `{}`; known: {}",
@@ -306,8 +262,7 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
                 if let Some(problem) =
                     span_problem(lines, item.line_start, item.line_end, &item.quote)
                 {
-                    problems.push(Problem::at(
-                        origin,
+                    problems.push(origin.problem(
                         problem.field(),
                         problem.describe(&item.source, item.line_start, item.line_end),
                     ));
@@ -324,8 +279,7 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
             submission.kind.as_str(),
         );
         if !seen.insert(key) {
-            problems.push(Problem::at(
-                origin,
+            problems.push(origin.problem(
                 "iso3",
                 format!(
                     "{} appears twice for cycle {} and kind `{}`",
@@ -342,8 +296,7 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
             &mut problems,
         );
         if !cycles.contains(submission.cycle.as_str()) {
-            problems.push(Problem::at(
-                origin,
+            problems.push(origin.problem(
                 "cycle",
                 format!(
                     "unknown cycle `{}`; known: {}",
@@ -360,16 +313,11 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
     for (origin, champion) in &batch.champions {
         check_country(origin, "iso3", &champion.iso3, context, &mut problems);
         if !seen.insert(champion.iso3.as_str()) {
-            problems.push(Problem::at(
-                origin,
-                "iso3",
-                format!("{} appears twice", champion.iso3),
-            ));
+            problems.push(origin.problem("iso3", format!("{} appears twice", champion.iso3)));
         }
         if let Some(since) = champion.since {
             if since > champion.as_of && since.earliest() > champion.as_of.earliest() {
-                problems.push(Problem::at(
-                    origin,
+                problems.push(origin.problem(
                     "since",
                     format!("{since} is after as_of {}", champion.as_of),
                 ));
@@ -449,50 +397,34 @@ fn check_record_span(
 ) {
     let Some(source) = source else {
         if start.is_some() || end.is_some() {
-            problems.push(Problem::at(
-                origin,
-                "source",
-                "line numbers need the source they refer to",
-            ));
+            problems.push(origin.problem("source", "line numbers need the source they refer to"));
         }
         return;
     };
     let Some(body) = texts.get(source) else {
-        problems.push(Problem::at(
-            origin,
-            "source",
-            format!("unknown source `{source}`"),
-        ));
+        problems.push(origin.problem("source", format!("unknown source `{source}`")));
         return;
     };
     if let Some(start) = start {
         let end = end.unwrap_or(start);
         if let Some(problem) = span_problem(&evidence::source_lines(body), start, end, "") {
-            problems.push(Problem::at(
-                origin,
-                problem.field(),
-                problem.describe(source, start, end),
-            ));
+            problems.push(origin.problem(problem.field(), problem.describe(source, start, end)));
         }
     } else if end.is_some() {
-        problems.push(Problem::at(
-            origin,
-            "line_start",
-            "line_end is given without line_start",
-        ));
+        problems.push(origin.problem("line_start", "line_end is given without line_start"));
     }
 }
 
 /// A text field must not hold NUL or other control characters (the rule of `evidence::text`).
 fn check_text(origin: &Origin, field: &str, value: Option<&str>, problems: &mut Vec<Problem>) {
     if let Some(refused) = value.and_then(evidence::text::refused_in_text) {
-        problems.push(Problem::at(origin, field, refused.to_string()));
+        problems.push(origin.problem(field, refused.to_string()));
     }
 }
 
 fn required(origin: &Origin, field: &str, value: &str, problems: &mut Vec<Problem>) {
     if value.trim().is_empty() {
-        problems.push(Problem::at(origin, field, "must not be empty"));
+        problems.push(origin.problem(field, "must not be empty"));
     }
 }
 
@@ -504,8 +436,7 @@ fn check_country(
     problems: &mut Vec<Problem>,
 ) {
     if !context.countries.contains(iso3) {
-        problems.push(Problem::at(
-            origin,
+        problems.push(origin.problem(
             field,
             format!("unknown ISO 3166-1 alpha-3 code `{iso3}` (codes are upper case, e.g. MEX)"),
         ));
@@ -514,11 +445,7 @@ fn check_country(
 
 fn check_confidence(origin: &Origin, field: &str, value: f64, problems: &mut Vec<Problem>) {
     if !(0.0..=1.0).contains(&value) {
-        problems.push(Problem::at(
-            origin,
-            field,
-            format!("{value} is outside 0-1"),
-        ));
+        problems.push(origin.problem(field, format!("{value} is outside 0-1")));
     }
 }
 
