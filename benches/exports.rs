@@ -6,7 +6,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use gcm::charts::{self, MatrixChart};
-use gcm::db::evidence::{EvidenceItem, ItemObjective, ItemSource};
+use gcm::db::items::{EvidenceItem, ItemObjective, ItemSource};
 use gcm::exports::{self, CsvOptions};
 use gcm::framework::ReferenceData;
 use gcm::indicators::{self, Selection};

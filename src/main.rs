@@ -217,8 +217,7 @@ fn export(
             gcm::web::evidence_api::check_references(&mut conn, &filter)
                 .map_err(|e| e.to_string())?
                 .map_err(option_error)?;
-            let items =
-                gcm::db::evidence::all_evidence(&mut conn, &filter).map_err(|e| e.to_string())?;
+            let items = gcm::db::items::all(&mut conn, &filter).map_err(|e| e.to_string())?;
             let options = query.csv_options().map_err(|e| format!("--{e}"))?;
             gcm::exports::encode(&gcm::exports::evidence_table(&items), options)
         }
@@ -227,8 +226,7 @@ fn export(
                 .map_err(|e| e.to_string())?;
             let filter = gcm::exports::bundle_evidence_filter(&data, &query)
                 .map_err(|e| format!("--{e}"))?;
-            let items =
-                gcm::db::evidence::all_evidence(&mut conn, &filter).map_err(|e| e.to_string())?;
+            let items = gcm::db::items::all(&mut conn, &filter).map_err(|e| e.to_string())?;
             gcm::exports::bundle(&data, &query, &items, now)
                 .map_err(|e| match e {
                     gcm::exports::BundleError::Param(e) => format!("--{e}"),

@@ -5,7 +5,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use gcm::db::evidence::apply_batch;
+use gcm::db::import::apply_batch;
 use gcm::evidence::batch::{Batch, ValidationContext};
 use gcm::ingestion::{self, ImportError, InputFile, Problem};
 
@@ -212,9 +212,7 @@ fn importing_twice_changes_nothing_and_a_change_is_an_update() {
     let files = ingestion::read_paths(&[folder.path().to_path_buf()]).unwrap();
     let third = ingestion::import(&mut conn, &files, &|_, _| {}).unwrap();
     assert_eq!(third.items.updated, 1);
-    let item = gcm::db::evidence::evidence_item(&mut conn, "new-1")
-        .unwrap()
-        .unwrap();
+    let item = gcm::db::items::by_id(&mut conn, "new-1").unwrap().unwrap();
     let objectives: Vec<i32> = item.objectives.iter().map(|m| m.objective).collect();
     assert_eq!(objectives, vec![14]);
     drop(conn);

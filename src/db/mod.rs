@@ -2,13 +2,19 @@
 //! the rest of the service calls. Handlers never see SQL; they call functions of the submodules.
 
 pub mod backup;
+pub mod cycles;
 pub mod documents;
-pub mod evidence;
+mod forms;
+pub mod import;
 pub mod indicators;
+pub mod items;
 pub mod reference;
 pub mod review;
+mod rows;
 pub mod schema;
+pub mod sources;
 pub mod tokens;
+pub mod version;
 
 use std::time::Duration;
 
@@ -202,7 +208,7 @@ impl ManageConnection for ConnectionOpener {
                     self.timeouts.lock.as_millis()
                 ))
                 .map_err(diesel::r2d2::Error::QueryError)?;
-                evidence::lower_utils::register_impl(&mut conn, |text: Option<String>| {
+                items::lower_utils::register_impl(&mut conn, |text: Option<String>| {
                     text.map(|t| t.to_lowercase())
                 })
                 .map_err(diesel::r2d2::Error::QueryError)?;

@@ -321,7 +321,7 @@ pub const EVIDENCE_HEADERS: [&str; 22] = [
 
 /// Every item with its mappings: one row per item and objective mapping (one row with an empty objective
 /// for an item mapped to none), so a spreadsheet can filter and count by objective and basis.
-pub fn evidence_table(items: &[crate::db::evidence::EvidenceItem]) -> Table {
+pub fn evidence_table(items: &[crate::db::items::EvidenceItem]) -> Table {
     let mut rows = Vec::new();
     for item in items {
         let principles = item
@@ -675,7 +675,7 @@ mod tests {
 /// `gcm-evidence_mex_2021_2026-11-27.csv`: the evidence table's file name for a country (or all) and the
 /// cycles it holds (or all).
 pub fn evidence_file_name(
-    filter: &crate::db::evidence::EvidenceFilter,
+    filter: &crate::db::items::EvidenceFilter,
     date: chrono::NaiveDate,
 ) -> String {
     let country = filter.country.as_deref().unwrap_or("all").to_lowercase();
@@ -694,9 +694,9 @@ pub fn evidence_file_name(
 pub fn bundle_evidence_filter(
     data: &Dataset,
     query: &ExportQuery,
-) -> Result<crate::db::evidence::EvidenceFilter, ParamError> {
+) -> Result<crate::db::items::EvidenceFilter, ParamError> {
     let resolved = resolve(data, &query.indicators)?;
-    Ok(crate::db::evidence::EvidenceFilter {
+    Ok(crate::db::items::EvidenceFilter {
         cycles: resolved.selection.cycle_filter(),
         ..Default::default()
     })
@@ -707,7 +707,7 @@ pub fn bundle_evidence_filter(
 pub fn bundle(
     data: &Dataset,
     query: &ExportQuery,
-    items: &[crate::db::evidence::EvidenceItem],
+    items: &[crate::db::items::EvidenceItem],
     generated: chrono::DateTime<chrono::Utc>,
 ) -> Result<Rendered, BundleError> {
     let options = query.csv_options()?;

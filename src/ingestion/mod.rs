@@ -154,7 +154,7 @@ pub fn import(
     conn: &mut crate::db::AnyConnection,
     files: &[InputFile],
     progress: &dyn Fn(usize, usize),
-) -> Result<crate::db::evidence::ImportSummary, ImportError> {
+) -> Result<crate::db::import::ImportSummary, ImportError> {
     import_as(conn, files, "import", progress)
 }
 
@@ -165,7 +165,7 @@ pub fn import_as(
     files: &[InputFile],
     actor: &str,
     progress: &dyn Fn(usize, usize),
-) -> Result<crate::db::evidence::ImportSummary, ImportError> {
+) -> Result<crate::db::import::ImportSummary, ImportError> {
     let (batch, mut problems) = parse(files);
     if batch.is_empty() && problems.is_empty() {
         problems.push(Problem::new(
@@ -176,7 +176,7 @@ pub fn import_as(
         ));
     }
     let reimported: Vec<String> = batch.sources.iter().map(|(_, s)| s.id.clone()).collect();
-    let context = crate::db::evidence::validation_context(conn, &reimported)?;
+    let context = crate::db::import::validation_context(conn, &reimported)?;
     problems.extend(validate(&batch, &context));
     if !problems.is_empty() {
         problems.sort();
@@ -186,7 +186,7 @@ pub fn import_as(
     let total = batch.items.len();
     let done = std::cell::Cell::new(0);
     let summary = crate::db::write_transaction(conn, |conn| {
-        let summary = crate::db::evidence::apply_batch(conn, &batch, &|| {
+        let summary = crate::db::import::apply_batch(conn, &batch, &|| {
             done.set(done.get() + 1);
             progress(done.get(), total);
         })?;
@@ -276,19 +276,19 @@ pub fn store_document(
             },
         )?;
         // A source of this id imported as files (not uploaded) would otherwise be overwritten.
-        if crate::db::evidence::source_exists(conn, &plan.source_id)? {
+        if crate::db::sources::exists(conn, &plan.source_id)? {
             return Err(StoreError::Refused(DocumentError::Duplicate(
                 plan.source_id.clone(),
             )));
         }
-        let context = crate::db::evidence::validation_context(conn, &[])?;
+        let context = crate::db::import::validation_context(conn, &[])?;
         let mut problems = validate(&plan.batch, &context);
         if !problems.is_empty() {
             problems.sort();
             problems.dedup();
             return Err(StoreError::Refused(DocumentError::Invalid(problems)));
         }
-        crate::db::evidence::apply_batch_as(conn, &plan.batch, &author, &|| {})?;
+        crate::db::import::apply_batch_as(conn, &plan.batch, &author, &|| {})?;
         let after = serde_json::to_value(&summary).ok();
         crate::db::review::record(
             conn,

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use super::params::{self, given};
 use super::{ApiError, AppState};
-use crate::db::evidence::{self as store, EvidenceFilter, EvidenceItem, SourceSummary};
+use crate::db::items::{self, EvidenceFilter, EvidenceItem};
+use crate::db::sources::{self, SourceSummary};
+use crate::db::{cycles, reference};
 use crate::db::{DbError, PooledConn};
 use crate::evidence::{source_lines, ITEM_KINDS};
 use crate::framework::OBJECTIVE_COUNT;
@@ -44,7 +46,7 @@ fn source_json(s: &SourceSummary) -> serde_json::Value {
 }
 
 pub async fn sources(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let list = state.with_db(|conn| store::list_sources(conn)).await?;
+    let list = state.with_db(|conn| sources::list(conn)).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "count": list.len(),
         "sources": list.iter().map(source_json).collect::<Vec<_>>(),
@@ -90,7 +92,7 @@ pub async fn source(
     let id = id.into_inner();
     let lookup = id.clone();
     let found = state
-        .with_db(move |conn| store::source_with_text(conn, &lookup))
+        .with_db(move |conn| sources::with_text(conn, &lookup))
         .await?;
     let Some((summary, body)) = found else {
         return Err(ApiError::NotFound(format!("no source `{id}`")));
@@ -240,7 +242,7 @@ pub fn check_references(
     filter: &EvidenceFilter,
 ) -> Result<Result<(), ApiError>, DbError> {
     if let Some(country) = &filter.country {
-        if !store::country_exists(conn, country)? {
+        if !reference::country_exists(conn, country)? {
             return Ok(Err(ApiError::bad_parameter(
                 "country",
                 format!("unknown country code `{country}`; accepted: ISO 3166-1 alpha-3 codes (see /api/v1/countries)"),
@@ -248,7 +250,7 @@ pub fn check_references(
         }
     }
     if let Some(principle) = &filter.principle {
-        let keys = store::principle_keys(conn)?;
+        let keys = reference::principle_keys(conn)?;
         if !keys.contains(principle) {
             return Ok(Err(ApiError::bad_parameter(
                 "principle",
@@ -260,7 +262,7 @@ pub fn check_references(
         }
     }
     if let Some(source) = &filter.source {
-        let ids = store::source_ids(conn)?;
+        let ids = sources::ids(conn)?;
         if !ids.contains(source) {
             return Ok(Err(ApiError::bad_parameter(
                 "source",
@@ -269,7 +271,7 @@ pub fn check_references(
         }
     }
     if !filter.cycles.is_empty() {
-        let ids = store::cycle_ids(conn)?;
+        let ids = cycles::ids(conn)?;
         if let Some(cycle) = filter.cycles.iter().find(|c| !ids.contains(c)) {
             return Ok(Err(ApiError::bad_parameter(
                 "cycle",
@@ -291,7 +293,7 @@ pub async fn evidence_list(
             if let Err(error) = check_references(conn, &for_db.filter)? {
                 return Ok(Err(error));
             }
-            Ok(Ok(store::search_evidence(
+            Ok(Ok(items::search(
                 conn,
                 &for_db.filter,
                 for_db.limit,
@@ -344,10 +346,10 @@ pub async fn evidence_item(
     let lookup = id.clone();
     let found = state
         .with_db(move |conn| {
-            let Some(item) = store::evidence_item(conn, &lookup)? else {
+            let Some(item) = items::by_id(conn, &lookup)? else {
                 return Ok(None);
             };
-            let text = store::source_with_text(conn, &item.source.id)?.map(|(_, body)| body);
+            let text = sources::with_text(conn, &item.source.id)?.map(|(_, body)| body);
             Ok(Some((item, text.unwrap_or_default())))
         })
         .await?;
@@ -371,7 +373,7 @@ pub async fn evidence_item(
 }
 
 pub async fn cycles(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let cycles = state.with_db(|conn| store::list_cycles(conn)).await?;
+    let cycles = state.with_db(|conn| cycles::list(conn)).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "cycles": cycles.iter().map(|c| serde_json::json!({
             "id": c.id,
@@ -389,7 +391,7 @@ pub async fn cycles(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
 }
 
 pub async fn champions(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let champions = state.with_db(|conn| store::list_champions(conn)).await?;
+    let champions = state.with_db(|conn| cycles::champions(conn)).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "count": champions.len(),
         "champions": champions.iter().map(|c| serde_json::json!({

@@ -66,7 +66,7 @@ pub async fn evidence_csv(
             if let Err(error) = super::evidence_api::check_references(conn, &for_db)? {
                 return Ok(Err(error));
             }
-            Ok(Ok(crate::db::evidence::all_evidence(conn, &for_db)?))
+            Ok(Ok(crate::db::items::all(conn, &for_db)?))
         })
         .await??;
     let bytes = state
@@ -93,7 +93,7 @@ pub async fn bundle(
     let data = dataset(&state).await?;
     let filter = exports::bundle_evidence_filter(&data, &query)?;
     let items = state
-        .with_db(move |conn| crate::db::evidence::all_evidence(conn, &filter))
+        .with_db(move |conn| crate::db::items::all(conn, &filter))
         .await?;
     let generated = chrono::Utc::now();
     let rendered = state

@@ -111,7 +111,7 @@ pub(super) async fn dataset(state: &AppState) -> Result<Arc<Dataset>, ApiError> 
     let cache = state.indicator_cache.clone();
     state
         .with_db(move |conn| {
-            let version = crate::db::evidence::data_version(conn)?;
+            let version = crate::db::version::current(conn)?;
             if let Some((cached, data)) = cache.lock().ok().and_then(|c| c.clone()) {
                 if cached == version {
                     return Ok(data);

@@ -7,7 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::{layout, request_lang, InPage, Names, Page, PageError, PageQuery};
-use crate::db::evidence::{self as store, EvidenceFilter};
+use crate::db::items::{self, EvidenceFilter};
 use crate::framework::OBJECTIVE_COUNT;
 use crate::indicators;
 use crate::indicators::request::{change_cycles, peers, resolve};
@@ -214,7 +214,7 @@ pub async fn country(
         ..Default::default()
     };
     let items = state
-        .with_db(move |conn| store::all_evidence(conn, &filter))
+        .with_db(move |conn| items::all(conn, &filter))
         .await
         .in_page(lang)?;
     let mut by_objective: BTreeMap<i32, Vec<ItemLink>> = BTreeMap::new();

@@ -6,7 +6,8 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{layout, pair, request_lang, InPage, Names, Page, PageError, PageQuery};
-use crate::db::evidence::{self as store, EvidenceItem};
+use crate::db::items::{self, EvidenceItem};
+use crate::db::{cycles, sources};
 use crate::evidence::{ContextLine, ITEM_KINDS};
 use crate::framework::OBJECTIVE_COUNT;
 use crate::indicators::request::{given, IndicatorQuery};
@@ -168,8 +169,8 @@ pub async fn browse(
             if let Err(error) = check_references(conn, &for_db)? {
                 return Ok(Err(error));
             }
-            let (total, items) = store::search_evidence(conn, &for_db, PAGE_SIZE, offset)?;
-            let cycles = store::cycle_ids(conn)?;
+            let (total, items) = items::search(conn, &for_db, PAGE_SIZE, offset)?;
+            let cycles = cycles::ids(conn)?;
             Ok(Ok((total, items, cycles)))
         })
         .await
@@ -276,10 +277,10 @@ pub async fn item(
     let lookup = id.clone();
     let found = state
         .with_db(move |conn| {
-            let Some(item) = store::evidence_item(conn, &lookup)? else {
+            let Some(item) = items::by_id(conn, &lookup)? else {
                 return Ok(None);
             };
-            let text = store::source_with_text(conn, &item.source.id)?.map(|(_, body)| body);
+            let text = sources::with_text(conn, &item.source.id)?.map(|(_, body)| body);
             Ok(Some((item, text.unwrap_or_default())))
         })
         .await

@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::{layout, pair, request_lang, InPage, Names, Page, PageError, PageQuery};
-use crate::db::evidence::{self as store, EvidenceFilter};
+use crate::db::items::{self, EvidenceFilter};
 use crate::framework::OBJECTIVE_COUNT;
 use crate::indicators::request::{given, members, resolve};
 use crate::indicators::{self, groups::Group};
@@ -121,7 +121,7 @@ pub async fn objective(
         ..Default::default()
     };
     let items = state
-        .with_db(move |conn| store::search_evidence(conn, &filter, PRACTICES_SHOWN as i64, 0))
+        .with_db(move |conn| items::search(conn, &filter, PRACTICES_SHOWN as i64, 0))
         .await
         .in_page(lang)?
         .1;
