@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use diesel::prelude::*;
 
-use super::rows::{CycleRow, SourceCycleRow, SubmittedRow};
-use super::schema::{champions, countries, review_cycles, sources, submissions};
+use super::rows::{CycleRow, SubmittedRow};
+use super::schema::{champions, countries, review_cycles, submissions};
 use super::{AnyConnection, DbError};
 use crate::evidence::Cycle;
 
@@ -49,14 +49,11 @@ pub fn ids(conn: &mut AnyConnection) -> Result<Vec<String>, DbError> {
 pub fn list(conn: &mut AnyConnection) -> Result<Vec<CycleSummary>, DbError> {
     let cycles = load(conn)?;
     let mut sources_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for row in sources::table
-        .order(sources::id)
-        .select(SourceCycleRow::as_select())
-        .load(conn)?
-    {
-        sources_of.entry(row.cycle_id).or_default().push(row.id);
+    let mut items_of: BTreeMap<String, i64> = BTreeMap::new();
+    for source in super::sources::list(conn)? {
+        *items_of.entry(source.cycle.clone()).or_default() += source.items;
+        sources_of.entry(source.cycle).or_default().push(source.id);
     }
-    let items_per_source = super::sources::items_per_source(conn)?;
     let mut submitted: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for row in submissions::table
         .order((submissions::cycle_id, submissions::iso3))
@@ -68,25 +65,18 @@ pub fn list(conn: &mut AnyConnection) -> Result<Vec<CycleSummary>, DbError> {
     }
     Ok(cycles
         .into_iter()
-        .map(|c| {
-            let sources = sources_of.remove(&c.id).unwrap_or_default();
-            let items = sources
-                .iter()
-                .map(|s| items_per_source.get(s).copied().unwrap_or(0))
-                .sum();
-            CycleSummary {
-                submissions: submitted.remove(&c.id).unwrap_or_default(),
-                id: c.id,
-                region: c.region,
-                title_en: c.title_en,
-                title_es: c.title_es,
-                review_start: c.review_start,
-                review_end: c.review_end,
-                feeds_until: c.feeds_until,
-                note: c.note,
-                sources,
-                items,
-            }
+        .map(|c| CycleSummary {
+            sources: sources_of.remove(&c.id).unwrap_or_default(),
+            items: items_of.remove(&c.id).unwrap_or(0),
+            submissions: submitted.remove(&c.id).unwrap_or_default(),
+            id: c.id,
+            region: c.region,
+            title_en: c.title_en,
+            title_es: c.title_es,
+            review_start: c.review_start,
+            review_end: c.review_end,
+            feeds_until: c.feeds_until,
+            note: c.note,
         })
         .collect())
 }

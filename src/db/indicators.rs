@@ -6,8 +6,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use super::rows::{
-    CountryPlaceRow, ItemFactRow, ObjectiveBasisRow, PrincipleBasisRow, SourceCycleRow,
-    SubmittedRow,
+    CountryRow, ItemFactRow, ObjectiveBasisRow, PrincipleBasisRow, SourceCycleRow, SubmittedRow,
 };
 use super::schema::{
     champions, countries, evidence_items, objective_mappings, principle_mappings, review_cycles,
@@ -114,7 +113,7 @@ pub fn load_dataset(conn: &mut AnyConnection) -> Result<Dataset, DbError> {
         reports.entry(row.iso3).or_default().insert(row.cycle_id);
     }
     let countries = countries::table
-        .select(CountryPlaceRow::as_select())
+        .select(CountryRow::as_select())
         .load(conn)?
         .into_iter()
         .map(|row| {

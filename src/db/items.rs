@@ -273,6 +273,18 @@ struct ItemPrincipleRow {
     mapping: ItemPrinciple,
 }
 
+/// Rows of an item's countries or mappings, by item id, each item's in the order of the rows.
+fn per_item<Row, Value>(
+    rows: Vec<Row>,
+    split: impl Fn(Row) -> (String, Value),
+) -> BTreeMap<String, Vec<Value>> {
+    let mut by_item: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for (item_id, value) in rows.into_iter().map(split) {
+        by_item.entry(item_id).or_default().push(value);
+    }
+    by_item
+}
+
 /// Loads the items with these ids, in the order given, with their source, countries and mappings. Ids go
 /// to the database in chunks: both backends cap the number of bound parameters of one statement.
 fn load(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<EvidenceItem>, DbError> {
@@ -311,41 +323,38 @@ fn load_chunk(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<EvidenceIt
         .into_iter()
         .map(|country| (country.iso3.clone(), country))
         .collect();
-    let mut involved: BTreeMap<String, Vec<ItemCountry>> = BTreeMap::new();
-    for row in item_countries::table
-        .filter(item_countries::item_id.eq_any(ids))
-        .order((
-            item_countries::item_id,
-            item_countries::iso3,
-            item_countries::role,
-        ))
-        .select(ItemCountryRow::as_select())
-        .load(conn)?
-    {
-        involved.entry(row.item_id).or_default().push(row.country);
-    }
-    let mut objectives: BTreeMap<String, Vec<ItemObjective>> = BTreeMap::new();
-    for row in objective_mappings::table
-        .filter(objective_mappings::item_id.eq_any(ids))
-        .order((
-            objective_mappings::item_id,
-            objective_mappings::is_primary.desc(),
-            objective_mappings::objective,
-        ))
-        .select(ItemObjectiveRow::as_select())
-        .load(conn)?
-    {
-        objectives.entry(row.item_id).or_default().push(row.mapping);
-    }
-    let mut principles: BTreeMap<String, Vec<ItemPrinciple>> = BTreeMap::new();
-    for row in principle_mappings::table
-        .filter(principle_mappings::item_id.eq_any(ids))
-        .order((principle_mappings::item_id, principle_mappings::principle))
-        .select(ItemPrincipleRow::as_select())
-        .load(conn)?
-    {
-        principles.entry(row.item_id).or_default().push(row.mapping);
-    }
+    let mut involved = per_item(
+        item_countries::table
+            .filter(item_countries::item_id.eq_any(ids))
+            .order((
+                item_countries::item_id,
+                item_countries::iso3,
+                item_countries::role,
+            ))
+            .select(ItemCountryRow::as_select())
+            .load(conn)?,
+        |row| (row.item_id, row.country),
+    );
+    let mut objectives = per_item(
+        objective_mappings::table
+            .filter(objective_mappings::item_id.eq_any(ids))
+            .order((
+                objective_mappings::item_id,
+                objective_mappings::is_primary.desc(),
+                objective_mappings::objective,
+            ))
+            .select(ItemObjectiveRow::as_select())
+            .load(conn)?,
+        |row| (row.item_id, row.mapping),
+    );
+    let mut principles = per_item(
+        principle_mappings::table
+            .filter(principle_mappings::item_id.eq_any(ids))
+            .order((principle_mappings::item_id, principle_mappings::principle))
+            .select(ItemPrincipleRow::as_select())
+            .load(conn)?,
+        |row| (row.item_id, row.mapping),
+    );
 
     let mut by_id: BTreeMap<String, EvidenceItem> = BTreeMap::new();
     for row in rows {

@@ -12,6 +12,7 @@ use super::schema::{
     grouping_groups, groupings, objective_mappings, objectives, principle_mappings, principles,
     reference_datasets, sources, submissions,
 };
+use super::sources::SourceSummary;
 use crate::evidence::{Champion, Cycle, PartialDate, Source, Submission};
 use crate::framework::{Country, Objective, Principle};
 
@@ -133,18 +134,6 @@ impl From<CountryRow> for Country {
     }
 }
 
-/// What the indicators need of a country: its names and where it lies.
-#[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = countries)]
-#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
-pub struct CountryPlaceRow {
-    pub iso3: String,
-    pub name_en: String,
-    pub name_es: String,
-    pub region: Option<String>,
-    pub subregion: Option<String>,
-}
-
 /// A country's membership of a bloc.
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = bloc_members)]
@@ -167,25 +156,16 @@ pub struct CycleRow {
 }
 
 impl From<CycleRow> for Cycle {
-    fn from(row: CycleRow) -> Cycle {
-        let CycleFields {
-            region,
-            title_en,
-            title_es,
-            review_start,
-            review_end,
-            feeds_until,
-            note,
-        } = row.fields;
+    fn from(CycleRow { id, fields }: CycleRow) -> Cycle {
         Cycle {
-            id: row.id,
-            region,
-            title_en,
-            title_es,
-            review_start,
-            review_end,
-            feeds_until,
-            note,
+            id,
+            region: fields.region,
+            title_en: fields.title_en,
+            title_es: fields.title_es,
+            review_start: fields.review_start,
+            review_end: fields.review_end,
+            feeds_until: fields.feeds_until,
+            note: fields.note,
         }
     }
 }
@@ -236,22 +216,15 @@ impl ChampionRow {
     /// The record, unless its as-of date no longer parses (stored dates were parsed on import); a
     /// `since` that no longer parses is left out.
     pub fn into_champion(self) -> Option<Champion> {
-        let ChampionFields {
-            since,
-            as_of,
-            source_id,
-            line_start,
-            line_end,
-            note,
-        } = self.fields;
+        let fields = self.fields;
         Some(Champion {
             iso3: self.iso3,
-            since: since.and_then(|s| PartialDate::parse(&s).ok()),
-            as_of: PartialDate::parse(&as_of).ok()?,
-            source: source_id,
-            line_start,
-            line_end,
-            note,
+            since: fields.since.and_then(|s| PartialDate::parse(&s).ok()),
+            as_of: PartialDate::parse(&fields.as_of).ok()?,
+            source: fields.source_id,
+            line_start: fields.line_start,
+            line_end: fields.line_end,
+            note: fields.note,
         })
     }
 }
@@ -259,32 +232,13 @@ impl ChampionRow {
 // ---------------------------------------------------------------------------------------------------
 // Sources
 
-/// A source without its text.
-#[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = sources)]
-#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
-pub struct SourceRow {
-    pub id: String,
-    pub file_name: String,
-    pub title: String,
-    pub publisher: String,
-    pub kind: String,
-    pub language: String,
-    pub published: Option<String>,
-    pub published_precision: String,
-    pub cycle_id: String,
-    pub note: Option<String>,
-    pub checksum: String,
-    pub line_count: i32,
-}
-
 /// A source with its text.
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = sources)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct SourceTextRow {
     #[diesel(embed)]
-    pub source: SourceRow,
+    pub source: SourceSummary,
     pub body: String,
 }
 
@@ -299,7 +253,7 @@ impl From<SourceTextRow> for Source {
             language: source.language,
             // Stored dates were parsed on import; one that no longer parses is left out.
             published: source.published.and_then(|p| PartialDate::parse(&p).ok()),
-            cycle: source.cycle_id,
+            cycle: source.cycle,
             note: source.note,
             body,
         }
@@ -313,17 +267,6 @@ impl From<SourceTextRow> for Source {
 pub struct SourceCycleRow {
     pub id: String,
     pub cycle_id: String,
-}
-
-/// How many items were read from a source (a query grouped by source).
-#[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = evidence_items)]
-#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
-pub struct ItemCountRow {
-    pub source_id: String,
-    #[diesel(select_expression = diesel::dsl::count_star())]
-    #[diesel(select_expression_type = diesel::dsl::count_star)]
-    pub items: i64,
 }
 
 // ---------------------------------------------------------------------------------------------------
