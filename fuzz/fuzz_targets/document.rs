@@ -17,9 +17,17 @@ fn context() -> &'static ValidationContext {
     static CONTEXT: OnceLock<ValidationContext> = OnceLock::new();
     CONTEXT.get_or_init(|| {
         let reference = ReferenceData::bundled().expect("bundled reference data");
-        let mut context = ValidationContext::from_reference(&reference);
-        context.cycles.insert("2025".to_string());
-        context
+        ValidationContext {
+            countries: reference.countries.into_iter().map(|c| c.iso3).collect(),
+            principles: reference
+                .framework
+                .principles
+                .into_iter()
+                .map(|p| p.key)
+                .collect(),
+            cycles: ["2025".to_string()].into_iter().collect(),
+            ..ValidationContext::default()
+        }
     })
 }
 

@@ -28,15 +28,23 @@ fn context() -> &'static ValidationContext {
     static CONTEXT: OnceLock<ValidationContext> = OnceLock::new();
     CONTEXT.get_or_init(|| {
         let reference = ReferenceData::bundled().expect("bundled reference data");
-        let mut context = ValidationContext::from_reference(&reference);
         let (fixtures, _) = parse(&bundled_fixtures());
-        context
-            .cycles
-            .extend(fixtures.cycles.into_iter().map(|(_, c)| c.id));
-        context
-            .sources
-            .extend(fixtures.sources.into_iter().map(|(_, s)| (s.id, s.body)));
-        context
+        ValidationContext {
+            countries: reference.countries.into_iter().map(|c| c.iso3).collect(),
+            principles: reference
+                .framework
+                .principles
+                .into_iter()
+                .map(|p| p.key)
+                .collect(),
+            cycles: fixtures.cycles.into_iter().map(|(_, c)| c.id).collect(),
+            sources: fixtures
+                .sources
+                .into_iter()
+                .map(|(_, s)| (s.id, s.body))
+                .collect(),
+            ..ValidationContext::default()
+        }
     })
 }
 

@@ -28,7 +28,7 @@ pub fn load_versioned_dataset(conn: &mut AnyConnection) -> Result<(i64, Dataset)
     })
 }
 
-pub fn load_dataset(conn: &mut AnyConnection) -> Result<Dataset, DbError> {
+fn load_dataset(conn: &mut AnyConnection) -> Result<Dataset, DbError> {
     let framework = reference::framework(conn)?;
     let cycles: Vec<String> = review_cycles::table
         .order(review_cycles::position)

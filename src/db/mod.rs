@@ -68,11 +68,6 @@ pub enum Failure {
 }
 
 impl DbError {
-    /// Whether the error means "try again later" (503) rather than a fault of the request or the code.
-    pub fn is_unavailable(&self) -> bool {
-        self.failure() != Failure::Other
-    }
-
     /// Sorts the error into what the caller should be told.
     pub fn failure(&self) -> Failure {
         use diesel::result::{DatabaseErrorKind, Error};
@@ -289,13 +284,6 @@ impl Database {
         self.pool
             .get()
             .map_err(|e| DbError::Unavailable(e.to_string()))
-    }
-
-    /// Answers whether the database can be reached and queried now.
-    pub fn ping(&self) -> Result<(), DbError> {
-        let mut conn = self.get()?;
-        conn.batch_execute("SELECT 1")?;
-        Ok(())
     }
 
     /// Whether the database takes writes now (`Ok(false)`: reachable but read-only).

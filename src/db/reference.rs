@@ -302,7 +302,9 @@ pub fn countries(
 
 /// The blocs each country is a member of, by code. A suspended member (Venezuela in MERCOSUR) is not
 /// listed as a member, and a country of no bloc is absent.
-pub fn memberships(conn: &mut AnyConnection) -> Result<BTreeMap<String, Vec<String>>, DbError> {
+pub(super) fn memberships(
+    conn: &mut AnyConnection,
+) -> Result<BTreeMap<String, Vec<String>>, DbError> {
     let mut memberships: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for row in bloc_members::table
         .filter(bloc_members::status.eq("member"))

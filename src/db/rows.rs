@@ -8,9 +8,9 @@ use diesel::prelude::*;
 
 use super::forms::{ChampionFields, CycleFields, SubmissionFields};
 use super::schema::{
-    api_tokens, audit_log, bloc_members, countries, evidence_items, group_objectives,
+    api_tokens, audit_log, bloc_members, champions, countries, evidence_items, group_objectives,
     grouping_groups, groupings, objective_mappings, objectives, principle_mappings, principles,
-    reference_datasets, sources, submissions,
+    reference_datasets, review_cycles, sources, submissions,
 };
 use super::sources::SourceSummary;
 use crate::evidence::{Champion, Cycle, PartialDate, Source, Submission};
@@ -147,7 +147,7 @@ pub struct MembershipRow {
 // Cycles, submissions, champions
 
 #[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = super::schema::review_cycles)]
+#[diesel(table_name = review_cycles)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct CycleRow {
     pub id: String,
@@ -204,7 +204,7 @@ pub struct SubmittedRow {
 }
 
 #[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = super::schema::champions)]
+#[diesel(table_name = champions)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct ChampionRow {
     pub iso3: String,

@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Champion, Cycle, Item, Source, Submission};
-use crate::framework::ReferenceData;
 
 /// Where a record came from, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,22 +43,6 @@ pub struct ValidationContext {
     pub sources: BTreeMap<String, String>,
     /// Stored items of the sources this import brings again: their spans must still hold in a new text.
     pub stored_items: BTreeMap<String, Vec<StoredSpan>>,
-}
-
-impl ValidationContext {
-    /// The context of an empty store: the bundled countries and principles, no cycles or sources yet.
-    pub fn from_reference(reference: &ReferenceData) -> ValidationContext {
-        ValidationContext {
-            countries: reference.countries.iter().map(|c| c.iso3.clone()).collect(),
-            principles: reference
-                .framework
-                .principles
-                .iter()
-                .map(|p| p.key.clone())
-                .collect(),
-            ..ValidationContext::default()
-        }
-    }
 }
 
 /// Where a stored item quotes its source.
