@@ -57,7 +57,7 @@ fn evidence_export(c: &mut Criterion) {
         seed: 2026,
     };
     let world = generate(&spec, &codes);
-    // The items as the store serves them (what `all_evidence` returns).
+    // The items as the store serves them (what `db::items::all` returns).
     let now = chrono::Utc::now().naive_utc();
     let items: Vec<EvidenceItem> = world
         .items
