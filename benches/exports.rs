@@ -6,7 +6,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use gcm::charts::{self, MatrixChart};
-use gcm::db::evidence::{EvidenceItem, ItemObjective, ItemSource};
+use gcm::db::items::{EvidenceItem, ItemObjective, ItemSource};
 use gcm::exports::{self, CsvOptions};
 use gcm::framework::ReferenceData;
 use gcm::indicators::{self, Counting};
@@ -57,7 +57,7 @@ fn evidence_export(c: &mut Criterion) {
         seed: 2026,
     };
     let world = generate(&spec, &codes);
-    // The items as the store serves them (what `all_evidence` returns).
+    // The items as the store serves them (what `db::items::all` returns).
     let now = chrono::Utc::now().naive_utc();
     let items: Vec<EvidenceItem> = world
         .items

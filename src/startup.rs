@@ -5,7 +5,7 @@ use std::net::TcpListener;
 use actix_web::dev::Server;
 
 use crate::config::Settings;
-use crate::db::{evidence, reference, Database};
+use crate::db::{reference, sources, Database};
 use crate::framework::ReferenceData;
 use crate::ingestion;
 use crate::web::{app, AppState};
@@ -74,7 +74,7 @@ fn prepare(settings: &Settings, with_fixtures: bool) -> Result<Database, Startup
                 tracing::warn!(dataset = %name, %stored, %bundled, "database keeps an older reference dataset");
             }
         }
-        if with_fixtures && !evidence::has_sources(conn)? {
+        if with_fixtures && !sources::has_any(conn)? {
             return Ok(Some(ingestion::import(
                 conn,
                 &ingestion::bundled_fixtures(),

@@ -64,12 +64,12 @@ pub fn export(settings: &Settings, options: ExportOptions) -> anyhow::Result<()>
             .map_err(flag)?;
             let known = db::lookups::known_references(&mut conn, &filter)?;
             check_references(&filter, &known).map_err(flag)?;
-            let items = db::evidence::all_evidence(&mut conn, &filter)?;
+            let items = db::items::all(&mut conn, &filter)?;
             exports::encode(&exports::evidence_table(&items), csv)
         }
         "bundle" => {
             let filter = exports::bundle_evidence_filter(&selection);
-            let items = db::evidence::all_evidence(&mut conn, &filter)?;
+            let items = db::items::all(&mut conn, &filter)?;
             exports::bundle(&data, &selection, csv, &items, now)
                 .map_err(|e| match e {
                     exports::BundleError::Param(e) => flag(e),

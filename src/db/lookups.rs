@@ -1,7 +1,8 @@
 //! What the store holds that a request may name, read for the request's checks.
 
 use super::{AnyConnection, DbError};
-use crate::db::evidence::{self as store, EvidenceFilter};
+use crate::db::items::EvidenceFilter;
+use crate::db::{cycles, reference, sources};
 
 /// What the store holds that a filter may name.
 #[derive(Debug, Clone, Default)]
@@ -20,21 +21,21 @@ pub fn known_references(
 ) -> Result<KnownReferences, DbError> {
     Ok(KnownReferences {
         country_known: match &filter.country {
-            Some(iso3) => Some(store::country_exists(conn, iso3)?),
+            Some(iso3) => Some(reference::country_exists(conn, iso3)?),
             None => None,
         },
         principles: match filter.principle {
-            Some(_) => store::principle_keys(conn)?,
+            Some(_) => reference::principle_keys(conn)?,
             None => Vec::new(),
         },
         sources: match filter.source {
-            Some(_) => store::source_ids(conn)?,
+            Some(_) => sources::ids(conn)?,
             None => Vec::new(),
         },
         cycles: if filter.cycles.is_empty() {
             Vec::new()
         } else {
-            store::cycle_ids(conn)?
+            cycles::ids(conn)?
         },
     })
 }

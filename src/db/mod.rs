@@ -2,14 +2,20 @@
 //! the rest of the service calls. Handlers never see SQL; they call functions of the submodules.
 
 pub mod backup;
+pub mod cycles;
 pub mod documents;
-pub mod evidence;
+mod forms;
+pub mod import;
 pub mod indicators;
+pub mod items;
 pub mod lookups;
 pub mod reference;
 pub mod review;
+mod rows;
 pub mod schema;
+pub mod sources;
 pub mod tokens;
+pub mod version;
 
 use std::time::Duration;
 
@@ -63,11 +69,6 @@ pub enum Failure {
 }
 
 impl DbError {
-    /// Whether the error means "try again later" (503) rather than a fault of the request or the code.
-    pub fn is_unavailable(&self) -> bool {
-        self.failure() != Failure::Other
-    }
-
     /// Sorts the error into what the caller should be told.
     pub fn failure(&self) -> Failure {
         use diesel::result::{DatabaseErrorKind, Error};
@@ -203,7 +204,7 @@ impl ManageConnection for ConnectionOpener {
                     self.timeouts.lock.as_millis()
                 ))
                 .map_err(diesel::r2d2::Error::QueryError)?;
-                evidence::lower_utils::register_impl(&mut conn, |text: Option<String>| {
+                items::lower_utils::register_impl(&mut conn, |text: Option<String>| {
                     text.map(|t| t.to_lowercase())
                 })
                 .map_err(diesel::r2d2::Error::QueryError)?;
@@ -284,13 +285,6 @@ impl Database {
         self.pool
             .get()
             .map_err(|e| DbError::Unavailable(e.to_string()))
-    }
-
-    /// Answers whether the database can be reached and queried now.
-    pub fn ping(&self) -> Result<(), DbError> {
-        let mut conn = self.get()?;
-        conn.batch_execute("SELECT 1")?;
-        Ok(())
     }
 
     /// Whether the database takes writes now (`Ok(false)`: reachable but read-only).

@@ -8,18 +8,23 @@ use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::evidence::bump_data_version;
+use super::forms::NewAuditEntry;
+use super::rows::AuditRow;
 use super::schema::{audit_log, objective_mappings};
+use super::version;
 use super::{AnyConnection, DbError};
 
 /// A mapping as the audit log and the answers show it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Queryable, Selectable)]
+#[diesel(table_name = objective_mappings)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct MappingState {
     pub id: i32,
     pub item_id: String,
     pub objective: i32,
     pub basis: String,
     pub confidence: f64,
+    #[diesel(column_name = is_primary)]
     pub primary: bool,
     pub rationale: Option<String>,
     pub created_by: String,
@@ -59,14 +64,14 @@ pub fn record(
     after: Option<&serde_json::Value>,
 ) -> Result<(), DbError> {
     diesel::insert_into(audit_log::table)
-        .values((
-            audit_log::at.eq(Utc::now().naive_utc()),
-            audit_log::actor.eq(actor),
-            audit_log::action.eq(action),
-            audit_log::target.eq(target),
-            audit_log::before_value.eq(before.map(|v| v.to_string())),
-            audit_log::after_value.eq(after.map(|v| v.to_string())),
-        ))
+        .values(NewAuditEntry {
+            at: Utc::now().naive_utc(),
+            actor,
+            action,
+            target,
+            before_value: before.map(|v| v.to_string()),
+            after_value: after.map(|v| v.to_string()),
+        })
         .execute(conn)?;
     Ok(())
 }
@@ -84,94 +89,29 @@ pub fn audit_entries(
     let rows = query
         .order(audit_log::id.desc())
         .limit(limit)
-        .select((
-            audit_log::id,
-            audit_log::at,
-            audit_log::actor,
-            audit_log::action,
-            audit_log::target,
-            audit_log::before_value,
-            audit_log::after_value,
-        ))
-        .load::<(
-            i32,
-            NaiveDateTime,
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-        )>(conn)?;
+        .select(AuditRow::as_select())
+        .load(conn)?;
     let json = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok());
     Ok(rows
         .into_iter()
-        .map(
-            |(id, at, actor, action, target, before, after)| AuditEntry {
-                id,
-                at,
-                actor,
-                action,
-                target,
-                before: json(before),
-                after: json(after),
-            },
-        )
+        .map(|row| AuditEntry {
+            id: row.id,
+            at: row.at,
+            actor: row.actor,
+            action: row.action,
+            target: row.target,
+            before: json(row.before_value),
+            after: json(row.after_value),
+        })
         .collect())
 }
 
-type MappingRow = (
-    i32,
-    String,
-    i32,
-    String,
-    f64,
-    bool,
-    Option<String>,
-    String,
-    NaiveDateTime,
-);
-
 fn load_mapping(conn: &mut AnyConnection, id: i32) -> Result<Option<MappingState>, DbError> {
-    let row = objective_mappings::table
+    Ok(objective_mappings::table
         .find(id)
-        .select((
-            objective_mappings::id,
-            objective_mappings::item_id,
-            objective_mappings::objective,
-            objective_mappings::basis,
-            objective_mappings::confidence,
-            objective_mappings::is_primary,
-            objective_mappings::rationale,
-            objective_mappings::created_by,
-            objective_mappings::created_at,
-        ))
-        .first::<MappingRow>(conn)
-        .optional()?;
-    Ok(row.map(
-        |(
-            id,
-            item_id,
-            objective,
-            basis,
-            confidence,
-            primary,
-            rationale,
-            created_by,
-            created_at,
-        )| {
-            MappingState {
-                id,
-                item_id,
-                objective,
-                basis,
-                confidence,
-                primary,
-                rationale,
-                created_by,
-                created_at,
-            }
-        },
-    ))
+        .select(MappingState::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 /// Accepts (`accept = true`) or rejects a mapping in one transaction, with its audit-log row. `None`
@@ -217,7 +157,7 @@ pub fn decide(
                     .and_then(|a| serde_json::to_value(a).ok())
                     .as_ref(),
             )?;
-            bump_data_version(conn)?;
+            version::bump(conn)?;
             Ok(Some(Decision {
                 decision: "accept",
                 before,
@@ -234,7 +174,7 @@ pub fn decide(
                 before_json.as_ref(),
                 None,
             )?;
-            bump_data_version(conn)?;
+            version::bump(conn)?;
             Ok(Some(Decision {
                 decision: "reject",
                 before,

@@ -1,6 +1,7 @@
 //! Evidence: the records the service holds about what countries did and said, their controlled
 //! vocabularies, and the rules a record must satisfy before it is stored. Pure: no I/O.
 
+pub mod batch;
 pub mod dates;
 pub mod text;
 

@@ -283,7 +283,7 @@ pub const EVIDENCE_HEADERS: [&str; 22] = [
 
 /// Every item with its mappings: one row per item and objective mapping (one row with an empty objective
 /// for an item mapped to none), so a spreadsheet can filter and count by objective and basis.
-pub fn evidence_table(items: &[crate::db::evidence::EvidenceItem]) -> Table {
+pub fn evidence_table(items: &[crate::db::items::EvidenceItem]) -> Table {
     let mut rows = Vec::new();
     for item in items {
         let principles = item
@@ -637,7 +637,7 @@ mod tests {
 /// `gcm-evidence_mex_2021_2026-11-27.csv`: the evidence table's file name for a country (or all) and the
 /// cycles it holds (or all).
 pub fn evidence_file_name(
-    filter: &crate::db::evidence::EvidenceFilter,
+    filter: &crate::db::items::EvidenceFilter,
     date: chrono::NaiveDate,
 ) -> String {
     let country = filter.country.as_deref().unwrap_or("all").to_lowercase();
@@ -653,8 +653,8 @@ pub fn evidence_file_name(
 }
 
 /// The evidence the bundle holds for a selection: every item of the cycles the indicators count.
-pub fn bundle_evidence_filter(selection: &Selection) -> crate::db::evidence::EvidenceFilter {
-    crate::db::evidence::EvidenceFilter {
+pub fn bundle_evidence_filter(selection: &Selection) -> crate::db::items::EvidenceFilter {
+    crate::db::items::EvidenceFilter {
         cycles: selection.counting.cycle_filter(),
         ..Default::default()
     }
@@ -666,7 +666,7 @@ pub fn bundle(
     data: &Dataset,
     selection: &Selection,
     options: CsvOptions,
-    items: &[crate::db::evidence::EvidenceItem],
+    items: &[crate::db::items::EvidenceItem],
     generated: chrono::DateTime<chrono::Utc>,
 ) -> Result<Rendered, BundleError> {
     let today = generated.date_naive();

@@ -79,8 +79,6 @@ pub struct Dataset {
     pub countries: BTreeMap<String, CountryInfo>,
     /// Principle keys in their order.
     pub principles: Vec<String>,
-    /// Short English labels of the 23 objectives, in order (for charts); may be empty.
-    pub objective_labels: Vec<String>,
     pub groupings: Vec<Grouping>,
     /// Cycle ids in their order, and the sources of each.
     pub cycles: Vec<String>,

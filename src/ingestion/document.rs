@@ -5,7 +5,8 @@
 
 use chrono::NaiveDate;
 
-use super::{Batch, Origin, Problem};
+use super::Problem;
+use crate::evidence::batch::{Batch, Origin};
 use crate::evidence::{
     Basis, Item, ObjectiveMapping, PrincipleMapping, Source, LANGUAGES, SOURCE_KINDS,
 };

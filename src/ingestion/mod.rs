@@ -12,9 +12,9 @@ use std::fmt;
 
 pub use parse::parse;
 pub use read::{bundled_fixtures, read_paths};
-pub use validate::{validate, StoredSpan, ValidationContext};
+pub use validate::validate;
 
-use crate::evidence::{Champion, Cycle, Item, Source, Submission};
+use crate::evidence::batch::Origin;
 
 /// What a file of an import holds, told by its name (see docs/DATA.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +84,18 @@ impl Problem {
     }
 }
 
+/// A problem with a field of the record read at an origin: `origin.problem("title", "missing")`. A
+/// trait, because the origin is a plain record of `evidence::batch` and problems are ingestion's.
+pub trait ProblemAt {
+    fn problem(&self, field: &str, message: impl Into<String>) -> Problem;
+}
+
+impl ProblemAt for Origin {
+    fn problem(&self, field: &str, message: impl Into<String>) -> Problem {
+        Problem::new(&self.file, Some(self.line), field, message)
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.line {
@@ -94,52 +106,6 @@ impl fmt::Display for Problem {
             ),
             None => write!(f, "{}: {}: {}", self.file, self.field, self.message),
         }
-    }
-}
-
-/// Where a record came from, for messages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
-    pub file: String,
-    pub line: usize,
-}
-
-impl Origin {
-    pub fn problem(&self, field: &str, message: impl Into<String>) -> Problem {
-        Problem::new(&self.file, Some(self.line), field, message)
-    }
-}
-
-/// Every record of an import, parsed, each with its origin.
-#[derive(Debug, Clone, Default)]
-pub struct Batch {
-    pub cycles: Vec<(Origin, Cycle)>,
-    pub sources: Vec<(Origin, Source)>,
-    pub items: Vec<(Origin, Item)>,
-    pub submissions: Vec<(Origin, Submission)>,
-    pub champions: Vec<(Origin, Champion)>,
-}
-
-impl Batch {
-    pub fn is_empty(&self) -> bool {
-        self.cycles.is_empty()
-            && self.sources.is_empty()
-            && self.items.is_empty()
-            && self.submissions.is_empty()
-            && self.champions.is_empty()
-    }
-}
-
-/// Reads, parses and validates an import; the batch is returned only when it has no problem at all.
-pub fn prepare(files: &[InputFile], context: &ValidationContext) -> Result<Batch, Vec<Problem>> {
-    let (batch, mut problems) = parse(files);
-    problems.extend(validate(&batch, context));
-    if problems.is_empty() {
-        Ok(batch)
-    } else {
-        problems.sort();
-        problems.dedup();
-        Err(problems)
     }
 }
 
@@ -188,7 +154,7 @@ pub fn import(
     conn: &mut crate::db::AnyConnection,
     files: &[InputFile],
     progress: &dyn Fn(usize, usize),
-) -> Result<crate::db::evidence::ImportSummary, ImportError> {
+) -> Result<crate::db::import::ImportSummary, ImportError> {
     import_as(conn, files, "import", progress)
 }
 
@@ -199,7 +165,7 @@ pub fn import_as(
     files: &[InputFile],
     actor: &str,
     progress: &dyn Fn(usize, usize),
-) -> Result<crate::db::evidence::ImportSummary, ImportError> {
+) -> Result<crate::db::import::ImportSummary, ImportError> {
     let (batch, mut problems) = parse(files);
     if batch.is_empty() && problems.is_empty() {
         problems.push(Problem::new(
@@ -210,7 +176,7 @@ pub fn import_as(
         ));
     }
     let reimported: Vec<String> = batch.sources.iter().map(|(_, s)| s.id.clone()).collect();
-    let context = crate::db::evidence::validation_context(conn, &reimported)?;
+    let context = crate::db::import::validation_context(conn, &reimported)?;
     problems.extend(validate(&batch, &context));
     if !problems.is_empty() {
         problems.sort();
@@ -220,7 +186,7 @@ pub fn import_as(
     let total = batch.items.len();
     let done = std::cell::Cell::new(0);
     let summary = crate::db::write_transaction(conn, |conn| {
-        let summary = crate::db::evidence::apply_batch(conn, &batch, &|| {
+        let summary = crate::db::import::apply_batch(conn, &batch, &|| {
             done.set(done.get() + 1);
             progress(done.get(), total);
         })?;
@@ -310,19 +276,19 @@ pub fn store_document(
             },
         )?;
         // A source of this id imported as files (not uploaded) would otherwise be overwritten.
-        if crate::db::evidence::source_exists(conn, &plan.source_id)? {
+        if crate::db::sources::exists(conn, &plan.source_id)? {
             return Err(StoreError::Refused(DocumentError::Duplicate(
                 plan.source_id.clone(),
             )));
         }
-        let context = crate::db::evidence::validation_context(conn, &[])?;
+        let context = crate::db::import::validation_context(conn, &[])?;
         let mut problems = validate(&plan.batch, &context);
         if !problems.is_empty() {
             problems.sort();
             problems.dedup();
             return Err(StoreError::Refused(DocumentError::Invalid(problems)));
         }
-        crate::db::evidence::apply_batch_as(conn, &plan.batch, &author, &|| {})?;
+        crate::db::import::apply_batch_as(conn, &plan.batch, &author, &|| {})?;
         let after = serde_json::to_value(&summary).ok();
         crate::db::review::record(
             conn,

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use super::{Batch, FileKind, InputFile, Origin, Problem};
+use super::{FileKind, InputFile, Problem, ProblemAt};
+use crate::evidence::batch::{Batch, Origin};
 use crate::evidence::{
     Basis, Champion, CountryRole, Cycle, Item, ObjectiveMapping, PartialDate, PrincipleMapping,
     Source, Submission,

@@ -3,49 +3,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Batch, Problem};
+use super::{Problem, ProblemAt};
+use crate::evidence::batch::{Batch, Origin, ValidationContext};
 use crate::evidence::{
     self, quote_in_span, valid_id, PartialDate, COUNTRY_ROLES, ITEM_KINDS, LANGUAGES, SOURCE_KINDS,
     SOURCE_LANGUAGES,
 };
 use crate::framework::OBJECTIVE_COUNT;
-
-/// What the database already holds that an import may refer to.
-#[derive(Debug, Clone, Default)]
-pub struct ValidationContext {
-    pub countries: BTreeSet<String>,
-    pub principles: BTreeSet<String>,
-    pub cycles: BTreeSet<String>,
-    /// Stored sources: id -> text.
-    pub sources: BTreeMap<String, String>,
-    /// Stored items of the sources this import brings again: their spans must still hold in a new text.
-    pub stored_items: BTreeMap<String, Vec<StoredSpan>>,
-}
-
-impl ValidationContext {
-    /// The context of an empty store: the bundled countries and principles, no cycles or sources yet.
-    pub fn from_reference(reference: &crate::framework::ReferenceData) -> ValidationContext {
-        ValidationContext {
-            countries: reference.countries.iter().map(|c| c.iso3.clone()).collect(),
-            principles: reference
-                .framework
-                .principles
-                .iter()
-                .map(|p| p.key.clone())
-                .collect(),
-            ..ValidationContext::default()
-        }
-    }
-}
-
-/// Where a stored item quotes its source.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredSpan {
-    pub item: String,
-    pub line_start: i32,
-    pub line_end: i32,
-    pub quote: String,
-}
 
 pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
     let mut problems = Vec::new();
@@ -424,7 +388,7 @@ fn span_problem(lines: &[&str], start: i32, end: i32, quote: &str) -> Option<Spa
 
 /// A submission's or champion's reference to source lines: the source must exist and the lines be in it.
 fn check_record_span(
-    origin: &super::Origin,
+    origin: &Origin,
     source: Option<&str>,
     start: Option<i32>,
     end: Option<i32>,
@@ -452,25 +416,20 @@ fn check_record_span(
 }
 
 /// A text field must not hold NUL or other control characters (the rule of `evidence::text`).
-fn check_text(
-    origin: &super::Origin,
-    field: &str,
-    value: Option<&str>,
-    problems: &mut Vec<Problem>,
-) {
+fn check_text(origin: &Origin, field: &str, value: Option<&str>, problems: &mut Vec<Problem>) {
     if let Some(refused) = value.and_then(evidence::text::refused_in_text) {
         problems.push(origin.problem(field, refused.to_string()));
     }
 }
 
-fn required(origin: &super::Origin, field: &str, value: &str, problems: &mut Vec<Problem>) {
+fn required(origin: &Origin, field: &str, value: &str, problems: &mut Vec<Problem>) {
     if value.trim().is_empty() {
         problems.push(origin.problem(field, "must not be empty"));
     }
 }
 
 fn check_country(
-    origin: &super::Origin,
+    origin: &Origin,
     field: &str,
     iso3: &str,
     context: &ValidationContext,
@@ -484,7 +443,7 @@ fn check_country(
     }
 }
 
-fn check_confidence(origin: &super::Origin, field: &str, value: f64, problems: &mut Vec<Problem>) {
+fn check_confidence(origin: &Origin, field: &str, value: f64, problems: &mut Vec<Problem>) {
     if !(0.0..=1.0).contains(&value) {
         problems.push(origin.problem(field, format!("{value} is outside 0-1")));
     }
@@ -501,8 +460,8 @@ fn id_rule(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evidence::batch::StoredSpan;
     use crate::evidence::{Basis, Item, ObjectiveMapping};
-    use crate::ingestion::Origin;
 
     fn context() -> ValidationContext {
         ValidationContext {

@@ -6,7 +6,7 @@
 use serde::Deserialize;
 
 use super::params::{self, given, ParamError, WholeNumber, OBJECTIVE_NUMBER};
-use crate::db::evidence::EvidenceFilter;
+use crate::db::items::EvidenceFilter;
 use crate::db::lookups::KnownReferences;
 use crate::evidence::ITEM_KINDS;
 

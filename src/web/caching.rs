@@ -249,7 +249,7 @@ pub async fn response_cache(
             .is_some_and(accepts_gzip),
     };
     let version = match state
-        .with_db(|conn| crate::db::evidence::data_version(conn))
+        .with_db(|conn| crate::db::version::current(conn))
         .await
     {
         Ok(version) => version,

@@ -9,7 +9,7 @@ use super::answers::evidence::{
 };
 use super::answers::ErrorAnswer;
 use super::{ApiError, AppState};
-use crate::db::evidence as store;
+use crate::db::{cycles, items, sources};
 use crate::evidence::source_lines;
 use crate::selection::evidence::{check_references, EvidenceParams};
 use crate::selection::ParamError;
@@ -23,7 +23,7 @@ pub const CONTEXT_LINES: i32 = 3;
 #[utoipa::path(get, path = "/api/v1/sources", tag = "evidence",
     responses((status = 200, body = SourcesAnswer)))]
 pub async fn sources(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let list = state.with_db(|conn| store::list_sources(conn)).await?;
+    let list = state.with_db(|conn| sources::list(conn)).await?;
     Ok(HttpResponse::Ok().json(SourcesAnswer {
         count: list.len(),
         sources: list.iter().map(SourceAnswer::new).collect(),
@@ -76,7 +76,7 @@ pub async fn source(
     let id = id.into_inner();
     let lookup = id.clone();
     let found = state
-        .with_db(move |conn| store::source_with_text(conn, &lookup))
+        .with_db(move |conn| sources::with_text(conn, &lookup))
         .await?;
     let Some((summary, body)) = found else {
         return Err(ApiError::NotFound(format!("no source `{id}`")));
@@ -113,7 +113,7 @@ pub async fn evidence_list(
             if let Err(error) = check_references(&for_db.filter, &known) {
                 return Ok(Err(error));
             }
-            Ok(Ok(store::search_evidence(
+            Ok(Ok(items::search(
                 conn,
                 &for_db.filter,
                 for_db.limit,
@@ -143,10 +143,10 @@ pub async fn evidence_item(
     let lookup = id.clone();
     let found = state
         .with_db(move |conn| {
-            let Some(item) = store::evidence_item(conn, &lookup)? else {
+            let Some(item) = items::by_id(conn, &lookup)? else {
                 return Ok(None);
             };
-            let text = store::source_with_text(conn, &item.source.id)?.map(|(_, body)| body);
+            let text = sources::with_text(conn, &item.source.id)?.map(|(_, body)| body);
             Ok(Some((item, text.unwrap_or_default())))
         })
         .await?;
@@ -162,7 +162,7 @@ pub async fn evidence_item(
 #[utoipa::path(get, path = "/api/v1/cycles", tag = "evidence",
     responses((status = 200, body = CyclesAnswer)))]
 pub async fn cycles(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let cycles = state.with_db(|conn| store::list_cycles(conn)).await?;
+    let cycles = state.with_db(|conn| cycles::list(conn)).await?;
     Ok(HttpResponse::Ok().json(CyclesAnswer::new(&cycles)))
 }
 
@@ -170,7 +170,7 @@ pub async fn cycles(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
 #[utoipa::path(get, path = "/api/v1/champions", tag = "evidence",
     responses((status = 200, body = ChampionsAnswer)))]
 pub async fn champions(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let champions = state.with_db(|conn| store::list_champions(conn)).await?;
+    let champions = state.with_db(|conn| cycles::champions(conn)).await?;
     Ok(HttpResponse::Ok().json(ChampionsAnswer::new(&champions)))
 }
 

@@ -75,7 +75,7 @@ pub async fn evidence_csv(
             if let Err(error) = check_references(&for_db, &known) {
                 return Ok(Err(error));
             }
-            Ok(Ok(crate::db::evidence::all_evidence(conn, &for_db)?))
+            Ok(Ok(crate::db::items::all(conn, &for_db)?))
         })
         .await??;
     let bytes = state
@@ -95,7 +95,7 @@ pub async fn bundle(
     let options = exports::csv_options(&table.excel, &selection)?;
     let filter = exports::bundle_evidence_filter(&selection);
     let items = state
-        .with_db(move |conn| crate::db::evidence::all_evidence(conn, &filter))
+        .with_db(move |conn| crate::db::items::all(conn, &filter))
         .await?;
     let generated = chrono::Utc::now();
     let rendered = state

@@ -208,7 +208,7 @@ impl AppState {
     pub async fn dataset(&self) -> Result<Arc<crate::indicators::Dataset>, ApiError> {
         let cache = self.indicator_cache.clone();
         self.with_db(move |conn| {
-            let version = crate::db::evidence::data_version(conn)?;
+            let version = crate::db::version::current(conn)?;
             if let Some((cached, data)) = cache.lock().ok().and_then(|c| c.clone()) {
                 if cached == version {
                     return Ok(data);

@@ -42,9 +42,9 @@ async fn a_backup_restores_the_same_indicators() {
     );
     {
         let mut conn = state.db.get().unwrap();
-        let items = gcm::db::evidence::all_evidence(
+        let items = gcm::db::items::all(
             &mut conn,
-            &gcm::db::evidence::EvidenceFilter {
+            &gcm::db::items::EvidenceFilter {
                 kinds: vec!["report_passage".into()],
                 ..Default::default()
             },

@@ -5,8 +5,9 @@ use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use gcm::db::evidence::apply_batch;
-use gcm::ingestion::{self, Batch, ImportError};
+use gcm::db::import::apply_batch;
+use gcm::evidence::batch::{Batch, ValidationContext};
+use gcm::ingestion::{self, ImportError, InputFile, Problem};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
@@ -42,6 +43,36 @@ fn import_folder(items: &str) -> tempfile::TempDir {
     dir
 }
 
+/// What an empty store holds that an import may refer to: the bundled countries and principles.
+fn empty_store() -> ValidationContext {
+    let reference = gcm::framework::ReferenceData::bundled().unwrap();
+    ValidationContext {
+        countries: reference.countries.iter().map(|c| c.iso3.clone()).collect(),
+        principles: reference
+            .framework
+            .principles
+            .iter()
+            .map(|p| p.key.clone())
+            .collect(),
+        ..ValidationContext::default()
+    }
+}
+
+/// The files parsed and validated against `context`, without a database; the batch only when no problem
+/// was found.
+fn parsed_and_valid(
+    files: &[InputFile],
+    context: &ValidationContext,
+) -> Result<Batch, Vec<Problem>> {
+    let (batch, mut problems) = ingestion::parse(files);
+    problems.extend(ingestion::validate(&batch, context));
+    if problems.is_empty() {
+        Ok(batch)
+    } else {
+        Err(problems)
+    }
+}
+
 fn good_item(id: &str) -> String {
     // Seed 001 line 1689 is footnote 9 on Costa Rica's champion status.
     format!(
@@ -53,9 +84,7 @@ fn good_item(id: &str) -> String {
 fn every_fixture_item_is_valid_and_its_quote_is_verbatim_in_its_span() {
     // The bundled fixtures against the bundled reference data, without a database: parsing and
     // validation include the verbatim-quote check for each of the 387 items.
-    let reference = gcm::framework::ReferenceData::bundled().unwrap();
-    let context = ingestion::ValidationContext::from_reference(&reference);
-    let batch = ingestion::prepare(&ingestion::bundled_fixtures(), &context)
+    let batch = parsed_and_valid(&ingestion::bundled_fixtures(), &empty_store())
         .unwrap_or_else(|problems| panic!("fixture problems: {problems:#?}"));
     assert_eq!(batch.items.len(), 387);
     assert_eq!(batch.sources.len(), 5);
@@ -139,11 +168,10 @@ fn a_write_that_fails_half_way_leaves_nothing() {
     let state = common::prepared_state(&db);
     // Validation would refuse an item whose source does not exist; bypass it to make the database itself
     // fail on the second item, after the first was written inside the transaction.
-    let reference = gcm::framework::ReferenceData::bundled().unwrap();
-    let context = ingestion::ValidationContext::from_reference(&reference);
+    let context = empty_store();
     let folder = import_folder(&format!("{}\n{}", good_item("half-1"), good_item("half-2")));
     let files = ingestion::read_paths(&[folder.path().to_path_buf()]).unwrap();
-    let valid: Batch = ingestion::prepare(&files, &{
+    let valid: Batch = parsed_and_valid(&files, &{
         let mut c = context.clone();
         c.cycles = ["2021", "2025", "pre-gcm"]
             .iter()
@@ -196,9 +224,7 @@ fn importing_twice_changes_nothing_and_a_change_is_an_update() {
     let files = ingestion::read_paths(&[folder.path().to_path_buf()]).unwrap();
     let third = ingestion::import(&mut conn, &files, &|_, _| {}).unwrap();
     assert_eq!(third.items.updated, 1);
-    let item = gcm::db::evidence::evidence_item(&mut conn, "new-1")
-        .unwrap()
-        .unwrap();
+    let item = gcm::db::items::by_id(&mut conn, "new-1").unwrap().unwrap();
     let objectives: Vec<i32> = item.objectives.iter().map(|m| m.objective).collect();
     assert_eq!(objectives, vec![14]);
     drop(conn);

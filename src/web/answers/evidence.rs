@@ -5,9 +5,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::Bilingual;
-use crate::db::evidence::{
-    ChampionRecord, CycleSummary, EvidenceFilter, EvidenceItem, SourceSummary,
-};
+use crate::db::cycles::{ChampionRecord, CycleSummary};
+use crate::db::items::{EvidenceFilter, EvidenceItem};
+use crate::db::sources::SourceSummary;
 use crate::evidence::ContextLine;
 
 /// The source documents.

@@ -7,7 +7,8 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::{layout, InPage, Page, PageError, PageRequest};
-use crate::db::evidence::{self as store, EvidenceFilter, EvidenceItem};
+use crate::db::items;
+use crate::db::items::{EvidenceFilter, EvidenceItem};
 use crate::framework::OBJECTIVE_COUNT;
 use crate::selection::CountryView;
 use crate::web::extract::CountryPath;
@@ -92,7 +93,7 @@ pub async fn country(
         ..Default::default()
     };
     let items = state
-        .with_db(move |conn| store::all_evidence(conn, &filter))
+        .with_db(move |conn| items::all(conn, &filter))
         .await
         .in_page(lang)?;
     super::html(&country_page(&request, &country, &view, &items), lang)

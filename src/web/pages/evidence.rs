@@ -6,7 +6,8 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{layout, pair, InPage, Names, Page, PageError, PageRequest};
-use crate::db::evidence::{self as store, EvidenceFilter, EvidenceItem};
+use crate::db::items::{EvidenceFilter, EvidenceItem};
+use crate::db::{cycles, items, sources};
 use crate::evidence::{ContextLine, ITEM_KINDS};
 use crate::framework::OBJECTIVE_COUNT;
 use crate::selection::evidence::{check_references, EvidenceParams};
@@ -137,8 +138,8 @@ pub async fn browse(
             if let Err(error) = check_references(&for_db, &known) {
                 return Ok(Err(error));
             }
-            let (total, items) = store::search_evidence(conn, &for_db, PAGE_SIZE, offset)?;
-            let cycles = store::cycle_ids(conn)?;
+            let (total, items) = items::search(conn, &for_db, PAGE_SIZE, offset)?;
+            let cycles = cycles::ids(conn)?;
             Ok(Ok((total, items, cycles)))
         })
         .await
@@ -264,10 +265,10 @@ pub async fn item(
     let lookup = id.clone();
     let found = state
         .with_db(move |conn| {
-            let Some(item) = store::evidence_item(conn, &lookup)? else {
+            let Some(item) = items::by_id(conn, &lookup)? else {
                 return Ok(None);
             };
-            let text = store::source_with_text(conn, &item.source.id)?.map(|(_, body)| body);
+            let text = sources::with_text(conn, &item.source.id)?.map(|(_, body)| body);
             Ok(Some((item, text.unwrap_or_default())))
         })
         .await

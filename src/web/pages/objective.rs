@@ -5,7 +5,8 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::{layout, pair, InPage, Page, PageError, PageRequest};
-use crate::db::evidence::{self as store, EvidenceFilter, EvidenceItem};
+use crate::db::items;
+use crate::db::items::{EvidenceFilter, EvidenceItem};
 use crate::framework::OBJECTIVE_COUNT;
 use crate::indicators;
 use crate::selection::ParamError;
@@ -72,7 +73,7 @@ pub async fn objective(
         ..Default::default()
     };
     let practices = state
-        .with_db(move |conn| store::search_evidence(conn, &filter, PRACTICES_SHOWN as i64, 0))
+        .with_db(move |conn| items::search(conn, &filter, PRACTICES_SHOWN as i64, 0))
         .await
         .in_page(lang)?
         .1;
