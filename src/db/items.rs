@@ -165,41 +165,41 @@ pub fn by_id(conn: &mut AnyConnection, id: &str) -> Result<Option<EvidenceItem>,
 }
 
 /// An evidence item as served, with everything needed to trace it to its text.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct EvidenceItem {
-    pub id: String,
-    pub kind: String,
-    pub title: String,
-    pub summary: Option<String>,
-    pub quote: String,
-    pub language: String,
-    pub context: Option<String>,
-    pub source: ItemSource,
-    pub line_start: i32,
-    pub line_end: i32,
-    pub reporting_country: Option<CountryRef>,
-    pub countries: Vec<ItemCountry>,
     pub actor: Option<String>,
     pub actor_type: Option<String>,
-    pub year: Option<i32>,
+    pub context: Option<String>,
+    pub countries: Vec<ItemCountry>,
     pub date: Option<String>,
-    pub status: Option<String>,
     pub figures: Vec<String>,
+    pub id: String,
+    pub kind: String,
+    pub language: String,
+    pub line_end: i32,
+    pub line_start: i32,
     pub objectives: Vec<ItemObjective>,
     pub principles: Vec<ItemPrinciple>,
+    pub quote: String,
+    pub reporting_country: Option<CountryRef>,
+    pub source: ItemSource,
+    pub status: Option<String>,
+    pub summary: Option<String>,
+    pub title: String,
+    pub year: Option<i32>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, Queryable, Selectable)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema, Queryable, Selectable)]
 #[diesel(table_name = sources)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct ItemSource {
-    pub id: String,
-    pub title: String,
     #[diesel(column_name = cycle_id)]
     pub cycle: String,
+    pub id: String,
+    pub title: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, Queryable, Selectable)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema, Queryable, Selectable)]
 #[diesel(table_name = countries)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct CountryRef {
@@ -208,39 +208,39 @@ pub struct CountryRef {
     pub name_es: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, Queryable, Selectable)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema, Queryable, Selectable)]
 #[diesel(table_name = item_countries)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct ItemCountry {
+    pub detail: Option<String>,
     pub iso3: String,
     pub role: String,
-    pub detail: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, Queryable, Selectable)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema, Queryable, Selectable)]
 #[diesel(table_name = objective_mappings)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct ItemObjective {
-    pub id: i32,
-    pub objective: i32,
     pub basis: String,
     pub confidence: f64,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+    pub id: i32,
+    pub objective: i32,
     #[diesel(column_name = is_primary)]
     pub primary: bool,
     pub rationale: Option<String>,
-    pub created_by: String,
-    pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, Queryable, Selectable)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema, Queryable, Selectable)]
 #[diesel(table_name = principle_mappings)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct ItemPrinciple {
-    pub principle: String,
     pub basis: String,
     pub confidence: f64,
-    pub created_by: String,
     pub created_at: NaiveDateTime,
+    pub created_by: String,
+    pub principle: String,
 }
 
 /// An item's country, with the item's id.

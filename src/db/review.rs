@@ -15,7 +15,7 @@ use super::version;
 use super::{AnyConnection, DbError};
 
 /// A mapping as the audit log and the answers show it.
-#[derive(Debug, Clone, PartialEq, Serialize, Queryable, Selectable)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema, Queryable, Selectable)]
 #[diesel(table_name = objective_mappings)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct MappingState {
@@ -32,7 +32,7 @@ pub struct MappingState {
 }
 
 /// What a decision did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Decision {
     pub decision: &'static str,
     pub before: MappingState,
@@ -43,15 +43,17 @@ pub struct Decision {
 }
 
 /// One row of the audit log.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
-    pub id: i32,
-    pub at: NaiveDateTime,
-    pub actor: String,
     pub action: String,
-    pub target: String,
-    pub before: Option<serde_json::Value>,
+    pub actor: String,
+    #[schema(value_type = Option<Object>)]
     pub after: Option<serde_json::Value>,
+    pub at: NaiveDateTime,
+    #[schema(value_type = Option<Object>)]
+    pub before: Option<serde_json::Value>,
+    pub id: i32,
+    pub target: String,
 }
 
 /// Adds a row to the audit log (call it inside the transaction of the write it records).

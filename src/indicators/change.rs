@@ -6,19 +6,19 @@ use super::{compute, Counting, CountryIndicators, Dataset};
 use crate::framework::{Grouping, OBJECTIVE_COUNT};
 
 /// What changed for a country between two cycles.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Change {
-    pub from: String,
-    pub to: String,
     /// False when the country has no evidence in one of the two cycles' sources: then nothing is
     /// reported as lost or gained, since silence in a source is not a change in what was done.
     pub comparable: bool,
+    pub deeper: Vec<i32>,
+    pub from: String,
     pub newly_covered: Vec<i32>,
     pub no_longer_covered: Vec<i32>,
-    pub deeper: Vec<i32>,
-    pub shallower: Vec<i32>,
     pub objectives_covered_from: usize,
     pub objectives_covered_to: usize,
+    pub shallower: Vec<i32>,
+    pub to: String,
 }
 
 /// A country's change between two cycles, with its indicators in each (same bases and grouping as

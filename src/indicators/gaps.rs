@@ -6,31 +6,31 @@ use super::CountryIndicators;
 use crate::framework::OBJECTIVE_COUNT;
 
 /// Where a group as a whole has little or no evidence.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Gaps {
     pub group_size: usize,
+    pub objectives: Vec<ObjectiveGap>,
     /// Objectives no member has evidence for.
     pub objectives_without_evidence: Vec<i32>,
-    pub objectives: Vec<ObjectiveGap>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct CountryCount {
-    pub iso3: String,
     pub evidence_count: usize,
+    pub iso3: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ObjectiveGap {
-    pub objective: i32,
     pub countries_with_evidence: usize,
+    /// Among members with some evidence in the selection, those with the fewest items for this objective.
+    pub least: Vec<String>,
+    pub least_count: usize,
+    pub objective: i32,
     /// Members with evidence for the objective, from least to most items (gaps read from the bottom).
     pub with_evidence: Vec<CountryCount>,
     /// Members with no evidence for it in these sources.
     pub without_evidence: Vec<String>,
-    /// Among members with some evidence in the selection, those with the fewest items for this objective.
-    pub least: Vec<String>,
-    pub least_count: usize,
 }
 
 pub fn gaps(group: &[CountryIndicators]) -> Gaps {

@@ -151,12 +151,14 @@ pub struct ObjectiveCell {
     pub items: Vec<Arc<str>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// An area's coverage. Fields in alphabetical order: the API sends this struct as it is, in the key
+/// order of the JSON maps it replaced.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct GroupCell {
-    pub id: String,
     pub covered: usize,
-    pub total: usize,
+    pub id: String,
     pub share: f64,
+    pub total: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

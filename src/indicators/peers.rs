@@ -21,37 +21,37 @@ pub fn median(values: &[f64]) -> Option<f64> {
 }
 
 /// A country against a peer group.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PeerComparison {
+    pub areas: Vec<PeerArea>,
+    pub gap_objectives_covered: Option<f64>,
     pub group_size: usize,
+    pub median_objectives_covered: Option<f64>,
     /// Members with evidence in the selection: medians are taken over these, because a member without
     /// evidence in these sources is unknown, not zero.
     pub members_with_evidence: Vec<String>,
     pub members_without_evidence: Vec<String>,
-    /// Competition rank by objectives covered among members with evidence (1 = most; ties share a rank).
-    pub rank: Option<usize>,
+    pub objectives: Vec<PeerObjective>,
     /// Share (0-100) of the other members with evidence that cover fewer objectives.
     pub percentile: Option<f64>,
-    pub median_objectives_covered: Option<f64>,
-    pub gap_objectives_covered: Option<f64>,
-    pub objectives: Vec<PeerObjective>,
-    pub areas: Vec<PeerArea>,
+    /// Competition rank by objectives covered among members with evidence (1 = most; ties share a rank).
+    pub rank: Option<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PeerObjective {
-    pub objective: i32,
     pub depth: u8,
-    pub median_depth: Option<f64>,
     pub gap: Option<f64>,
+    pub median_depth: Option<f64>,
+    pub objective: i32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PeerArea {
-    pub id: String,
     pub covered: usize,
-    pub median_covered: Option<f64>,
     pub gap: Option<f64>,
+    pub id: String,
+    pub median_covered: Option<f64>,
 }
 
 pub fn compare_with_peers(

@@ -5,11 +5,12 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
-use super::answers::review::{AuditAnswer, DecisionAnswer, DocumentStoredAnswer};
+use super::answers::review::{AuditAnswer, DocumentStoredAnswer};
 use super::answers::ErrorAnswer;
 use super::auth::{Admin, Editor};
 use super::{ApiError, AppState};
 use crate::db::review;
+use crate::db::review::Decision;
 use crate::selection::params::{given, WholeNumber};
 
 /// A mapping id from the path: a positive whole number.
@@ -35,7 +36,7 @@ async fn decide(
         .with_db(move |conn| review::decide(conn, id, accept, &actor))
         .await?;
     match decision {
-        Some(decision) => Ok(HttpResponse::Ok().json(DecisionAnswer::new(&decision))),
+        Some(decision) => Ok(HttpResponse::Ok().json(decision)),
         None => Err(ApiError::NotFound(format!("no mapping with id {id}"))),
     }
 }
@@ -44,7 +45,7 @@ async fn decide(
 #[utoipa::path(post, path = "/api/v1/mappings/{id}/accept", tag = "review",
     params(("id" = i32, Path, description = "a mapping id: the `id` of an item's objective")),
     security(("token" = [])),
-    responses((status = 200, body = DecisionAnswer), (status = 401, body = ErrorAnswer),
+    responses((status = 200, body = Decision), (status = 401, body = ErrorAnswer),
         (status = 403, body = ErrorAnswer), (status = 404, body = ErrorAnswer),
         (status = 503, body = ErrorAnswer)))]
 pub async fn accept(
@@ -59,7 +60,7 @@ pub async fn accept(
 #[utoipa::path(post, path = "/api/v1/mappings/{id}/reject", tag = "review",
     params(("id" = i32, Path, description = "a mapping id: the `id` of an item's objective")),
     security(("token" = [])),
-    responses((status = 200, body = DecisionAnswer), (status = 401, body = ErrorAnswer),
+    responses((status = 200, body = Decision), (status = 401, body = ErrorAnswer),
         (status = 403, body = ErrorAnswer), (status = 404, body = ErrorAnswer),
         (status = 503, body = ErrorAnswer)))]
 pub async fn reject(
@@ -103,7 +104,7 @@ pub async fn audit(
     // Never kept by a cache: the log is live and for admins only.
     Ok(HttpResponse::Ok()
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-        .json(AuditAnswer::new(&entries)))
+        .json(AuditAnswer { entries }))
 }
 
 /// The parameters of a document upload.

@@ -1,12 +1,13 @@
 //! `/api/v1/sources`, `/api/v1/evidence`, `/api/v1/cycles` and `/api/v1/champions`.
 
-use chrono::NaiveDateTime;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::Bilingual;
 use crate::db::cycles::{ChampionRecord, CycleSummary};
-use crate::db::items::{EvidenceFilter, EvidenceItem};
+use crate::db::items::{
+    CountryRef, EvidenceFilter, EvidenceItem, ItemCountry, ItemObjective, ItemPrinciple, ItemSource,
+};
 use crate::db::sources::SourceSummary;
 use crate::evidence::ContextLine;
 
@@ -176,7 +177,7 @@ pub struct ItemAnswer {
     pub actor_type: Option<String>,
     /// The section, network or session the item sits under.
     pub context: Option<String>,
-    pub countries: Vec<ItemCountryAnswer>,
+    pub countries: Vec<ItemCountry>,
     pub date: Option<String>,
     pub figures: Vec<String>,
     pub id: String,
@@ -185,13 +186,13 @@ pub struct ItemAnswer {
     pub line_end: i32,
     pub line_start: i32,
     pub links: ItemLinks,
-    pub objectives: Vec<ItemObjectiveAnswer>,
-    pub principles: Vec<ItemPrincipleAnswer>,
+    pub objectives: Vec<ItemObjective>,
+    pub principles: Vec<ItemPrinciple>,
     /// Verbatim from the source's lines.
     pub quote: String,
     /// The country credited with the item.
-    pub reporting_country: Option<CountryRefAnswer>,
-    pub source: ItemSourceAnswer,
+    pub reporting_country: Option<CountryRef>,
+    pub source: ItemSource,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_context: Option<SourceContextAnswer>,
     pub status: Option<String>,
@@ -201,55 +202,10 @@ pub struct ItemAnswer {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ItemCountryAnswer {
-    pub detail: Option<String>,
-    pub iso3: String,
-    /// implementer, member, host, funder, beneficiary, subject, ...
-    pub role: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
 pub struct ItemLinks {
     #[serde(rename = "self")]
     pub this: String,
     pub source_lines: String,
-}
-
-/// A mapping of the item to an objective; `id` is what a reviewer accepts or rejects.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ItemObjectiveAnswer {
-    /// cited, subject, section, inferred, reviewed or auto.
-    pub basis: String,
-    pub confidence: f64,
-    pub created_at: NaiveDateTime,
-    pub created_by: String,
-    pub id: i32,
-    pub objective: i32,
-    pub primary: bool,
-    pub rationale: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ItemPrincipleAnswer {
-    pub basis: String,
-    pub confidence: f64,
-    pub created_at: NaiveDateTime,
-    pub created_by: String,
-    pub principle: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CountryRefAnswer {
-    pub iso3: String,
-    pub name_en: String,
-    pub name_es: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ItemSourceAnswer {
-    pub cycle: String,
-    pub id: String,
-    pub title: String,
 }
 
 /// The lines around an item's span.
@@ -275,15 +231,7 @@ impl ItemAnswer {
             actor: item.actor.clone(),
             actor_type: item.actor_type.clone(),
             context: item.context.clone(),
-            countries: item
-                .countries
-                .iter()
-                .map(|c| ItemCountryAnswer {
-                    detail: c.detail.clone(),
-                    iso3: c.iso3.clone(),
-                    role: c.role.clone(),
-                })
-                .collect(),
+            countries: item.countries.clone(),
             date: item.date.clone(),
             figures: item.figures.clone(),
             id: item.id.clone(),
@@ -298,42 +246,11 @@ impl ItemAnswer {
                     item.source.id, item.line_start, item.line_end
                 ),
             },
-            objectives: item
-                .objectives
-                .iter()
-                .map(|o| ItemObjectiveAnswer {
-                    basis: o.basis.clone(),
-                    confidence: o.confidence,
-                    created_at: o.created_at,
-                    created_by: o.created_by.clone(),
-                    id: o.id,
-                    objective: o.objective,
-                    primary: o.primary,
-                    rationale: o.rationale.clone(),
-                })
-                .collect(),
-            principles: item
-                .principles
-                .iter()
-                .map(|p| ItemPrincipleAnswer {
-                    basis: p.basis.clone(),
-                    confidence: p.confidence,
-                    created_at: p.created_at,
-                    created_by: p.created_by.clone(),
-                    principle: p.principle.clone(),
-                })
-                .collect(),
+            objectives: item.objectives.clone(),
+            principles: item.principles.clone(),
             quote: item.quote.clone(),
-            reporting_country: item.reporting_country.as_ref().map(|c| CountryRefAnswer {
-                iso3: c.iso3.clone(),
-                name_en: c.name_en.clone(),
-                name_es: c.name_es.clone(),
-            }),
-            source: ItemSourceAnswer {
-                cycle: item.source.cycle.clone(),
-                id: item.source.id.clone(),
-                title: item.source.title.clone(),
-            },
+            reporting_country: item.reporting_country.clone(),
+            source: item.source.clone(),
             source_context: None,
             status: item.status.clone(),
             summary: item.summary.clone(),

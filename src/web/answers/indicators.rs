@@ -9,7 +9,9 @@ use utoipa::ToSchema;
 
 use super::Bilingual;
 use crate::framework::OBJECTIVE_COUNT;
-use crate::indicators::{Change, CountryIndicators, Dataset, Gaps, PeerComparison, METHOD_VERSION};
+use crate::indicators::{
+    Change, CountryIndicators, Dataset, Gaps, GroupCell, PeerComparison, METHOD_VERSION,
+};
 use crate::selection::{CountryView, Group, Selection};
 
 const NO_EVIDENCE: &str = "no evidence in these sources";
@@ -85,7 +87,7 @@ fn evidence_link(iso3: &str, objective: i32, selection: &Selection) -> String {
 /// One country's indicators; in a profile, with the items behind each cell.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CountryRow {
-    pub areas: Vec<AreaCell>,
+    pub areas: Vec<GroupCell>,
     pub balance: Balance,
     pub evidence_status: String,
     pub iso3: String,
@@ -102,14 +104,6 @@ pub struct CountryRow {
     pub reporting: Reporting,
     pub solidity: Solidity,
     pub sources: Vec<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AreaCell {
-    pub covered: usize,
-    pub id: String,
-    pub share: f64,
-    pub total: usize,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -174,16 +168,7 @@ impl CountryRow {
     ) -> CountryRow {
         let total = OBJECTIVE_COUNT as usize;
         CountryRow {
-            areas: c
-                .areas
-                .iter()
-                .map(|a| AreaCell {
-                    covered: a.covered,
-                    id: a.id.clone(),
-                    share: a.share,
-                    total: a.total,
-                })
-                .collect(),
+            areas: c.areas.clone(),
             balance: Balance {
                 measure: "normalised Shannon evenness of area coverage shares".to_string(),
                 value: c.balance,
@@ -298,12 +283,12 @@ impl CompareAnswer {
 /// Every indicator of one country, each cell with the items behind it, its peers and its change.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProfileAnswer {
-    pub areas: Vec<AreaCell>,
+    pub areas: Vec<GroupCell>,
     pub balance: Balance,
     pub blocs: Vec<String>,
     pub champion: bool,
     /// Between the two cycles of `from=` and `to=`; null when the store has fewer than two.
-    pub change: Option<ChangeAnswer>,
+    pub change: Option<Change>,
     pub counted: Counted,
     pub evidence_status: String,
     pub iso3: String,
@@ -327,105 +312,8 @@ pub struct ProfileAnswer {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PeersAnswer {
-    pub comparison: PeerComparisonAnswer,
+    pub comparison: PeerComparison,
     pub group: String,
-}
-
-/// A country against its peers: medians over the members with evidence (a member without evidence in
-/// these sources is unknown, not zero).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PeerComparisonAnswer {
-    pub areas: Vec<PeerAreaAnswer>,
-    pub gap_objectives_covered: Option<f64>,
-    pub group_size: usize,
-    pub median_objectives_covered: Option<f64>,
-    pub members_with_evidence: Vec<String>,
-    pub members_without_evidence: Vec<String>,
-    pub objectives: Vec<PeerObjectiveAnswer>,
-    pub percentile: Option<f64>,
-    pub rank: Option<usize>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PeerAreaAnswer {
-    pub covered: usize,
-    pub gap: Option<f64>,
-    pub id: String,
-    pub median_covered: Option<f64>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PeerObjectiveAnswer {
-    pub depth: u8,
-    pub gap: Option<f64>,
-    pub median_depth: Option<f64>,
-    pub objective: i32,
-}
-
-impl PeerComparisonAnswer {
-    fn new(p: &PeerComparison) -> PeerComparisonAnswer {
-        PeerComparisonAnswer {
-            areas: p
-                .areas
-                .iter()
-                .map(|a| PeerAreaAnswer {
-                    covered: a.covered,
-                    gap: a.gap,
-                    id: a.id.clone(),
-                    median_covered: a.median_covered,
-                })
-                .collect(),
-            gap_objectives_covered: p.gap_objectives_covered,
-            group_size: p.group_size,
-            median_objectives_covered: p.median_objectives_covered,
-            members_with_evidence: p.members_with_evidence.clone(),
-            members_without_evidence: p.members_without_evidence.clone(),
-            objectives: p
-                .objectives
-                .iter()
-                .map(|o| PeerObjectiveAnswer {
-                    depth: o.depth,
-                    gap: o.gap,
-                    median_depth: o.median_depth,
-                    objective: o.objective,
-                })
-                .collect(),
-            percentile: p.percentile,
-            rank: p.rank,
-        }
-    }
-}
-
-/// What changed for a country between two cycles.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ChangeAnswer {
-    /// False when the country has no evidence in one of the two cycles' sources: nothing is then
-    /// reported as lost or gained.
-    pub comparable: bool,
-    pub deeper: Vec<i32>,
-    pub from: String,
-    pub newly_covered: Vec<i32>,
-    pub no_longer_covered: Vec<i32>,
-    pub objectives_covered_from: usize,
-    pub objectives_covered_to: usize,
-    pub shallower: Vec<i32>,
-    pub to: String,
-}
-
-impl ChangeAnswer {
-    fn new(c: &Change) -> ChangeAnswer {
-        ChangeAnswer {
-            comparable: c.comparable,
-            deeper: c.deeper.clone(),
-            from: c.from.clone(),
-            newly_covered: c.newly_covered.clone(),
-            no_longer_covered: c.no_longer_covered.clone(),
-            objectives_covered_from: c.objectives_covered_from,
-            objectives_covered_to: c.objectives_covered_to,
-            shallower: c.shallower.clone(),
-            to: c.to.clone(),
-        }
-    }
 }
 
 impl ProfileAnswer {
@@ -437,7 +325,7 @@ impl ProfileAnswer {
             balance: row.balance,
             blocs: info.map(|i| i.blocs.clone()).unwrap_or_default(),
             champion: info.is_some_and(|i| i.champion),
-            change: view.change.as_ref().map(|c| ChangeAnswer::new(&c.change)),
+            change: view.change.as_ref().map(|c| c.change.clone()),
             counted: Counted::new(data, selection, None),
             evidence_status: row.evidence_status,
             iso3: row.iso3,
@@ -450,7 +338,7 @@ impl ProfileAnswer {
             objectives_total: row.objectives_total,
             overall: row.overall,
             peers: PeersAnswer {
-                comparison: PeerComparisonAnswer::new(&view.peers),
+                comparison: view.peers.clone(),
                 group: view.peer_group.to_string(),
             },
             principles: row.principles,
@@ -537,33 +425,8 @@ impl ObjectiveCountriesAnswer {
 pub struct GapsAnswer {
     pub counted: Counted,
     pub countries_with_evidence: Vec<String>,
-    pub gaps: GapsDetail,
+    pub gaps: Gaps,
     pub method_version: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct GapsDetail {
-    pub group_size: usize,
-    pub objectives: Vec<ObjectiveGapAnswer>,
-    pub objectives_without_evidence: Vec<i32>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ObjectiveGapAnswer {
-    pub countries_with_evidence: usize,
-    /// Among members with some evidence, those with the fewest items for this objective.
-    pub least: Vec<String>,
-    pub least_count: usize,
-    pub objective: i32,
-    /// Members with evidence for the objective, from least to most items.
-    pub with_evidence: Vec<CountryCountAnswer>,
-    pub without_evidence: Vec<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CountryCountAnswer {
-    pub evidence_count: usize,
-    pub iso3: String,
 }
 
 impl GapsAnswer {
@@ -581,29 +444,7 @@ impl GapsAnswer {
                 .filter(|r| r.has_evidence())
                 .map(|r| r.iso3.clone())
                 .collect(),
-            gaps: GapsDetail {
-                group_size: gaps.group_size,
-                objectives: gaps
-                    .objectives
-                    .iter()
-                    .map(|o| ObjectiveGapAnswer {
-                        countries_with_evidence: o.countries_with_evidence,
-                        least: o.least.clone(),
-                        least_count: o.least_count,
-                        objective: o.objective,
-                        with_evidence: o
-                            .with_evidence
-                            .iter()
-                            .map(|c| CountryCountAnswer {
-                                evidence_count: c.evidence_count,
-                                iso3: c.iso3.clone(),
-                            })
-                            .collect(),
-                        without_evidence: o.without_evidence.clone(),
-                    })
-                    .collect(),
-                objectives_without_evidence: gaps.objectives_without_evidence.clone(),
-            },
+            gaps: gaps.clone(),
             method_version: METHOD_VERSION.to_string(),
         }
     }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::review::{AuditEntry, Decision, MappingState};
+use crate::db::review::AuditEntry;
 use crate::ingestion::DocumentSummary;
 
 /// A report stored: its source, its passages and the suggestions made for them.
@@ -43,94 +43,8 @@ impl DocumentStoredAnswer {
     }
 }
 
-/// A reviewer's decision on a mapping, with the mapping before and after.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DecisionAnswer {
-    /// accept or reject.
-    pub decision: String,
-    pub before: MappingAnswer,
-    /// None once rejected.
-    pub after: Option<MappingAnswer>,
-    /// True when the mapping already was as decided: nothing was written.
-    pub unchanged: bool,
-}
-
-/// A mapping of an item to an objective.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MappingAnswer {
-    pub id: i32,
-    pub item_id: String,
-    pub objective: i32,
-    pub basis: String,
-    pub confidence: f64,
-    pub primary: bool,
-    pub rationale: Option<String>,
-    pub created_by: String,
-    pub created_at: chrono::NaiveDateTime,
-}
-
-impl MappingAnswer {
-    fn new(m: &MappingState) -> MappingAnswer {
-        MappingAnswer {
-            id: m.id,
-            item_id: m.item_id.clone(),
-            objective: m.objective,
-            basis: m.basis.clone(),
-            confidence: m.confidence,
-            primary: m.primary,
-            rationale: m.rationale.clone(),
-            created_by: m.created_by.clone(),
-            created_at: m.created_at,
-        }
-    }
-}
-
-impl DecisionAnswer {
-    pub fn new(decision: &Decision) -> DecisionAnswer {
-        DecisionAnswer {
-            decision: decision.decision.to_string(),
-            before: MappingAnswer::new(&decision.before),
-            after: decision.after.as_ref().map(MappingAnswer::new),
-            unchanged: decision.unchanged,
-        }
-    }
-}
-
 /// The audit log, newest first.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditAnswer {
-    pub entries: Vec<AuditEntryAnswer>,
-}
-
-/// One write: who made it, when, what it touched, and the values before and after.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditEntryAnswer {
-    pub action: String,
-    pub actor: String,
-    #[schema(value_type = Option<Object>)]
-    pub after: Option<serde_json::Value>,
-    pub at: chrono::NaiveDateTime,
-    #[schema(value_type = Option<Object>)]
-    pub before: Option<serde_json::Value>,
-    pub id: i32,
-    pub target: String,
-}
-
-impl AuditAnswer {
-    pub fn new(entries: &[AuditEntry]) -> AuditAnswer {
-        AuditAnswer {
-            entries: entries
-                .iter()
-                .map(|e| AuditEntryAnswer {
-                    action: e.action.clone(),
-                    actor: e.actor.clone(),
-                    after: e.after.clone(),
-                    at: e.at,
-                    before: e.before.clone(),
-                    id: e.id,
-                    target: e.target.clone(),
-                })
-                .collect(),
-        }
-    }
+    pub entries: Vec<AuditEntry>,
 }
