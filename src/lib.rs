@@ -10,6 +10,8 @@ pub mod config;
 pub mod db;
 pub mod evidence;
 pub mod exports;
+/// Report formats (PDF, DOCX, ODT, HTML, text): bytes in, page-aware text with its debris repaired out.
+pub mod formats;
 pub mod framework;
 pub mod indicators;
 pub mod ingestion;
