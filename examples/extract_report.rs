@@ -3,7 +3,9 @@
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let path = args.next().expect("usage: extract_report FILE [--passages]");
+    let path = args
+        .next()
+        .expect("usage: extract_report FILE [--passages]");
     let passages = args.next().as_deref() == Some("--passages");
     let bytes = std::fs::read(&path).expect("readable file");
     let format = match gcm::formats::detect(&bytes, Some(&path)) {

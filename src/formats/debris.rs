@@ -60,7 +60,8 @@ pub(crate) fn join_line(paragraph: &mut String, line: &str) {
     }
     let hyphenated = {
         let mut tail = paragraph.chars().rev();
-        matches!(tail.next(), Some('-' | '\u{2010}')) && tail.next().is_some_and(char::is_alphabetic)
+        matches!(tail.next(), Some('-' | '\u{2010}'))
+            && tail.next().is_some_and(char::is_alphabetic)
     };
     if hyphenated && line.chars().next().is_some_and(char::is_lowercase) {
         paragraph.pop();
@@ -150,7 +151,11 @@ fn is_date_stamp(lower: &str) -> bool {
         .replace("am", "")
         .replace("pm", "");
     let text = without_meridiem.trim();
-    if text.is_empty() || !text.chars().all(|c| c.is_ascii_digit() || "/.-:, ".contains(c)) {
+    if text.is_empty()
+        || !text
+            .chars()
+            .all(|c| c.is_ascii_digit() || "/.-:, ".contains(c))
+    {
         return false;
     }
     let date_groups = text
@@ -198,8 +203,17 @@ mod tests {
     #[test]
     fn page_numbers_are_told_in_every_form_reports_print_them() {
         for page in [
-            "12", "- 12 -", "[3]", "Página 3 de 40", "página 3", "Page 3 of 40", "3/12", "3 / 12",
-            "p. 4", "xii", "Pág. 7",
+            "12",
+            "- 12 -",
+            "[3]",
+            "Página 3 de 40",
+            "página 3",
+            "Page 3 of 40",
+            "3/12",
+            "3 / 12",
+            "p. 4",
+            "xii",
+            "Pág. 7",
         ] {
             assert!(is_page_number(page), "{page}");
         }

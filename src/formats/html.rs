@@ -18,10 +18,39 @@ const SKIPPED: [&str; 16] = [
 ];
 
 const BLOCKS: [&str; 33] = [
-    "address", "article", "aside", "blockquote", "dd", "details", "dialog", "div", "dl", "dt",
-    "fieldset", "figcaption", "figure", "footer", "header", "hgroup", "hr", "li", "main", "ol",
-    "p", "pre", "section", "summary", "table", "ul", "caption", "center", "br", "tbody",
-    "thead", "tfoot", "body",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "dd",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "header",
+    "hgroup",
+    "hr",
+    "li",
+    "main",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "ul",
+    "caption",
+    "center",
+    "br",
+    "tbody",
+    "thead",
+    "tfoot",
+    "body",
 ];
 
 pub(crate) fn extract(bytes: &[u8], _limits: &ExtractLimits) -> Result<Extracted, FormatError> {
@@ -295,10 +324,17 @@ mod tests {
 
     #[test]
     fn deep_nesting_does_not_overflow_and_empty_pages_are_refused() {
-        let deep = format!("{}<p>hondo</p>{}", "<div>".repeat(20_000), "</div>".repeat(20_000));
+        let deep = format!(
+            "{}<p>hondo</p>{}",
+            "<div>".repeat(20_000),
+            "</div>".repeat(20_000)
+        );
         assert!(text_of(&deep).contains("hondo"));
-        let error = extract(b"<html><body><script>x</script></body></html>", &ExtractLimits::default())
-            .unwrap_err();
+        let error = extract(
+            b"<html><body><script>x</script></body></html>",
+            &ExtractLimits::default(),
+        )
+        .unwrap_err();
         assert_eq!(error.status(), 422);
     }
 }

@@ -138,7 +138,9 @@ pub(crate) fn lay_out(pages: &[Page]) -> LaidOut {
                 text.push_str("\n\n");
             }
         }
-        let runs_on = flows.get(index + 1).is_some_and(|next| next.joined_previous);
+        let runs_on = flows
+            .get(index + 1)
+            .is_some_and(|next| next.joined_previous);
         // Notes go before a paragraph that runs on to the next page, so that it stays whole and the
         // notes stay on their page.
         let last = flow.blocks.len().saturating_sub(1);
@@ -176,13 +178,22 @@ pub(crate) fn lay_out(pages: &[Page]) -> LaidOut {
     }
 }
 
-fn push_block(text: &mut String, block: &Block, levels: &BTreeMap<SizeKey, usize>, first: &mut bool) {
+fn push_block(
+    text: &mut String,
+    block: &Block,
+    levels: &BTreeMap<SizeKey, usize>,
+    first: &mut bool,
+) {
     if !*first {
         text.push_str("\n\n");
     }
     *first = false;
     match block {
-        Block::Heading { size, bold, text: heading } => {
+        Block::Heading {
+            size,
+            bold,
+            text: heading,
+        } => {
             let level = levels.get(&SizeKey::of(*size, *bold)).copied().unwrap_or(6);
             text.push_str(&"#".repeat(level));
             text.push(' ');
@@ -403,6 +414,12 @@ fn make_line(group: &[&Run], body_size: f32) -> Option<Line> {
         cell.text = cell.text.trim().to_string();
     }
     cells.retain(|c| !c.text.is_empty());
+    // A list's bullet is set apart from its text by a tab: it opens the item, it is no table cell.
+    if cells.len() > 1 && is_bullet_glyph(&cells[0].text) {
+        let marker = cells.remove(0);
+        cells[0].text = format!("{} {}", marker.text, cells[0].text);
+        cells[0].x0 = marker.x0;
+    }
     let first = cells.first()?;
     let x0 = first.x0;
     let x1 = cells.last().map_or(x0, |c| c.x1);
@@ -419,6 +436,17 @@ fn make_line(group: &[&Run], body_size: f32) -> Option<Line> {
     })
 }
 
+fn is_bullet_glyph(text: &str) -> bool {
+    let mut chars = text.chars();
+    matches!(
+        (chars.next(), chars.next()),
+        (
+            Some('•' | '◦' | '▪' | '■' | '·' | '–' | '-' | '*' | '➢' | '►' | '○'),
+            None
+        )
+    )
+}
+
 /// Punctuation that closes up to the word before it (after a dropped footnote mark: "anterior¹, gracias").
 fn starts_closing(text: &str) -> bool {
     text.starts_with([',', '.', ';', ':', ')', '?', '!', '»', '”'])
@@ -429,7 +457,9 @@ fn remove_margins(page_lines: &mut [Vec<Line>], pages: &[Page], body_size: f32) 
     let is_margin = |line: &Line, page: &Page, index: usize, count: usize| {
         let height = page.height.max(1.0);
         let outer = index < 3 || index + 3 >= count;
-        outer && (line.y >= height * (1.0 - MARGIN_SHARE) - line.size || line.y <= height * MARGIN_SHARE)
+        outer
+            && (line.y >= height * (1.0 - MARGIN_SHARE) - line.size
+                || line.y <= height * MARGIN_SHARE)
     };
     // Pages on which each margin cell's key appears.
     let mut seen: HashMap<String, HashSet<usize>> = HashMap::new();
@@ -637,9 +667,11 @@ fn blocks(
             }
             Some(current) => {
                 let gap = current.last.y - line.y;
+                // Larger type has a larger pitch: a two-line heading is one heading.
+                let scale = (line.size / body_size).max(1.0);
                 let close = !line.flow_break
                     && gap > 0.0
-                    && gap <= pitch * PARAGRAPH_GAP_PITCHES + 0.5;
+                    && gap <= pitch * PARAGRAPH_GAP_PITCHES * scale + 0.5;
                 let flow_continues = line.flow_break && may_run_on(current);
                 let same_style = same_as(current.size, current.bold);
                 match (current.kind, kind) {
@@ -647,8 +679,11 @@ fn blocks(
                     (OpenKind::Heading, OpenKind::Heading) => {
                         close && same_style && current.lines < 3
                     }
+                    // A short last line that ends a sentence ends the paragraph even without spacing
+                    // (list items printed without bullets, paragraphs set without space between).
                     (OpenKind::Paragraph | OpenKind::Item, OpenKind::Paragraph) => {
-                        same_style && (close || flow_continues)
+                        let ended = !fills_line(current) && ends_sentence(&current.text);
+                        same_style && !ended && (close || flow_continues)
                     }
                     _ => false,
                 }
@@ -791,9 +826,26 @@ mod tests {
             run("Informe nacional", 62.0, 746.0, 300.0, 18.0, true),
             run("Objetivo 5: vías regulares", 62.0, 700.0, 250.0, 14.0, true),
             body("La Ley de Movilidad Humana creó tres nuevas catego-", 680.0),
-            run("rías de residencia temporal.", 62.0, 664.0, 200.0, 12.0, false),
-            body("El trámite es gratuito para los menores de edad y para", 641.0),
-            run("las personas sin recursos.", 62.0, 625.0, 150.0, 12.0, false),
+            run(
+                "rías de residencia temporal.",
+                62.0,
+                664.0,
+                200.0,
+                12.0,
+                false,
+            ),
+            body(
+                "El trámite es gratuito para los menores de edad y para",
+                641.0,
+            ),
+            run(
+                "las personas sin recursos.",
+                62.0,
+                625.0,
+                150.0,
+                12.0,
+                false,
+            ),
         ]);
         let out = lay_out(&[p]);
         assert_eq!(
@@ -808,8 +860,20 @@ mod tests {
             .map(|n| {
                 page(vec![
                     run("12/1/26, 4:43 PM", 24.0, 800.0, 70.0, 8.0, false),
-                    run("Informe nacional voluntario", 190.0, 800.0, 200.0, 8.0, false),
-                    body(&format!("Texto de la página {n} con bastante contenido para ser un párrafo."), 700.0),
+                    run(
+                        "Informe nacional voluntario",
+                        190.0,
+                        800.0,
+                        200.0,
+                        8.0,
+                        false,
+                    ),
+                    body(
+                        &format!(
+                            "Texto de la página {n} con bastante contenido para ser un párrafo."
+                        ),
+                        700.0,
+                    ),
                     run("file:///tmp/informe.html", 24.0, 17.0, 150.0, 8.0, false),
                     run(&format!("{n}/3"), 575.0, 17.0, 13.0, 8.0, false),
                 ])
@@ -828,8 +892,22 @@ mod tests {
         let mut runs = Vec::new();
         for i in 0..6 {
             let y = 700.0 - 16.0 * i as f32;
-            runs.push(run(&format!("izquierda {i} con texto"), 62.0, y, 220.0, 12.0, false));
-            runs.push(run(&format!("derecha {i} con texto"), 310.0, y, 220.0, 12.0, false));
+            runs.push(run(
+                &format!("izquierda {i} con texto"),
+                62.0,
+                y,
+                220.0,
+                12.0,
+                false,
+            ));
+            runs.push(run(
+                &format!("derecha {i} con texto"),
+                310.0,
+                y,
+                220.0,
+                12.0,
+                false,
+            ));
         }
         let out = lay_out(&[page(runs)]);
         let left = out.text.find("izquierda 5").unwrap();
@@ -841,17 +919,46 @@ mod tests {
     #[test]
     fn table_rows_keep_their_cells_and_footnotes_leave_the_body() {
         let p = page(vec![
-            body("El número de solicitudes se redujo a la mitad respecto del año anterior", 700.0),
+            body(
+                "El número de solicitudes se redujo a la mitad respecto del año anterior",
+                700.0,
+            ),
             run("1", 470.0, 700.0, 3.5, 7.0, false),
-            run(", gracias a los analistas.", 474.0, 700.0, 60.0, 12.0, false),
+            run(
+                ", gracias a los analistas.",
+                474.0,
+                700.0,
+                60.0,
+                12.0,
+                false,
+            ),
             run("Categoría", 62.0, 670.0, 50.0, 12.0, true),
             run("Solicitudes", 180.0, 670.0, 55.0, 12.0, true),
             run("Humanitarias", 62.0, 656.0, 70.0, 12.0, false),
             run("21.400", 180.0, 656.0, 33.0, 12.0, false),
-            run("1Dirección General de Migraciones, registro de expedientes.", 62.0, 80.0, 378.0, 10.0, false),
+            run(
+                "1Dirección General de Migraciones, registro de expedientes.",
+                62.0,
+                80.0,
+                378.0,
+                10.0,
+                false,
+            ),
         ]);
-        let out = lay_out(&[page(vec![body("Otra página de texto del informe nacional.", 700.0)]), p]);
-        let second = out.text.split(PAGE_BREAK).nth(1).unwrap().trim().to_string();
+        let out = lay_out(&[
+            page(vec![body(
+                "Otra página de texto del informe nacional.",
+                700.0,
+            )]),
+            p,
+        ]);
+        let second = out
+            .text
+            .split(PAGE_BREAK)
+            .nth(1)
+            .unwrap()
+            .trim()
+            .to_string();
         assert_eq!(
             second,
             "El número de solicitudes se redujo a la mitad respecto del año anterior, gracias a los analistas.\n\nCategoría | Solicitudes\nHumanitarias | 21.400\n\n1. Dirección General de Migraciones, registro de expedientes."
@@ -861,17 +968,30 @@ mod tests {
     #[test]
     fn a_paragraph_cut_by_the_page_end_goes_on_across_the_break() {
         let one = page(vec![
-            body("Título del capítulo sobre las vías regulares de migración", 700.0),
-            body("La red consular amplió su horario de atención y habilitó un servicio de", 641.0),
-            body("citas en línea para la renovación de pasaportes en todos los consulados", 625.0),
+            body(
+                "Título del capítulo sobre las vías regulares de migración",
+                700.0,
+            ),
+            body(
+                "La red consular amplió su horario de atención y habilitó un servicio de",
+                641.0,
+            ),
+            body(
+                "citas en línea para la renovación de pasaportes en todos los consulados",
+                625.0,
+            ),
         ]);
         let two = page(vec![
-            body("Los consulados organizaron jornadas móviles de documentación.", 760.0),
+            body(
+                "Los consulados organizaron jornadas móviles de documentación.",
+                760.0,
+            ),
             run("Fin.", 62.0, 744.0, 20.0, 12.0, false),
         ]);
         let out = lay_out(&[one, two]);
         assert!(
-            out.text.contains("pasaportes en todos los consulados\n\u{c}\nLos consulados"),
+            out.text
+                .contains("pasaportes en todos los consulados\n\u{c}\nLos consulados"),
             "{:?}",
             out.text
         );
@@ -879,7 +999,10 @@ mod tests {
 
     #[test]
     fn pages_without_text_are_reported_and_keep_their_place() {
-        let out = lay_out(&[page(vec![body("Una página con texto suficiente.", 700.0)]), page(vec![])]);
+        let out = lay_out(&[
+            page(vec![body("Una página con texto suficiente.", 700.0)]),
+            page(vec![]),
+        ]);
         assert_eq!(out.empty_pages, [2]);
         assert_eq!(out.text.matches(PAGE_BREAK).count(), 1);
         assert!(out.warnings[0].contains("page(s) 2"));

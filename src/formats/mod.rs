@@ -146,7 +146,10 @@ impl Format {
             return office::sniff_zip(bytes);
         }
         let text = strip_bom(&bytes[..bytes.len().min(4096)]);
-        let start = text.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(text.len());
+        let start = text
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(text.len());
         let lower = text[start..].to_ascii_lowercase();
         let html_start: [&[u8]; 4] = [b"<!doctype html", b"<html", b"<head", b"<body"];
         // An XML declaration or a comment may come first; then an <html> element must follow.
@@ -209,7 +212,10 @@ fn describe_unknown(bytes: &[u8]) -> String {
         (b"\x89PNG", "a PNG image"),
         (b"\xff\xd8\xff", "a JPEG image"),
         (b"GIF8", "a GIF image"),
-        (b"\xd0\xcf\x11\xe0", "an old binary Office file (.doc); save it as DOCX or PDF"),
+        (
+            b"\xd0\xcf\x11\xe0",
+            "an old binary Office file (.doc); save it as DOCX or PDF",
+        ),
         (b"{\\rtf", "an RTF file; save it as DOCX or PDF"),
     ];
     signatures
@@ -303,7 +309,10 @@ impl Deadline {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FormatError {
     /// 415: not a format this service reads.
-    #[error("`{content_type}` is not a report format this service reads; accepted: {}", accepted_types())]
+    #[error(
+        "`{content_type}` is not a report format this service reads; accepted: {}",
+        accepted_types()
+    )]
     Unsupported { content_type: String },
     /// 415: the declared type and the file's own signature disagree.
     #[error("the file was declared as {declared} ({}) but its content is {found}; send it with its own type or convert it", declared.content_type())]
@@ -320,8 +329,12 @@ pub enum FormatError {
     /// 413: more pages than `limits.document_pages`.
     #[error("the PDF has {pages} pages; at most {limit} are accepted (limits.document_pages)")]
     TooManyPages { pages: usize, limit: usize },
-    /// 413: a part that would inflate beyond the limit (a zip bomb), or too much text.
-    #[error("`{part}` would expand beyond {limit} bytes; the file is refused before it is expanded")]
+    /// 413: a part that would inflate beyond the limit (a zip bomb), or too much text. `limit` is the
+    /// bound crossed: the configured budget, or the size the part's own header declared when its stream
+    /// runs past it.
+    #[error(
+        "`{part}` would expand beyond {limit} bytes; the file is refused before it is expanded"
+    )]
     TooLarge { part: String, limit: u64 },
     /// 422: reading took longer than the time limit.
     #[error("reading the file took longer than {seconds} s (at {at}); it is unusually complex or damaged")]
@@ -426,7 +439,9 @@ impl PageMap {
 
     /// The page (1-based) of a line (1-based); lines past the end are on the last page.
     pub fn page_of_line(&self, line: usize) -> usize {
-        let index = line.saturating_sub(1).min(self.page.len().saturating_sub(1));
+        let index = line
+            .saturating_sub(1)
+            .min(self.page.len().saturating_sub(1));
         self.page.get(index).copied().unwrap_or(1)
     }
 
@@ -478,7 +493,12 @@ pub fn passages(extracted: &Extracted) -> Vec<PagedPassage> {
         original.push(index + 1);
     }
     let map = PageMap::new(&extracted.text);
-    let back = |line: usize| original.get(line.saturating_sub(1)).copied().unwrap_or(line);
+    let back = |line: usize| {
+        original
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(line)
+    };
     segment(&kept)
         .into_iter()
         .map(|mut passage| {
@@ -521,7 +541,10 @@ mod tests {
 
     #[test]
     fn file_names_give_formats_by_extension() {
-        assert_eq!(Format::from_file_name("Informe 2025.PDF"), Some(Format::Pdf));
+        assert_eq!(
+            Format::from_file_name("Informe 2025.PDF"),
+            Some(Format::Pdf)
+        );
         assert_eq!(Format::from_file_name("a.b.docx"), Some(Format::Docx));
         assert_eq!(Format::from_file_name("notes.md"), Some(Format::Markdown));
         assert_eq!(Format::from_file_name("README"), None);
@@ -551,7 +574,9 @@ mod tests {
             Some(Format::Text)
         );
         assert_eq!(
-            Format::sniff(b"<?xml version=\"1.0\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\">"),
+            Format::sniff(
+                b"<?xml version=\"1.0\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\">"
+            ),
             Some(Format::Html)
         );
     }
@@ -606,7 +631,11 @@ mod tests {
         // Line 3 is the first paragraph (page 1); lines 5-7 the second, across the break (line 6).
         assert_eq!(found.len(), 2);
         assert_eq!(
-            (found[0].passage.line_start, found[0].page_start, found[0].page_end),
+            (
+                found[0].passage.line_start,
+                found[0].page_start,
+                found[0].page_end
+            ),
             (3, Some(1), Some(1))
         );
         assert_eq!(

@@ -50,7 +50,11 @@ struct Archive<'a> {
 }
 
 impl<'a> Archive<'a> {
-    fn open(bytes: &'a [u8], format: Format, limits: &ExtractLimits) -> Result<Archive<'a>, FormatError> {
+    fn open(
+        bytes: &'a [u8],
+        format: Format,
+        limits: &ExtractLimits,
+    ) -> Result<Archive<'a>, FormatError> {
         let zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| FormatError::Corrupt {
             format,
             detail: format!("its zip directory cannot be read ({e}); the file may be cut short"),
@@ -87,14 +91,22 @@ impl<'a> Archive<'a> {
         if file.size() > self.budget {
             return Err(too_large());
         }
-        let mut data = Vec::with_capacity(file.size().min(self.budget) as usize);
-        (&mut file)
-            .take(self.budget + 1)
-            .read_to_end(&mut data)
-            .map_err(|e| FormatError::Corrupt {
+        let declared = file.size();
+        let mut data = Vec::with_capacity(declared.min(self.budget) as usize);
+        if let Err(e) = (&mut file).take(self.budget + 1).read_to_end(&mut data) {
+            // The zip reader stops a stream that runs past the size its header declared: a header that
+            // lies about the size, as zip bombs do. The bound crossed is the declared size.
+            if data.len() as u64 >= declared {
+                return Err(FormatError::TooLarge {
+                    part: name.to_string(),
+                    limit: declared,
+                });
+            }
+            return Err(FormatError::Corrupt {
                 format,
                 detail: format!("part `{name}` cannot be inflated: {e}"),
-            })?;
+            });
+        }
         // And the stream's: a header that understated the size is caught here, one byte past the limit.
         if data.len() as u64 > self.budget {
             return Err(too_large());
@@ -122,7 +134,12 @@ fn utf8(bytes: Vec<u8>, format: Format, part: &str) -> Result<String, FormatErro
     })
 }
 
-fn xml_error(format: Format, part: &str, reader_position: u64, error: impl std::fmt::Display) -> FormatError {
+fn xml_error(
+    format: Format,
+    part: &str,
+    reader_position: u64,
+    error: impl std::fmt::Display,
+) -> FormatError {
     FormatError::Corrupt {
         format,
         detail: format!("part `{part}` is not well-formed XML at byte {reader_position}: {error}"),
@@ -135,7 +152,11 @@ fn attr(element: &BytesStart, local: &str) -> Option<String> {
         .attributes()
         .flatten()
         .find(|a| a.key.local_name().as_ref() == local)
-        .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
 }
 
 fn in_ns(resolved: &ResolveResult, namespace: &str) -> bool {
@@ -178,7 +199,15 @@ fn heading_level_from_name(name: &str) -> Option<usize> {
     if ["title", "título", "titre", "titulo"].contains(&lower.trim()) {
         return Some(1);
     }
-    for word in ["heading", "título", "titulo", "titre", "encabezado", "überschrift", "cabeçalho"] {
+    for word in [
+        "heading",
+        "título",
+        "titulo",
+        "titre",
+        "encabezado",
+        "überschrift",
+        "cabeçalho",
+    ] {
         if let Some(rest) = lower.strip_prefix(word) {
             if let Ok(n) = rest.trim().parse::<usize>() {
                 return Some(n.clamp(1, 6));
@@ -258,7 +287,9 @@ fn style_level(styles: &HashMap<String, DocxStyle>, id: &str) -> Option<usize> {
 
 fn style_is_list(styles: &HashMap<String, DocxStyle>, id: &str) -> bool {
     styles.get(id).is_some_and(|s| {
-        s.is_list || s.name.to_lowercase().starts_with("list bullet") || s.name.to_lowercase().starts_with("list number")
+        s.is_list
+            || s.name.to_lowercase().starts_with("list bullet")
+            || s.name.to_lowercase().starts_with("list number")
     })
 }
 
@@ -279,7 +310,8 @@ fn docx_notes(xml: &str, part: &str) -> Result<HashMap<String, String>, FormatEr
                 "footnote" | "endnote" => {
                     // Separators (types separator, continuationSeparator) are no note.
                     let separator = attr(&e, "type").is_some_and(|t| t != "normal");
-                    current = (!separator).then(|| (attr(&e, "id").unwrap_or_default(), String::new()));
+                    current =
+                        (!separator).then(|| (attr(&e, "id").unwrap_or_default(), String::new()));
                 }
                 "t" => in_text = true,
                 "p" => {
@@ -339,13 +371,20 @@ pub(crate) fn extract_docx(
     deadline: &Deadline,
 ) -> Result<Extracted, FormatError> {
     let mut archive = Archive::open(bytes, Format::Docx, limits)?;
-    let document = utf8(archive.required("word/document.xml")?, Format::Docx, "word/document.xml")?;
+    let document = utf8(
+        archive.required("word/document.xml")?,
+        Format::Docx,
+        "word/document.xml",
+    )?;
     let styles = match archive.part("word/styles.xml")? {
         Some(xml) => docx_styles(&utf8(xml, Format::Docx, "word/styles.xml")?)?,
         None => HashMap::new(),
     };
     let mut notes = HashMap::new();
-    for (kind, part) in [("footnote", "word/footnotes.xml"), ("endnote", "word/endnotes.xml")] {
+    for (kind, part) in [
+        ("footnote", "word/footnotes.xml"),
+        ("endnote", "word/endnotes.xml"),
+    ] {
         if let Some(xml) = archive.part(part)? {
             for (id, text) in docx_notes(&utf8(xml, Format::Docx, part)?, part)? {
                 notes.insert((kind, id), text);
@@ -420,7 +459,11 @@ pub(crate) fn extract_docx(
                         }
                     }
                     "footnoteReference" | "endnoteReference" => {
-                        let kind = if local.as_ref() == "footnoteReference" { "footnote" } else { "endnote" };
+                        let kind = if local.as_ref() == "footnoteReference" {
+                            "footnote"
+                        } else {
+                            "endnote"
+                        };
                         if let (Some(p), Some(id)) = (paragraph.as_mut(), attr(&e, "id")) {
                             p.notes.push((kind, id));
                         }
@@ -457,10 +500,16 @@ pub(crate) fn extract_docx(
                                         .outline
                                         .filter(|o| *o < 9)
                                         .map(|o| (o + 1).min(6))
-                                        .or_else(|| p.style.as_deref().and_then(|s| style_level(&styles, s)));
+                                        .or_else(|| {
+                                            p.style.as_deref().and_then(|s| style_level(&styles, s))
+                                        });
                                     match level {
                                         Some(level) => writer.heading(level, &p.text),
-                                        None if p.numbered || p.style.as_deref().is_some_and(|s| style_is_list(&styles, s)) => {
+                                        None if p.numbered
+                                            || p.style
+                                                .as_deref()
+                                                .is_some_and(|s| style_is_list(&styles, s)) =>
+                                        {
                                             writer.item(&p.text)
                                         }
                                         None => writer.paragraph(&p.text),
@@ -480,7 +529,9 @@ pub(crate) fn extract_docx(
                             let row = std::mem::take(cells);
                             if tables.len() == 1 {
                                 writer.row(&row);
-                            } else if let Some(outer) = tables.iter_mut().rev().nth(1).and_then(|c| c.last_mut()) {
+                            } else if let Some(outer) =
+                                tables.iter_mut().rev().nth(1).and_then(|c| c.last_mut())
+                            {
                                 // A nested table's rows become text of the outer cell.
                                 outer.push(' ');
                                 outer.push_str(&row.join(" "));
@@ -687,7 +738,9 @@ pub(crate) fn extract_odt(
                         let row = std::mem::take(cells);
                         if tables.len() == 1 {
                             writer.row(&row);
-                        } else if let Some(outer) = tables.iter_mut().rev().nth(1).and_then(|c| c.last_mut()) {
+                        } else if let Some(outer) =
+                            tables.iter_mut().rev().nth(1).and_then(|c| c.last_mut())
+                        {
                             outer.push(' ');
                             outer.push_str(&row.join(" "));
                         }
@@ -696,16 +749,14 @@ pub(crate) fn extract_odt(
                     tables.pop();
                 }
             }
-            Event::Text(t) if in_body && skip_depth == 0 => {
-                match note.as_mut() {
-                    Some(note) => note.push_str(&t),
-                    None => {
-                        if let Some((_, _, text)) = block.as_mut() {
-                            text.push_str(&t);
-                        }
+            Event::Text(t) if in_body && skip_depth == 0 => match note.as_mut() {
+                Some(note) => note.push_str(&t),
+                None => {
+                    if let Some((_, _, text)) = block.as_mut() {
+                        text.push_str(&t);
                     }
                 }
-            }
+            },
             Event::GeneralRef(r) if in_body && skip_depth == 0 => {
                 if let Some(c) = entity(&r) {
                     match note.as_mut() {

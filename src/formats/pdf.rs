@@ -57,7 +57,11 @@ fn corrupt(detail: String) -> FormatError {
     }
 }
 
-fn read(bytes: &[u8], limits: &ExtractLimits, deadline: &Deadline) -> Result<Vec<Page>, FormatError> {
+fn read(
+    bytes: &[u8],
+    limits: &ExtractLimits,
+    deadline: &Deadline,
+) -> Result<Vec<Page>, FormatError> {
     if super::find(&bytes[..bytes.len().min(1024)], b"%PDF-").is_none() {
         return Err(corrupt("no `%PDF-` header in the first 1 KB".into()));
     }

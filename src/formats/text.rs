@@ -59,7 +59,11 @@ mod tests {
 
     #[test]
     fn line_ends_and_bom_are_normalised_and_form_feeds_become_page_lines() {
-        let out = extract(b"\xef\xbb\xbfuno\r\ndos\rtres\x0ccuatro\n\x0c\ncinco", Format::Text).unwrap();
+        let out = extract(
+            b"\xef\xbb\xbfuno\r\ndos\rtres\x0ccuatro\n\x0c\ncinco",
+            Format::Text,
+        )
+        .unwrap();
         assert_eq!(out.text, "uno\ndos\ntres\n\u{c}\ncuatro\n\u{c}\n\ncinco");
         assert_eq!(out.pages, Some(3));
         let plain = extract("# Título\n\nmigración".as_bytes(), Format::Markdown).unwrap();
