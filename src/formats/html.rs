@@ -68,7 +68,7 @@ pub(crate) fn extract(bytes: &[u8], _limits: &ExtractLimits) -> Result<Extracted
     let document = Html::parse_document(&source);
     let root = find_root(&document);
     let mut reader = Reader::default();
-    reader.walk(root, false);
+    reader.walk(root);
     let text = reader.finish();
     if text.trim().is_empty() {
         return Err(FormatError::Corrupt {
@@ -156,7 +156,7 @@ impl Reader {
 
     /// Reads an element's subtree with an explicit stack: a page nested thousands deep cannot overflow
     /// the thread's stack.
-    fn walk(&mut self, root: ElementRef, _in_table: bool) {
+    fn walk(&mut self, root: ElementRef) {
         let mut stack = vec![Step::Enter(*root)];
         while let Some(step) = stack.pop() {
             match step {

@@ -57,6 +57,9 @@ struct Cell {
     text: String,
     x0: f32,
     x1: f32,
+    /// Where each run after the first starts: its x and the byte offset of its text in `text`, so that
+    /// a cell can be split again at a table's column.
+    breaks: Vec<(f32, usize)>,
 }
 
 /// A printed line.
@@ -350,13 +353,75 @@ fn group_lines(runs: &[&Run], body_size: f32) -> Vec<Line> {
             _ => groups.push(vec![run]),
         }
     }
-    groups
+    let mut lines: Vec<Line> = groups
         .into_iter()
         .filter_map(|mut group| {
             group.sort_by(|a, b| a.x.total_cmp(&b.x));
             make_line(&group, body_size)
         })
-        .collect()
+        .collect();
+    align_table_cells(&mut lines);
+    lines
+}
+
+/// Within a table, a cell whose text ran close to the next column's (a gap narrower than the cell gap)
+/// is split where a run starts at a column that other rows start a cell at.
+fn align_table_cells(lines: &mut [Line]) {
+    const TOLERANCE: f32 = 2.0;
+    let multi: Vec<bool> = lines.iter().map(|l| l.cells.len() > 1).collect();
+    if multi.iter().filter(|m| **m).count() < 2 {
+        return;
+    }
+    let mut starts: Vec<(f32, usize)> = Vec::new();
+    for line in lines.iter().filter(|l| l.cells.len() > 1) {
+        for cell in &line.cells {
+            match starts
+                .iter_mut()
+                .find(|(x, _)| (x - cell.x0).abs() <= TOLERANCE)
+            {
+                Some((_, count)) => *count += 1,
+                None => starts.push((cell.x0, 1)),
+            }
+        }
+    }
+    starts.retain(|(_, count)| *count >= 2);
+    for (index, line) in lines.iter_mut().enumerate() {
+        let beside = index > 0 && multi[index - 1] || multi.get(index + 1) == Some(&true);
+        if !(multi[index] || beside) {
+            continue;
+        }
+        let mut cells = Vec::with_capacity(line.cells.len() + 1);
+        for cell in std::mem::take(&mut line.cells) {
+            let mut rest = cell;
+            let splits: Vec<(f32, usize)> = rest
+                .breaks
+                .iter()
+                .copied()
+                .filter(|(x, _)| starts.iter().any(|(s, _)| (s - x).abs() <= TOLERANCE))
+                .collect();
+            // From the right, so that earlier offsets stay valid.
+            let mut tail = Vec::new();
+            for (x, offset) in splits.into_iter().rev() {
+                if offset == 0 || offset >= rest.text.len() || !rest.text.is_char_boundary(offset) {
+                    continue;
+                }
+                let right = rest.text.split_off(offset);
+                rest.text.truncate(rest.text.trim_end().len());
+                tail.push(Cell {
+                    text: right,
+                    x0: x,
+                    x1: rest.x1,
+                    breaks: Vec::new(),
+                });
+                rest.x1 = x;
+                rest.breaks.retain(|(_, o)| *o < offset);
+            }
+            cells.push(rest);
+            cells.extend(tail.into_iter().rev());
+        }
+        cells.retain(|c| !c.text.is_empty());
+        line.cells = cells;
+    }
 }
 
 fn is_digits(text: &str) -> bool {
@@ -399,6 +464,7 @@ fn make_line(group: &[&Run], body_size: f32) -> Option<Line> {
                 if gap > SPACE_GAP_EMS * em && !spaced && !glue {
                     cell.text.push(' ');
                 }
+                cell.breaks.push((run.x, cell.text.len()));
                 cell.text.push_str(&text);
                 cell.x1 = run.x + run.width;
             }
@@ -406,6 +472,7 @@ fn make_line(group: &[&Run], body_size: f32) -> Option<Line> {
                 text,
                 x0: run.x,
                 x1: run.x + run.width,
+                breaks: Vec::new(),
             }),
         }
         last_end = Some(run.x + run.width);
@@ -502,7 +569,8 @@ fn remove_margins(page_lines: &mut [Vec<Line>], pages: &[Page], body_size: f32) 
             }
             keep.push(line);
         }
-        if let (Some(first), true) = (keep.first_mut(), !lines.is_empty() || count > 0) {
+        // The page's first line after the furniture opens the page's flow.
+        if let Some(first) = keep.first_mut() {
             first.flow_break = true;
         }
         *lines = keep;
@@ -936,6 +1004,9 @@ mod tests {
             run("Solicitudes", 180.0, 670.0, 55.0, 12.0, true),
             run("Humanitarias", 62.0, 656.0, 70.0, 12.0, false),
             run("21.400", 180.0, 656.0, 33.0, 12.0, false),
+            // A label that runs close to the next column: split where the other rows start a cell.
+            run("Reunificación familiar", 62.0, 642.0, 110.0, 12.0, false),
+            run("14.700", 180.0, 642.0, 33.0, 12.0, false),
             run(
                 "1Dirección General de Migraciones, registro de expedientes.",
                 62.0,
@@ -961,7 +1032,7 @@ mod tests {
             .to_string();
         assert_eq!(
             second,
-            "El número de solicitudes se redujo a la mitad respecto del año anterior, gracias a los analistas.\n\nCategoría | Solicitudes\nHumanitarias | 21.400\n\n1. Dirección General de Migraciones, registro de expedientes."
+            "El número de solicitudes se redujo a la mitad respecto del año anterior, gracias a los analistas.\n\nCategoría | Solicitudes\nHumanitarias | 21.400\nReunificación familiar | 14.700\n\n1. Dirección General de Migraciones, registro de expedientes."
         );
     }
 

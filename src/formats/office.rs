@@ -396,6 +396,7 @@ pub(crate) fn extract_docx(
     let mut writer = Writer::default();
     let mut reader = NsReader::from_str(&document);
     let mut paragraph: Option<DocxParagraph> = None;
+    let mut paragraph_depth = 0usize;
     // Table nesting: each level's rows being read, and the current row's cells.
     let mut tables: Vec<Vec<String>> = Vec::new();
     let mut in_text = false;
@@ -418,10 +419,12 @@ pub(crate) fn extract_docx(
                 }
                 match name {
                     "p" => {
-                        if paragraph.is_none() {
+                        paragraph_depth += 1;
+                        if paragraph_depth == 1 {
                             paragraph = Some(DocxParagraph::default());
                         } else if let Some(p) = paragraph.as_mut() {
-                            // A paragraph inside a paragraph (a text box): its text runs on.
+                            // A paragraph inside a paragraph (a text box): its text runs on in the
+                            // paragraph that holds it.
                             p.text.push(' ');
                         }
                     }
@@ -485,8 +488,9 @@ pub(crate) fn extract_docx(
                 match local.as_ref() {
                     "t" => in_text = false,
                     "p" => {
-                        // The outermost paragraph ends (a text box's paragraphs run on inside it).
-                        if reader_depth_is_paragraph(&paragraph) {
+                        paragraph_depth = paragraph_depth.saturating_sub(1);
+                        // Only the outermost paragraph's end closes it.
+                        if paragraph_depth == 0 {
                             let Some(p) = paragraph.take() else { continue };
                             match tables.last_mut().and_then(|cells| cells.last_mut()) {
                                 Some(cell) => {
@@ -564,12 +568,6 @@ pub(crate) fn extract_docx(
         format: Format::Docx,
         warnings: Vec::new(),
     })
-}
-
-/// Paragraphs are not nested in the state kept (a text box's paragraphs are folded into the one around
-/// them), so any paragraph end closes the open one.
-fn reader_depth_is_paragraph(paragraph: &Option<DocxParagraph>) -> bool {
-    paragraph.is_some()
 }
 
 // ------------------------------------------------------------------------------------------------
