@@ -375,6 +375,17 @@ fn a_password_protected_pdf_is_refused_naming_the_password() {
 }
 
 #[test]
+fn a_pdf_restricted_by_an_owner_password_only_is_read() {
+    // restringido.pdf: anexo.pdf with an owner password and no user password (RC4 128, printing and
+    // copying forbidden), which any reader opens: its text is the annex's.
+    let extracted = read("restringido.pdf");
+    assert_eq!(extracted.pages, Some(1));
+    assert!(extracted
+        .text
+        .contains("Razones humanitarias | 21.400 | 19.800 | 1.100"));
+}
+
+#[test]
 fn truncated_files_are_corrupt() {
     for (name, format) in [
         ("truncado.pdf", Format::Pdf),
