@@ -111,6 +111,9 @@ pub(crate) fn lay_out(pages: &[Page]) -> LaidOut {
     let body_size = body_size(pages);
     let mut page_lines: Vec<Vec<Line>> = pages.iter().map(|p| page_lines(p, body_size)).collect();
     remove_margins(&mut page_lines, pages, body_size);
+    for lines in &mut page_lines {
+        merge_stray_cells(lines);
+    }
     let pitch = line_pitch(&page_lines, body_size);
 
     let mut flows: Vec<PageFlow> = Vec::with_capacity(pages.len());
@@ -335,10 +338,24 @@ fn gutter(runs: &[&Run], page_width: f32) -> Option<f32> {
             start = None;
         }
     }
-    let middle = best.filter(|_| best_width >= 8)?;
-    let left = runs.iter().filter(|r| r.x + r.width <= middle).count();
-    let right = runs.iter().filter(|r| r.x >= middle).count();
-    (left >= 5 && right >= 5).then_some(middle)
+    // A gutter is a narrow band; a wide empty one is the space between a table's labels and figures.
+    let middle = best.filter(|_| best_width >= 8 && (best_width as f32) <= page_width * 0.12)?;
+    let left: Vec<&Run> = runs
+        .iter()
+        .copied()
+        .filter(|r| r.x + r.width <= middle)
+        .collect();
+    let right: Vec<&Run> = runs.iter().copied().filter(|r| r.x >= middle).collect();
+    // Columns of text are full of lines as wide as the column; a table's two columns of labels and
+    // figures are not, and must be read row by row.
+    let text_column = |side: &[&Run]| {
+        let x0 = side.iter().map(|r| r.x).fold(f32::MAX, f32::min);
+        let x1 = side.iter().map(|r| r.x + r.width).fold(f32::MIN, f32::max);
+        let mut widths: Vec<f32> = side.iter().map(|r| r.width).collect();
+        widths.sort_by(f32::total_cmp);
+        side.len() >= 5 && widths[widths.len() / 2] >= (x1 - x0) * 0.6
+    };
+    (text_column(&left) && text_column(&right)).then_some(middle)
 }
 
 /// Runs on one baseline, left to right, as lines with cells.
@@ -362,6 +379,45 @@ fn group_lines(runs: &[&Run], body_size: f32) -> Vec<Line> {
         .collect();
     align_table_cells(&mut lines);
     lines
+}
+
+/// A line split into cells that no other line of the page shares a column with is no table row: a
+/// wide space of justified text, or a tab. Its cells are joined back into one text.
+fn merge_stray_cells(lines: &mut [Line]) {
+    const TOLERANCE: f32 = 2.0;
+    let starts: Vec<Vec<f32>> = lines
+        .iter()
+        .map(|l| {
+            if l.cells.len() > 1 {
+                l.cells[1..].iter().map(|c| c.x0).collect()
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    for (index, line) in lines.iter_mut().enumerate() {
+        if line.cells.len() < 2 {
+            continue;
+        }
+        let shared = starts[index].iter().any(|x| {
+            starts
+                .iter()
+                .enumerate()
+                .any(|(other, xs)| other != index && xs.iter().any(|o| (o - x).abs() <= TOLERANCE))
+        });
+        if shared {
+            continue;
+        }
+        let mut cells = std::mem::take(&mut line.cells).into_iter();
+        if let Some(mut first) = cells.next() {
+            for cell in cells {
+                first.text.push(' ');
+                first.text.push_str(&cell.text);
+                first.x1 = cell.x1;
+            }
+            line.cells = vec![first];
+        }
+    }
 }
 
 /// Within a table, a cell whose text ran close to the next column's (a gap narrower than the cell gap)
@@ -1066,6 +1122,43 @@ mod tests {
             "{:?}",
             out.text
         );
+    }
+
+    #[test]
+    fn a_page_long_two_column_table_is_read_row_by_row() {
+        // Labels on the left, figures on the right, an empty middle band: a table, not two columns.
+        let runs = (0..8)
+            .flat_map(|i| {
+                let y = 700.0 - 16.0 * i as f32;
+                [
+                    run(
+                        &format!("Departamento número {i}"),
+                        62.0,
+                        y,
+                        120.0,
+                        12.0,
+                        false,
+                    ),
+                    run(&format!("{}.000", i + 1), 420.0, y, 30.0, 12.0, false),
+                ]
+            })
+            .collect();
+        let out = lay_out(&[page(runs)]);
+        assert!(
+            out.text
+                .starts_with("Departamento número 0 | 1.000\nDepartamento número 1 | 2.000\n"),
+            "{}",
+            out.text
+        );
+    }
+
+    #[test]
+    fn a_lone_wide_gap_is_a_space_not_a_table() {
+        let out = lay_out(&[page(vec![
+            run("La red consular amplió", 62.0, 700.0, 120.0, 12.0, false),
+            run("su horario de atención.", 200.0, 700.0, 120.0, 12.0, false),
+        ])]);
+        assert_eq!(out.text, "La red consular amplió su horario de atención.\n");
     }
 
     #[test]
