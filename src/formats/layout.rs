@@ -267,12 +267,12 @@ fn page_lines(page: &Page, body_size: f32) -> Vec<Line> {
         .collect();
     let mut lines = Vec::new();
     match gutter(&runs, page.width) {
-        Some(gutter) => {
+        Some(band) => {
             let (mut left, mut right, mut full) = (Vec::new(), Vec::new(), Vec::new());
             for run in runs {
-                if run.x + run.width <= gutter {
+                if is_left(run, band) {
                     left.push(run);
-                } else if run.x >= gutter {
+                } else if is_right(run, band) {
                     right.push(run);
                 } else {
                     full.push(run);
@@ -304,9 +304,9 @@ fn page_lines(page: &Page, body_size: f32) -> Vec<Line> {
     lines
 }
 
-/// The x of a gutter between two columns: a band in the middle of the page crossed by few runs, with
-/// many runs side by side on both sides of it.
-fn gutter(runs: &[&Run], page_width: f32) -> Option<f32> {
+/// The band (from x, to x) of a gutter between two columns: a band in the middle of the page crossed by
+/// few runs, with many runs side by side on both sides of it.
+fn gutter(runs: &[&Run], page_width: f32) -> Option<(f32, f32)> {
     if runs.len() < 10 || page_width <= 0.0 {
         return None;
     }
@@ -332,20 +332,16 @@ fn gutter(runs: &[&Run], page_width: f32) -> Option<f32> {
             let s = *start.get_or_insert(bin);
             if bin + 1 - s > best_width {
                 best_width = bin + 1 - s;
-                best = Some((s + bin + 1) as f32 / 2.0);
+                best = Some((s as f32, (bin + 1) as f32));
             }
         } else {
             start = None;
         }
     }
     // A gutter is a narrow band; a wide empty one is the space between a table's labels and figures.
-    let middle = best.filter(|_| best_width >= 8 && (best_width as f32) <= page_width * 0.12)?;
-    let left: Vec<&Run> = runs
-        .iter()
-        .copied()
-        .filter(|r| r.x + r.width <= middle)
-        .collect();
-    let right: Vec<&Run> = runs.iter().copied().filter(|r| r.x >= middle).collect();
+    let band = best.filter(|_| best_width >= 8 && (best_width as f32) <= page_width * 0.12)?;
+    let left: Vec<&Run> = runs.iter().copied().filter(|r| is_left(r, band)).collect();
+    let right: Vec<&Run> = runs.iter().copied().filter(|r| is_right(r, band)).collect();
     // Columns of text are full of lines as wide as the column; a table's two columns of labels and
     // figures are not, and must be read row by row.
     let text_column = |side: &[&Run]| {
@@ -355,7 +351,18 @@ fn gutter(runs: &[&Run], page_width: f32) -> Option<f32> {
         widths.sort_by(f32::total_cmp);
         side.len() >= 5 && widths[widths.len() / 2] >= (x1 - x0) * 0.6
     };
-    (text_column(&left) && text_column(&right)).then_some(middle)
+    (text_column(&left) && text_column(&right)).then_some(band)
+}
+
+/// Left of the gutter: ends before the band (a point of slack for rounding to bins).
+fn is_left(run: &Run, band: (f32, f32)) -> bool {
+    run.x + run.width <= band.0 + 1.0
+}
+
+/// Right of the gutter: starts after the band. A run that reaches into the band is full-width (a
+/// centred footer such as "Página 1 de 2" is one line, not a piece in each column).
+fn is_right(run: &Run, band: (f32, f32)) -> bool {
+    run.x >= band.1 - 1.0
 }
 
 /// Runs on one baseline, left to right, as lines with cells.
