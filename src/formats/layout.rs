@@ -314,13 +314,21 @@ fn gutter(runs: &[&Run], page_width: f32) -> Option<(f32, f32)> {
     if bins > 20_000 {
         return None;
     }
-    let mut cover = vec![0usize; bins + 1];
+    // Runs covering each 1 pt bin, by a difference array: linear in runs and bins, whatever the runs.
+    let mut delta = vec![0isize; bins + 2];
     for run in runs {
-        let start = run.x.max(0.0) as usize;
+        let start = (run.x.max(0.0) as usize).min(bins);
         let end = ((run.x + run.width).max(0.0) as usize).min(bins);
-        for bin in cover.iter_mut().take(end + 1).skip(start.min(bins)) {
-            *bin += 1;
+        if end >= start {
+            delta[start] += 1;
+            delta[end + 1] -= 1;
         }
+    }
+    let mut cover = vec![0usize; bins + 1];
+    let mut running = 0isize;
+    for (bin, count) in cover.iter_mut().enumerate() {
+        running += delta[bin];
+        *count = running.max(0) as usize;
     }
     let allowed = (runs.len() / 15).max(1);
     let (low, high) = ((page_width * 0.3) as usize, (page_width * 0.7) as usize);
@@ -402,16 +410,26 @@ fn merge_stray_cells(lines: &mut [Line]) {
             }
         })
         .collect();
+    // Every start with its line, sorted by x: a line's start is shared when another line's start lies
+    // within the tolerance (found by binary search, so a page of many cells stays linearithmic).
+    let mut all: Vec<(f32, usize)> = starts
+        .iter()
+        .enumerate()
+        .flat_map(|(index, xs)| xs.iter().map(move |x| (*x, index)))
+        .collect();
+    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let shared_with_another = |x: f32, index: usize| {
+        let from = all.partition_point(|(s, _)| *s < x - TOLERANCE);
+        all[from..]
+            .iter()
+            .take_while(|(s, _)| *s <= x + TOLERANCE)
+            .any(|(_, other)| *other != index)
+    };
     for (index, line) in lines.iter_mut().enumerate() {
         if line.cells.len() < 2 {
             continue;
         }
-        let shared = starts[index].iter().any(|x| {
-            starts
-                .iter()
-                .enumerate()
-                .any(|(other, xs)| other != index && xs.iter().any(|o| (o - x).abs() <= TOLERANCE))
-        });
+        let shared = starts[index].iter().any(|x| shared_with_another(*x, index));
         if shared {
             continue;
         }
@@ -435,19 +453,25 @@ fn align_table_cells(lines: &mut [Line]) {
     if multi.iter().filter(|m| **m).count() < 2 {
         return;
     }
+    // Cell starts of the multi-cell lines, sorted, and clustered within the tolerance.
+    let mut xs: Vec<f32> = lines
+        .iter()
+        .filter(|l| l.cells.len() > 1)
+        .flat_map(|l| l.cells.iter().map(|c| c.x0))
+        .collect();
+    xs.sort_by(f32::total_cmp);
     let mut starts: Vec<(f32, usize)> = Vec::new();
-    for line in lines.iter().filter(|l| l.cells.len() > 1) {
-        for cell in &line.cells {
-            match starts
-                .iter_mut()
-                .find(|(x, _)| (x - cell.x0).abs() <= TOLERANCE)
-            {
-                Some((_, count)) => *count += 1,
-                None => starts.push((cell.x0, 1)),
-            }
+    for x in xs {
+        match starts.last_mut() {
+            Some((first, count)) if x - *first <= TOLERANCE => *count += 1,
+            _ => starts.push((x, 1)),
         }
     }
     starts.retain(|(_, count)| *count >= 2);
+    let is_column = |x: f32| {
+        let from = starts.partition_point(|(s, _)| *s < x - TOLERANCE);
+        starts.get(from).is_some_and(|(s, _)| *s <= x + TOLERANCE)
+    };
     for (index, line) in lines.iter_mut().enumerate() {
         let beside = index > 0 && multi[index - 1] || multi.get(index + 1) == Some(&true);
         if !(multi[index] || beside) {
@@ -460,7 +484,7 @@ fn align_table_cells(lines: &mut [Line]) {
                 .breaks
                 .iter()
                 .copied()
-                .filter(|(x, _)| starts.iter().any(|(s, _)| (s - x).abs() <= TOLERANCE))
+                .filter(|(x, _)| is_column(*x))
                 .collect();
             // From the right, so that earlier offsets stay valid.
             let mut tail = Vec::new();
@@ -1166,6 +1190,29 @@ mod tests {
             run("su horario de atención.", 200.0, 700.0, 120.0, 12.0, false),
         ])]);
         assert_eq!(out.text, "La red consular amplió su horario de atención.\n");
+    }
+
+    #[test]
+    fn a_page_of_many_scattered_cells_is_laid_out() {
+        // 4,000 lines of two cells each at scattered columns, as a hostile file could have: every step
+        // is linear or linearithmic in the runs, so this is quick, and every cell keeps its text.
+        let runs: Vec<Run> = (0..4_000)
+            .flat_map(|i| {
+                let y = 800.0 - i as f32 * 0.2;
+                let x = 62.0 + (i % 97) as f32 * 3.0;
+                [
+                    run(&format!("a{i}"), x, y * 100.0, 10.0, 12.0, false),
+                    run(&format!("b{i}"), x + 200.0, y * 100.0, 10.0, 12.0, false),
+                ]
+            })
+            .collect();
+        let out = lay_out(&[Page {
+            width: 595.0,
+            height: 90_000.0,
+            runs,
+        }]);
+        assert!(out.text.contains("a3999") && out.text.contains("b3999"));
+        assert_eq!(out.text.matches('b').count(), 4_000);
     }
 
     #[test]
