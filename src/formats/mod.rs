@@ -27,7 +27,7 @@ mod write;
 
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::mapping::{segment, Passage};
 
@@ -35,7 +35,7 @@ use crate::mapping::{segment, Passage};
 pub const PAGE_BREAK: &str = "\u{000C}";
 
 /// A report's file format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Pdf,
@@ -163,6 +163,27 @@ impl Format {
             return Some(Format::Text);
         }
         None
+    }
+}
+
+/// A format by its short name (`pdf`, `docx`, `odt`, `html`, `text`, `markdown`; `txt` and `md` too), as a
+/// command-line option would give it.
+impl std::str::FromStr for Format {
+    type Err = FormatError;
+
+    fn from_str(name: &str) -> Result<Format, FormatError> {
+        let lower = name.trim().to_ascii_lowercase();
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == lower)
+            .or(match lower.as_str() {
+                "txt" => Some(Format::Text),
+                "md" => Some(Format::Markdown),
+                _ => None,
+            })
+            .ok_or(FormatError::Unsupported {
+                content_type: name.trim().to_string(),
+            })
     }
 }
 
@@ -537,6 +558,22 @@ mod tests {
             message.contains("application/vnd.oasis.opendocument.text"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn formats_parse_from_their_names() {
+        assert_eq!("PDF".parse::<Format>(), Ok(Format::Pdf));
+        assert_eq!("md".parse::<Format>(), Ok(Format::Markdown));
+        assert_eq!(
+            "doc".parse::<Format>(),
+            Err(FormatError::Unsupported {
+                content_type: "doc".into()
+            })
+        );
+        for format in Format::ALL {
+            assert_eq!(format.name().parse::<Format>(), Ok(format));
+            assert_eq!(Format::from_content_type(format.content_type()), Ok(format));
+        }
     }
 
     #[test]
