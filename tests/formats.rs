@@ -483,6 +483,27 @@ fn a_document_over_the_page_limit_is_refused() {
 }
 
 #[test]
+fn reading_past_the_time_limit_stops_with_where_it_was() {
+    // A zero budget is spent once the file is opened: the PDF stops before its first page, the DOCX
+    // after reading its parts.
+    let limits = ExtractLimits {
+        time_limit: Duration::ZERO,
+        ..ExtractLimits::default()
+    };
+    for (name, format, at) in [
+        ("informe-libreoffice.pdf", Format::Pdf, "page 1 of 4"),
+        ("informe.docx", Format::Docx, "word/document.xml"),
+    ] {
+        let error = extract(&fixture(name), format, &limits).unwrap_err();
+        assert!(
+            matches!(&error, FormatError::TimedOut { at: where_, .. } if where_ == at),
+            "{name}: {error:?}"
+        );
+        assert_eq!(error.status(), 422);
+    }
+}
+
+#[test]
 fn no_input_makes_the_extractors_panic() {
     // Every fixture cut at several lengths, and bytes flipped in the middle, read as every format: each
     // read returns, with text or with an error of one of the three statuses, and never panics.
