@@ -18,6 +18,8 @@ pub mod db;
 pub mod evidence;
 /// CSV tables, the bundle and the backup files (pure: values in, bytes out).
 pub mod exports;
+/// Report formats (PDF, DOCX, ODT, HTML, text): bytes in, page-aware text with its debris repaired out.
+pub mod formats;
 /// The GCM framework, countries and blocs as reference data (pure).
 pub mod framework;
 /// The coverage indicators: counting, peers, change, gaps (pure).

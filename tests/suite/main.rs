@@ -12,6 +12,7 @@ mod classify;
 mod documents;
 mod evidence_api;
 mod exports;
+mod formats;
 mod framework_api;
 mod golden;
 mod health;
