@@ -77,6 +77,8 @@ fn evidence_export(c: &mut Criterion) {
             },
             line_start: item.line_start,
             line_end: item.line_end,
+            page_start: None,
+            page_end: None,
             reporting_country: None,
             countries: vec![],
             actor: None,

@@ -54,8 +54,15 @@ fn ingest(c: &mut Criterion) {
                         ..Default::default()
                     };
                     let mut conn = db.get().expect("connection");
-                    let summary = gcm::ingestion::ingest_document(&mut conn, &meta, text, "bench")
-                        .expect("stored");
+                    let limits = gcm::formats::ExtractLimits::default();
+                    let received = gcm::ingestion::Received {
+                        bytes: text.as_bytes(),
+                        format: gcm::formats::Format::Markdown,
+                        limits: &limits,
+                    };
+                    let summary =
+                        gcm::ingestion::ingest_document(&mut conn, &meta, &received, "bench")
+                            .expect("stored");
                     black_box(summary);
                     (dir, db)
                 },

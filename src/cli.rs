@@ -44,10 +44,15 @@ pub enum Command {
     /// `gcm export --all DIR` instead writes the whole store as import files (a backup that
     /// `gcm import DIR` restores into an empty database).
     Export(ExportOptions),
-    /// Ingest a national report (plain text or Markdown, UTF-8): store it as a source, cut it into
-    /// passages, and store each passage as an evidence item with `auto` objective and principle
-    /// suggestions for a reviewer to accept or reject (the same as POST /api/v1/documents).
+    /// Ingest a national report (PDF, DOCX, ODT, HTML, text or Markdown; the format told by the file's
+    /// content): store its text as a source, cut it into passages (with their pages for a PDF), and
+    /// store each passage as an evidence item with `auto` objective and principle suggestions for a
+    /// reviewer to accept or reject (the same as POST /api/v1/documents).
     Ingest(IngestOptions),
+    /// Print what `gcm ingest` would read from a report, without a database: its passages as JSON
+    /// Lines (`id`, `line_start`, `line_end`, `page_start`/`page_end` for a PDF, `section`, `text`),
+    /// or with `--text` the text that would be stored. A file that cannot be read says why; exit 1.
+    Extract(ExtractOptions),
     /// Manage the API tokens that writing needs (document uploads, accepting or rejecting mappings).
     /// Only a hash of each token is stored; `create` prints the token once.
     Token {
@@ -138,9 +143,13 @@ pub struct ExportOptions {
 /// The options of `gcm ingest`.
 #[derive(Debug, Args)]
 pub struct IngestOptions {
-    /// The report's text file.
+    /// The report: PDF, DOCX, ODT, HTML, text or Markdown.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+    /// Read the file as this format (pdf, docx, odt, html, text, markdown), checked against its
+    /// content; told from the content when absent.
+    #[arg(long, value_parser = format_name)]
+    pub format: Option<crate::formats::Format>,
     /// The reporting country (ISO3).
     #[arg(long)]
     pub country: String,
@@ -156,6 +165,21 @@ pub struct IngestOptions {
     /// The source kind (national_report when absent).
     #[arg(long)]
     pub kind: Option<String>,
+}
+
+/// The options of `gcm extract`.
+#[derive(Debug, Args)]
+pub struct ExtractOptions {
+    /// The report: PDF, DOCX, ODT, HTML, text or Markdown.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Read the file as this format (pdf, docx, odt, html, text, markdown), checked against its
+    /// content; told from the content when absent.
+    #[arg(long, value_parser = format_name)]
+    pub format: Option<crate::formats::Format>,
+    /// Print the text that would be stored (pages separated by a form-feed line) instead of passages.
+    #[arg(long)]
+    pub text: bool,
 }
 
 /// The options of `gcm synth`.
@@ -176,4 +200,15 @@ pub struct SynthOptions {
     /// Folder to write (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+}
+
+/// A `--format` value: a format's short name.
+fn format_name(name: &str) -> Result<crate::formats::Format, String> {
+    name.parse().map_err(|_| {
+        let names: Vec<&str> = crate::formats::Format::ALL
+            .iter()
+            .map(|f| f.name())
+            .collect();
+        format!("`{name}` is not a format; accepted: {}", names.join(", "))
+    })
 }

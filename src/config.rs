@@ -46,6 +46,21 @@ pub struct LimitSettings {
     pub render_wait_seconds: u64,
     /// Largest chart in pixels (width x height).
     pub chart_pixels: u64,
+    /// Most pages of an uploaded or ingested PDF.
+    pub document_pages: usize,
+    /// Seconds reading one report (PDF, DOCX, ODT, HTML) may take before it is refused.
+    pub extract_seconds: u64,
+}
+
+impl LimitSettings {
+    /// The bounds on reading one report, from these settings and the format readers' own defaults.
+    pub fn extract_limits(&self) -> crate::formats::ExtractLimits {
+        crate::formats::ExtractLimits {
+            max_pages: self.document_pages,
+            time_limit: std::time::Duration::from_secs(self.extract_seconds),
+            ..crate::formats::ExtractLimits::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -204,6 +219,8 @@ impl Settings {
                 "limits.concurrent_renders",
                 self.limits.concurrent_renders as u64,
             ),
+            ("limits.document_pages", self.limits.document_pages as u64),
+            ("limits.extract_seconds", self.limits.extract_seconds),
         ] {
             if value == 0 {
                 return Err(SettingsError::Invalid(format!("{key} must be at least 1")));

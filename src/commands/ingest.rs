@@ -1,8 +1,6 @@
 //! `gcm ingest FILE`: a national report stored as passages with suggestions, as `POST
 //! /api/v1/documents` does.
 
-use anyhow::Context;
-
 use crate::cli::IngestOptions;
 use crate::config::Settings;
 use crate::ingestion::{self, document::DocumentMeta, DocumentError};
@@ -10,14 +8,7 @@ use crate::startup;
 
 pub fn ingest(settings: &Settings, options: IngestOptions) -> anyhow::Result<()> {
     let file = &options.file;
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let body = String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: the text is not UTF-8 (invalid bytes at offset {})",
-            file.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })?;
+    let (bytes, format) = super::read_report(file, options.format)?;
     let file_name = |path: &std::path::Path| {
         path.file_name()
             .map(|s| s.to_string_lossy().to_string())
@@ -37,10 +28,16 @@ pub fn ingest(settings: &Settings, options: IngestOptions) -> anyhow::Result<()>
     };
     let db = startup::prepare_schema(settings)?;
     let mut conn = db.get()?;
-    match ingestion::ingest_document(&mut conn, &meta, &body, &super::local_actor()) {
+    let limits = settings.limits.extract_limits();
+    let received = ingestion::Received {
+        bytes: &bytes,
+        format,
+        limits: &limits,
+    };
+    match ingestion::ingest_document(&mut conn, &meta, &received, &super::local_actor()) {
         Ok(summary) => {
             println!(
-                "stored {} as source {} ({}): {} passages, {} objective and {} principle suggestions (lexicon {})",
+                "stored {} ({format}) as source {} ({}): {} passages, {} objective and {} principle suggestions (lexicon {})",
                 file.display(),
                 summary.source,
                 summary.language,
@@ -52,6 +49,10 @@ pub fn ingest(settings: &Settings, options: IngestOptions) -> anyhow::Result<()>
             Ok(())
         }
         Err(DocumentError::Invalid(problems)) => Err(super::refused(&problems, "stored")),
+        Err(DocumentError::Unreadable(error)) => Err(anyhow::Error::new(error).context(format!(
+            "{}: cannot read this file as {format}",
+            file.display()
+        ))),
         Err(error) => Err(error.into()),
     }
 }

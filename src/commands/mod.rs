@@ -3,6 +3,7 @@
 
 mod classify;
 mod export;
+mod extract;
 mod import;
 mod ingest;
 mod serve;
@@ -23,6 +24,7 @@ pub fn run(command: Command, settings: &Settings) -> anyhow::Result<()> {
         Command::Import { paths } => import::import(settings, &paths),
         Command::Export(options) => export::export(settings, options),
         Command::Ingest(options) => ingest::ingest(settings, options),
+        Command::Extract(options) => extract::extract(settings, options),
         Command::Token { action } => token::token(settings, action),
         Command::Synth(options) => synth::synth(options),
         Command::Classify {
@@ -31,6 +33,24 @@ pub fn run(command: Command, settings: &Settings) -> anyhow::Result<()> {
             threshold,
         } => classify::classify(&input, output.as_deref(), threshold),
     }
+}
+
+/// Reads a report file into its bytes and the format to read them as: `declared` checked against the
+/// content, or the format the content shows. Errors name the file.
+fn read_report(
+    path: &std::path::Path,
+    declared: Option<crate::formats::Format>,
+) -> anyhow::Result<(Vec<u8>, crate::formats::Format)> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let format = match declared {
+        Some(declared) => crate::formats::check_declared(declared, &bytes),
+        None => {
+            let name = path.file_name().map(|n| n.to_string_lossy().to_string());
+            crate::formats::detect(&bytes, name.as_deref())
+        }
+    }
+    .with_context(|| format!("{}: cannot read this file", path.display()))?;
+    Ok((bytes, format))
 }
 
 /// Who the command line acts as in the audit log.

@@ -102,6 +102,8 @@ pub struct ItemForm<'a> {
     pub figures: String,
     pub content_hash: &'a str,
     pub imported_at: NaiveDateTime,
+    pub page_start: Option<i32>,
+    pub page_end: Option<i32>,
 }
 
 #[derive(Debug, Insertable)]

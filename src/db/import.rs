@@ -353,6 +353,8 @@ fn write_item(
         figures: serde_json::to_string(&item.figures).unwrap_or_else(|_| "[]".into()),
         content_hash: hash,
         imported_at: now,
+        page_start: item.pages.map(|p| p.start),
+        page_end: item.pages.map(|p| p.end),
     };
     // An objective or principle that a reviewer (not an import) already mapped on this item keeps the
     // reviewer's mapping; the import's is not added beside it.

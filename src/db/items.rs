@@ -179,6 +179,9 @@ pub struct EvidenceItem {
     pub line_end: i32,
     pub line_start: i32,
     pub objectives: Vec<ItemObjective>,
+    /// Last and first page (1-based) of a passage of a paged report (a PDF); empty otherwise.
+    pub page_end: Option<i32>,
+    pub page_start: Option<i32>,
     pub principles: Vec<ItemPrinciple>,
     pub quote: String,
     pub reporting_country: Option<CountryRef>,
@@ -391,6 +394,8 @@ fn load_chunk(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<EvidenceIt
                 source,
                 line_start: row.line_start,
                 line_end: row.line_end,
+                page_start: row.page_start,
+                page_end: row.page_end,
                 reporting_country,
                 actor: row.actor,
                 actor_type: row.actor_type,

@@ -295,6 +295,8 @@ pub struct ItemRow {
     pub status: Option<String>,
     /// JSON array of strings.
     pub figures: String,
+    pub page_start: Option<i32>,
+    pub page_end: Option<i32>,
 }
 
 /// Where an item quotes its source.

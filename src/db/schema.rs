@@ -148,6 +148,8 @@ diesel::table! {
         figures -> Text,
         content_hash -> Text,
         imported_at -> Timestamp,
+        page_start -> Nullable<Integer>,
+        page_end -> Nullable<Integer>,
     }
 }
 

@@ -256,7 +256,7 @@ impl TableScope<'_> {
     }
 }
 
-pub const EVIDENCE_HEADERS: [&str; 22] = [
+pub const EVIDENCE_HEADERS: [&str; 24] = [
     "item_id",
     "kind",
     "title",
@@ -274,6 +274,8 @@ pub const EVIDENCE_HEADERS: [&str; 22] = [
     "source_title",
     "line_start",
     "line_end",
+    "page_start",
+    "page_end",
     "cycle",
     "language",
     "year",
@@ -321,6 +323,8 @@ pub fn evidence_table(items: &[crate::db::items::EvidenceItem]) -> Table {
                 Cell::from(item.source.title.as_str()),
                 Cell::Int(item.line_start as i64),
                 Cell::Int(item.line_end as i64),
+                item.page_start.map_or(Cell::Empty, |p| Cell::Int(p as i64)),
+                item.page_end.map_or(Cell::Empty, |p| Cell::Int(p as i64)),
                 Cell::from(item.source.cycle.as_str()),
                 Cell::from(item.language.as_str()),
                 item.year.map_or(Cell::Empty, |y| Cell::Int(y as i64)),

@@ -95,6 +95,15 @@ impl Format {
         }
     }
 
+    /// The usual file-name extension of the format (`txt` and `md` for text and Markdown).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Text => "txt",
+            Format::Markdown => "md",
+            other => other.name(),
+        }
+    }
+
     /// Whether the format has pages (a PDF); the others give `pages: None`.
     pub fn is_paged(self) -> bool {
         self == Format::Pdf
@@ -200,6 +209,17 @@ pub fn check_declared(declared: Format, bytes: &[u8]) -> Result<Format, FormatEr
     let found = Format::sniff(bytes);
     match (declared, found) {
         (Format::Text | Format::Markdown, Some(Format::Text | Format::Html)) => Ok(declared),
+        // Sent as text but not sniffed as text, and not a known binary kind either: text in another
+        // encoding, or UTF-8 with a stray NUL. Reading it then names the byte that is not UTF-8, or
+        // the store's text rule the line and column of the NUL, which says more than "binary data".
+        (Format::Text | Format::Markdown, None) if known_binary(bytes).is_none() => Ok(declared),
+        // A zip cut short has no directory to tell DOCX from ODT by: reading it as declared then says
+        // it is damaged, which is what it is.
+        (Format::Docx | Format::Odt, None)
+            if bytes.starts_with(b"PK\x03\x04") && !office::zip_readable(bytes) =>
+        {
+            Ok(declared)
+        }
         (_, Some(found)) if found == declared => Ok(declared),
         (_, found) => Err(FormatError::Mismatch {
             declared,
@@ -228,6 +248,14 @@ fn describe_unknown(bytes: &[u8]) -> String {
     if bytes.is_empty() {
         return "an empty file".into();
     }
+    known_binary(bytes).map_or_else(
+        || "binary data that is not UTF-8 text".to_string(),
+        str::to_string,
+    )
+}
+
+/// The kind of a binary file that is not a report format, told by its signature.
+fn known_binary(bytes: &[u8]) -> Option<&'static str> {
     let signatures: [(&[u8], &str); 6] = [
         (b"PK\x03\x04", "a zip archive that is neither DOCX nor ODT"),
         (b"\x89PNG", "a PNG image"),
@@ -242,10 +270,7 @@ fn describe_unknown(bytes: &[u8]) -> String {
     signatures
         .iter()
         .find(|(signature, _)| bytes.starts_with(signature))
-        .map_or_else(
-            || "binary data that is not UTF-8 text".to_string(),
-            |(_, what)| what.to_string(),
-        )
+        .map(|(_, what)| *what)
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -344,6 +369,9 @@ pub enum FormatError {
     /// 422: a password protected PDF.
     #[error("the PDF is password protected ({detail}); upload a copy without a password")]
     Encrypted { detail: String },
+    /// 422: text that is not UTF-8; `byte` is the first byte (1-based) that is not.
+    #[error("the text is not UTF-8 (byte {byte} is not); save the file as UTF-8")]
+    NotUtf8 { byte: usize },
     /// 422: a damaged or truncated file; `detail` names the page or part where known.
     #[error("the {format} file is damaged or truncated: {detail}")]
     Corrupt { format: Format, detail: String },
@@ -378,6 +406,7 @@ impl FormatError {
             FormatError::Unsupported { .. } | FormatError::Mismatch { .. } => 415,
             FormatError::TooManyPages { .. } | FormatError::TooLarge { .. } => 413,
             FormatError::NoTextLayer { .. }
+            | FormatError::NotUtf8 { .. }
             | FormatError::Encrypted { .. }
             | FormatError::Corrupt { .. }
             | FormatError::TimedOut { .. } => 422,
@@ -391,6 +420,7 @@ impl FormatError {
             FormatError::Mismatch { .. } => "format_mismatch",
             FormatError::NoTextLayer { .. } => "no_text_layer",
             FormatError::Encrypted { .. } => "encrypted",
+            FormatError::NotUtf8 { .. } => "not_utf8",
             FormatError::Corrupt { .. } => "corrupt",
             FormatError::TooManyPages { .. } => "too_many_pages",
             FormatError::TooLarge { .. } => "too_large",
@@ -444,9 +474,14 @@ pub struct PageMap {
 
 impl PageMap {
     pub fn new(text: &str) -> PageMap {
-        let mut page = Vec::new();
+        PageMap::of_lines(&crate::evidence::source_lines(text))
+    }
+
+    /// The map of a text already cut into lines ([`crate::evidence::source_lines`]).
+    pub fn of_lines(lines: &[&str]) -> PageMap {
+        let mut page = Vec::with_capacity(lines.len());
         let mut current = 1;
-        for line in crate::evidence::source_lines(text) {
+        for &line in lines {
             if line == PAGE_BREAK {
                 // The break line itself belongs to the page it ends.
                 page.push(current);

@@ -29,6 +29,11 @@ const TABLE: &str = "urn:oasis:names:tc:opendocument:xmlns:table:1.0";
 const OFFICE: &str = "urn:oasis:names:tc:opendocument:xmlns:office:1.0";
 
 /// DOCX or ODT, told by the parts a zip holds; `None` for any other zip or an unreadable one.
+/// Whether the bytes are a zip whose directory can be read (a truncated one's cannot).
+pub(crate) fn zip_readable(bytes: &[u8]) -> bool {
+    zip::ZipArchive::new(Cursor::new(bytes)).is_ok()
+}
+
 pub(crate) fn sniff_zip(bytes: &[u8]) -> Option<Format> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
     if archive.index_for_name("word/document.xml").is_some() {

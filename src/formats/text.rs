@@ -1,24 +1,15 @@
 //! Text and Markdown: UTF-8 as sent, with line ends made `\n` and a leading byte-order mark dropped. A
 //! form feed (as `pdftotext` writes between pages) is put on a line of its own, and the text then has
-//! pages like a PDF's.
+//! pages like a PDF's. Control characters are left for the text rule of the store
+//! ([`crate::evidence::text`]), which names their line and column.
 
 use super::{Extracted, Format, FormatError, PAGE_BREAK};
 
 pub(crate) fn extract(bytes: &[u8], format: Format) -> Result<Extracted, FormatError> {
     let bytes = super::strip_bom(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| FormatError::Corrupt {
-        format,
-        detail: format!(
-            "it is not UTF-8 text (byte {} is not); save it as UTF-8",
-            e.valid_up_to() + 1
-        ),
+    let text = std::str::from_utf8(bytes).map_err(|e| FormatError::NotUtf8 {
+        byte: e.valid_up_to() + 1,
     })?;
-    if text.contains('\0') {
-        return Err(FormatError::Corrupt {
-            format,
-            detail: "it holds NUL bytes, so it is binary, not text".into(),
-        });
-    }
     let unified = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut out = String::with_capacity(unified.len() + 16);
     let mut pages = 1usize;

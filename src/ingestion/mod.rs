@@ -204,6 +204,10 @@ pub fn import_as(
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DocumentSummary {
     pub source: String,
+    /// How the file was read (pdf, docx, odt, html, text, markdown).
+    pub format: String,
+    /// Pages of a paged document.
+    pub pages: Option<usize>,
     pub language: String,
     pub passages: usize,
     pub objective_suggestions: usize,
@@ -218,31 +222,52 @@ pub enum DocumentError {
     Invalid(Vec<Problem>),
     #[error("this document is already stored as source `{0}`")]
     Duplicate(String),
+    /// The file cannot be read as the format it was declared or found to be (a scan, a password, a
+    /// damaged file, a zip bomb, too many pages).
+    #[error(transparent)]
+    Unreadable(#[from] crate::formats::FormatError),
     #[error(transparent)]
     Database(#[from] crate::db::DbError),
 }
 
-/// Segments, classifies and stores a national report as a source with one `report_passage` item per
-/// passage and `auto` suggestions, in one transaction with its audit-log row: all of it or nothing.
+/// Reads (as `format`), segments, classifies and stores a national report as a source with one
+/// `report_passage` item per passage and `auto` suggestions, in one transaction with its audit-log row:
+/// all of it or nothing.
 pub fn ingest_document(
     conn: &mut crate::db::AnyConnection,
     meta: &document::DocumentMeta,
-    body: &str,
+    received: &Received<'_>,
     actor: &str,
 ) -> Result<DocumentSummary, DocumentError> {
-    let plan = plan_document(meta, body)?;
+    let plan = plan_document(meta, received)?;
     store_document(conn, &plan, actor)
 }
 
-/// The CPU part of an ingestion, with no database: segmenting and classifying (the HTTP handler runs it
-/// before it takes a connection, so a large report does not hold one).
+/// A report as it arrived: its bytes, the format they are read as, and the bounds on reading them.
+#[derive(Debug, Clone)]
+pub struct Received<'a> {
+    pub bytes: &'a [u8],
+    pub format: crate::formats::Format,
+    pub limits: &'a crate::formats::ExtractLimits,
+}
+
+/// The CPU part of an ingestion, with no database: reading the file, segmenting and classifying (the
+/// HTTP handler runs it on the blocking pool before it takes a connection, so a large report holds
+/// neither a worker nor a connection).
 pub fn plan_document(
     meta: &document::DocumentMeta,
-    body: &str,
+    received: &Received<'_>,
 ) -> Result<document::DocumentPlan, DocumentError> {
+    let report = crate::formats::extract(received.bytes, received.format, received.limits)?;
     let classifier = crate::mapping::Classifier::bundled();
-    document::plan_document(meta, body, classifier, chrono::Utc::now().date_naive())
-        .map_err(DocumentError::Invalid)
+    document::plan_document(
+        meta,
+        received.bytes,
+        &report,
+        classifier,
+        chrono::Utc::now().date_naive(),
+    )
+    .map_err(DocumentError::Invalid)
 }
 
 /// Writes a planned document: checked against the store and written in one transaction.
@@ -253,6 +278,8 @@ pub fn store_document(
 ) -> Result<DocumentSummary, DocumentError> {
     let summary = DocumentSummary {
         source: plan.source_id.clone(),
+        format: plan.format.clone(),
+        pages: plan.pages,
         language: plan.language.clone(),
         passages: plan.passages,
         objective_suggestions: plan.objective_suggestions,
@@ -270,7 +297,7 @@ pub fn store_document(
                 content_sha256: &plan.content_sha256,
                 format: &plan.format,
                 byte_count: plan.byte_count as i64,
-                pages: None,
+                pages: plan.pages.map(|p| p as i32),
                 uploaded_by: actor,
                 uploaded_at: chrono::Utc::now().naive_utc(),
             },

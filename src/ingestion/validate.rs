@@ -117,6 +117,7 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
     // Each source's lines, split once: splitting the source again for every item made a long
     // document's validation quadratic in its length.
     let mut lines_of: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut pages_of: BTreeMap<&str, crate::formats::PageMap> = BTreeMap::new();
     let mut seen = BTreeSet::new();
     for (origin, item) in &batch.items {
         if !valid_id(&item.id) {
@@ -266,6 +267,22 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
                         problem.field(),
                         problem.describe(&item.source, item.line_start, item.line_end),
                     ));
+                } else if let Some(pages) = item.pages {
+                    // Pages are told by the page-break lines of the stored text, so a citation by page
+                    // is as checkable as one by line.
+                    let (start, end) = pages_of
+                        .entry(item.source.as_str())
+                        .or_insert_with(|| crate::formats::PageMap::of_lines(lines))
+                        .span(item.line_start as usize, item.line_end as usize);
+                    if (pages.start as usize, pages.end as usize) != (start, end) {
+                        problems.push(origin.problem(
+                            "page_start",
+                            format!(
+                                "pages {}-{} do not match the page breaks of source `{}`: lines {}-{} are on pages {start}-{end}",
+                                pages.start, pages.end, item.source, item.line_start, item.line_end
+                            ),
+                        ));
+                    }
                 }
             }
         }
@@ -498,6 +515,7 @@ mod tests {
             date: None,
             status: None,
             figures: vec![],
+            pages: None,
             objectives: vec![ObjectiveMapping {
                 objective: 7,
                 basis: Basis::Inferred,

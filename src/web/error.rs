@@ -59,6 +59,10 @@ pub enum ApiError {
     /// The path exists but not for this method (405); `allow` lists the methods it takes.
     #[error("{method} is not allowed here; allowed: {allow}")]
     MethodNotAllowed { method: String, allow: String },
+    /// A report that cannot be read as its format (415 mismatch, 413 over a limit, 422 a scan, a
+    /// password, a damaged file); the code says which.
+    #[error(transparent)]
+    Unreadable(#[from] crate::formats::FormatError),
     #[error("internal error")]
     Internal(String),
 }
@@ -99,6 +103,7 @@ impl ApiError {
             ApiError::Overloaded(_) => "overloaded",
             ApiError::RequestTimeout(_) => "request_timeout",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
+            ApiError::Unreadable(error) => error.code(),
             ApiError::Internal(_) => "internal",
         }
     }
@@ -152,6 +157,9 @@ impl ResponseError for ApiError {
             | ApiError::Overloaded(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Unreadable(error) => {
+                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -61,6 +61,8 @@ pub struct WebPolicy {
     pub render_wait: std::time::Duration,
     /// Largest PNG chart in pixels.
     pub chart_pixels: u64,
+    /// Bounds on reading an uploaded report (`limits.document_pages`, `limits.extract_seconds`).
+    pub extract_limits: crate::formats::ExtractLimits,
 }
 
 impl Default for WebPolicy {
@@ -79,6 +81,7 @@ impl WebPolicy {
             concurrent_renders: settings.limits.concurrent_renders,
             render_wait: std::time::Duration::from_secs(settings.limits.render_wait_seconds),
             chart_pixels: settings.limits.chart_pixels,
+            extract_limits: settings.limits.extract_limits(),
         }
     }
 

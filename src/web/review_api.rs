@@ -159,14 +159,25 @@ async fn read_body(
     }
 }
 
-/// `POST /api/v1/documents?country=&cycle=&language=&title=&kind=` with the report as `text/plain` or
-/// `text/markdown` (UTF-8): stores it, cuts it into passages, suggests objectives and principles for
-/// each, and answers 201 with the counts. Editors only.
+/// `POST /api/v1/documents?country=&cycle=&language=&title=&kind=` with the report as PDF, DOCX, ODT,
+/// HTML, text or Markdown (text as UTF-8), its `Content-Type` saying which: reads it, stores its text,
+/// cuts it into passages (with their pages for a PDF), suggests objectives and principles for each, and
+/// answers 201 with the counts. Editors only.
+///
+/// The declared type is checked against the file's own signature (a mismatch is 415, never a guess);
+/// a file that cannot be read (a scan, a password, damage, a zip bomb, too many pages) is 422 or 413
+/// and leaves nothing behind. Reading runs on the blocking pool within `limits.extract_seconds`.
 // The token is checked first (extractors run in order): no caller learns anything without one.
 #[utoipa::path(post, path = "/api/v1/documents", params(DocumentParams), tag = "review",
     security(("token" = [])),
-    request_body(content = String, content_type = "text/markdown",
-        description = "the report as text/plain or text/markdown, UTF-8"),
+    request_body(content(
+        (Vec<u8> = "application/pdf"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (Vec<u8> = "application/vnd.oasis.opendocument.text"),
+        (String = "text/html"),
+        (String = "text/plain"),
+        (String = "text/markdown")),
+        description = "the report: PDF, DOCX, ODT, HTML, text or Markdown (text as UTF-8)"),
     responses((status = 201, body = DocumentStoredAnswer), (status = 400, body = ErrorAnswer),
         (status = 401, body = ErrorAnswer), (status = 409, body = ErrorAnswer),
         (status = 413, body = ErrorAnswer), (status = 415, body = ErrorAnswer),
@@ -183,17 +194,7 @@ pub async fn post_document(
         .get(actix_web::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let mut parts = content_type.split(';').map(str::trim);
-    let essence = parts.next().unwrap_or("").to_ascii_lowercase();
-    let charset_ok = parts
-        .filter_map(|p| p.split_once('='))
-        .filter(|(k, _)| k.trim().eq_ignore_ascii_case("charset"))
-        .all(|(_, v)| v.trim().trim_matches('"').eq_ignore_ascii_case("utf-8"));
-    if !matches!(essence.as_str(), "text/plain" | "text/markdown") || !charset_ok {
-        return Err(ApiError::UnsupportedMediaType(format!(
-            "Content-Type `{content_type}` is not accepted; accepted: text/plain or text/markdown, UTF-8"
-        )));
-    }
+    let declared = declared_format(content_type)?;
     let required = |name: &str, value: &Option<String>| {
         given(value)
             .map(str::to_string)
@@ -205,14 +206,7 @@ pub async fn post_document(
         title: required("title", &query.title)?,
         language: given(&query.language).map(str::to_string),
         kind: given(&query.kind).map(str::to_string),
-        file_name: format!(
-            "upload.{}",
-            if essence == "text/markdown" {
-                "md"
-            } else {
-                "txt"
-            }
-        ),
+        file_name: format!("upload.{}", declared.extension()),
     };
     let bytes = read_body(
         &request,
@@ -221,19 +215,34 @@ pub async fn post_document(
         state.policy.body_timeout,
     )
     .await?;
-    let body = String::from_utf8(bytes).map_err(|e| {
-        ApiError::bad_parameter(
-            "body",
-            format!(
-                "the body is not UTF-8 (invalid bytes at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })?;
+    let format = crate::formats::check_declared(declared, &bytes)?;
     let actor = format!("token:{}", editor.0.name);
-    // Segmenting and classifying is CPU work without the database: it runs on the blocking pool before
-    // a connection is taken, so a large report does not hold one.
-    let outcome = match web::block(move || crate::ingestion::plan_document(&meta, &body)).await? {
+    let limits = state.policy.extract_limits.clone();
+    // Reading, segmenting and classifying is CPU work without the database: it runs on the blocking
+    // pool before a connection is taken, so a large report holds neither an HTTP worker nor a
+    // connection. The extractors keep to the time limit between pages; the wait here is a backstop
+    // for one page that runs long.
+    let budget = limits.time_limit + std::time::Duration::from_secs(5);
+    let planning = web::block(move || {
+        let received = crate::ingestion::Received {
+            bytes: &bytes,
+            format,
+            limits: &limits,
+        };
+        crate::ingestion::plan_document(&meta, &received)
+    });
+    let planned = match actix_web::rt::time::timeout(budget, planning).await {
+        Ok(planned) => planned?,
+        Err(_) => {
+            return Err(ApiError::Unreadable(
+                crate::formats::FormatError::TimedOut {
+                    seconds: budget.as_secs_f64(),
+                    at: "reading and classifying the document".into(),
+                },
+            ))
+        }
+    };
+    let outcome = match planned {
         Ok(plan) => {
             state
                 .with_db(move |conn| Ok(crate::ingestion::store_document(conn, &plan, &actor)))
@@ -254,6 +263,28 @@ pub async fn post_document(
         Err(crate::ingestion::DocumentError::Duplicate(source)) => Err(ApiError::Conflict(
             format!("this document is already stored as source `{source}`"),
         )),
+        Err(crate::ingestion::DocumentError::Unreadable(error)) => Err(error.into()),
         Err(crate::ingestion::DocumentError::Database(error)) => Err(error.into()),
     }
+}
+
+/// The format a `Content-Type` declares; text must be UTF-8 (a `charset` other than utf-8 is refused,
+/// none is taken as UTF-8).
+fn declared_format(content_type: &str) -> Result<crate::formats::Format, ApiError> {
+    let format = crate::formats::Format::from_content_type(content_type)?;
+    let charset_ok = content_type
+        .split(';')
+        .skip(1)
+        .filter_map(|p| p.split_once('='))
+        .filter(|(k, _)| k.trim().eq_ignore_ascii_case("charset"))
+        .all(|(_, v)| {
+            let v = v.trim().trim_matches('"');
+            v.eq_ignore_ascii_case("utf-8") || v.eq_ignore_ascii_case("binary")
+        });
+    if !charset_ok {
+        return Err(ApiError::UnsupportedMediaType(format!(
+            "Content-Type `{content_type}`: only UTF-8 text is read; save the file as UTF-8"
+        )));
+    }
+    Ok(format)
 }

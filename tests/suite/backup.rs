@@ -40,6 +40,24 @@ async fn a_backup_restores_the_same_indicators() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    // And a PDF report, whose passages carry their pages (a backup must keep them).
+    let pdf = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/formats/informe-libreoffice.pdf"
+    );
+    let output = gcm(
+        &original.url,
+        &["ingest", pdf, "--country", "ECU", "--cycle", "2025"],
+    );
+    let said = String::from_utf8_lossy(&output.stdout).to_string();
+    assert!(output.status.success(), "{said}");
+    // "stored FILE (pdf) as source ID (es): N passages, ..."
+    let pdf_passages: usize = said
+        .split(": ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no passage count in {said}"));
     {
         let mut conn = state.db.get().unwrap();
         let items = gcm::db::items::all(
@@ -65,12 +83,14 @@ async fn a_backup_restores_the_same_indicators() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    // The fixtures' 5 sources and 387 items, plus the report and its 6 passages.
+    // The fixtures' 5 sources and 387 items, plus the text report and its 6 passages, plus the PDF
+    // and its passages.
     let said = String::from_utf8_lossy(&output.stdout).to_string();
-    assert!(
-        said.contains("6 sources, 393 items, 17 submissions and 7 champions"),
-        "{said}"
+    let expected = format!(
+        "7 sources, {} items, 17 submissions and 7 champions",
+        393 + pdf_passages
     );
+    assert!(said.contains(&expected), "{said}");
 
     let restored = common::TestDatabase::new();
     let output = gcm(&restored.url, &["import", dir.path().to_str().unwrap()]);
@@ -90,7 +110,7 @@ async fn a_backup_restores_the_same_indicators() {
     assert!(entries[0].actor.starts_with("cli:"), "{}", entries[0].actor);
     assert_eq!(
         entries[0].after.as_ref().unwrap()["summary"]["items"]["added"],
-        393
+        393 + pdf_passages
     );
 
     // Every country of the world, every basis (auto included) and the default view; the tidy table
@@ -101,12 +121,32 @@ async fn a_backup_restores_the_same_indicators() {
         "/exports/coverage-matrix.csv?group=world&cycle=2025",
         "/api/v1/countries/COL/profile",
     ] {
-        assert_eq!(
-            body(&state, uri).await,
-            body(&restored_state, uri).await,
-            "{uri}"
-        );
+        let (before, after) = (body(&state, uri).await, body(&restored_state, uri).await);
+        let differs = String::from_utf8_lossy(&before)
+            .lines()
+            .zip(String::from_utf8_lossy(&after).lines())
+            .find(|(a, b)| a != b)
+            .map(|(a, b)| format!("first difference:\n{a}\n{b}"));
+        assert!(before == after, "{uri}: {}", differs.unwrap_or_default());
     }
+    // The PDF's passages keep their lines and pages.
+    let spans = |state: &gcm::web::AppState| {
+        let mut conn = state.db.get().unwrap();
+        let filter = gcm::db::items::EvidenceFilter {
+            country: Some("ECU".into()),
+            kinds: vec!["report_passage".into()],
+            ..Default::default()
+        };
+        gcm::db::items::all(&mut conn, &filter)
+            .unwrap()
+            .into_iter()
+            .map(|i| (i.id, i.line_start, i.line_end, i.page_start, i.page_end))
+            .collect::<Vec<_>>()
+    };
+    let original_spans = spans(&state);
+    assert_eq!(original_spans.len(), pdf_passages);
+    assert!(original_spans.iter().all(|s| s.3.is_some()));
+    assert_eq!(spans(&restored_state), original_spans);
     // Colombia's accepted suggestion is there: 19 objectives, as in tests/documents.rs.
     let profile: serde_json::Value =
         serde_json::from_slice(&body(&restored_state, "/api/v1/countries/COL/profile").await)

@@ -162,7 +162,7 @@ async fn bad_uploads_are_refused_and_leave_nothing() {
         (
             post(URI, Some(&token), "application/json", "{}"),
             415,
-            "unsupported_media_type",
+            "unsupported_format",
         ),
         (
             post(URI, Some(&token), "text/plain; charset=latin1", REPORT),
@@ -186,8 +186,9 @@ async fn bad_uploads_are_refused_and_leave_nothing() {
                 "text/plain",
                 vec![0x49, 0x6e, 0xff, 0xfe],
             ),
-            400,
-            "bad_request",
+            // Byte 3 (0xff) is the first that is not UTF-8.
+            422,
+            "not_utf8",
         ),
         (
             post(

@@ -23,4 +23,5 @@ mod migrations;
 mod openapi;
 mod pages;
 mod reliability;
+mod report_uploads;
 mod review;

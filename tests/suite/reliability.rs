@@ -44,9 +44,14 @@ fn ingest(db: &gcm::db::Database, paragraphs: usize, tag: &str) -> (String, Vec<
         file_name: format!("{tag}.md"),
         ..Default::default()
     };
-    let summary =
-        gcm::ingestion::ingest_document(&mut conn, &meta, &report(paragraphs, tag), "test")
-            .unwrap();
+    let text = report(paragraphs, tag);
+    let limits = gcm::formats::ExtractLimits::default();
+    let received = gcm::ingestion::Received {
+        bytes: text.as_bytes(),
+        format: gcm::formats::Format::Markdown,
+        limits: &limits,
+    };
+    let summary = gcm::ingestion::ingest_document(&mut conn, &meta, &received, "test").unwrap();
     use diesel::prelude::*;
     use gcm::db::schema::{evidence_items, objective_mappings};
     let ids: Vec<i32> = objective_mappings::table

@@ -187,6 +187,10 @@ pub struct ItemAnswer {
     pub line_start: i32,
     pub links: ItemLinks,
     pub objectives: Vec<ItemObjective>,
+    /// Last page (1-based) of a passage of a paged report (a PDF); null for an unpaged text.
+    pub page_end: Option<i32>,
+    /// First page (1-based) of a passage of a paged report; null for an unpaged text.
+    pub page_start: Option<i32>,
     pub principles: Vec<ItemPrinciple>,
     /// Verbatim from the source's lines.
     pub quote: String,
@@ -247,6 +251,8 @@ impl ItemAnswer {
                 ),
             },
             objectives: item.objectives.clone(),
+            page_end: item.page_end,
+            page_start: item.page_start,
             principles: item.principles.clone(),
             quote: item.quote.clone(),
             reporting_country: item.reporting_country.clone(),

@@ -210,13 +210,7 @@ fn country_page(
                         title: item.title.clone(),
                         href: page.href(&format!("/evidence/{}", item.id)),
                         quote: item.quote.clone(),
-                        source: format!(
-                            "{}, {} {}–{}",
-                            item.source.title,
-                            t.get("evidence.lines"),
-                            item.line_start,
-                            item.line_end
-                        ),
+                        source: super::citation(item, t),
                         basis: names.basis(&mapping.basis),
                     });
             }

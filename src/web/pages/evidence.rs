@@ -88,13 +88,7 @@ fn item_view(item: &EvidenceItem, names: Names<'_>, page: &Page) -> ItemView {
             )
         }),
         quote: item.quote.clone(),
-        source: format!(
-            "{}, {} {}–{}",
-            item.source.title,
-            t.get("evidence.lines"),
-            item.line_start,
-            item.line_end
-        ),
+        source: super::citation(item, t),
         cycle: item.source.cycle.clone(),
         mappings: item
             .objectives
@@ -286,8 +280,14 @@ pub async fn item(
 fn item_page(request: &PageRequest, item: &EvidenceItem, body: &str) -> ItemPage {
     let names = request.names();
     let page = layout(request, item.title.clone(), "evidence");
-    let context =
+    let mut context =
         crate::evidence::context_lines(body, item.line_start, item.line_end, CONTEXT_LINES);
+    // The form-feed line between two pages of a PDF's text is shown as what it is.
+    for line in &mut context {
+        if line.text == crate::formats::PAGE_BREAK {
+            line.text = names.lang.text().get("evidence.page_break").to_string();
+        }
+    }
     let (from, to) = (
         context.first().map(|l| l.number).unwrap_or(0),
         context.last().map(|l| l.number).unwrap_or(0),

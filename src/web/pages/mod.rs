@@ -194,6 +194,23 @@ pub fn layout(page: &PageRequest, title: String, current: &'static str) -> Page 
     }
 }
 
+/// Where an item stands in its source, as a review report cites it: "Title, page 12, lines 3–8" (pages
+/// only for a paged report).
+pub fn citation(item: &crate::db::items::EvidenceItem, t: &Messages) -> String {
+    let pages = match (item.page_start, item.page_end) {
+        (Some(start), Some(end)) if start == end => format!(", {} {start}", t.get("evidence.page")),
+        (Some(start), Some(end)) => format!(", {} {start}–{end}", t.get("evidence.pages")),
+        _ => String::new(),
+    };
+    format!(
+        "{}{pages}, {} {}–{}",
+        item.source.title,
+        t.get("evidence.lines"),
+        item.line_start,
+        item.line_end
+    )
+}
+
 pub fn encode_pairs(pairs: &[(String, String)]) -> String {
     let mut encoder = form_urlencoded::Serializer::new(String::new());
     for (k, v) in pairs {
