@@ -3,7 +3,7 @@
 //! pure function from the domain's values.
 //!
 //! Fields are declared in alphabetical order: the answers keep the key order of the JSON maps they
-//! replaced, so clients, caches and the golden record (`tests/golden.rs`) see the same bytes.
+//! replaced, so clients, caches and the golden record (`tests/suite/golden.rs`) see the same bytes.
 
 pub mod evidence;
 pub mod framework;
