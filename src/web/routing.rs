@@ -62,6 +62,30 @@ where
         }))
 }
 
+/// A resource that answers GET and HEAD with `show` and POST with `submit` (a page and its form).
+pub fn form<F, Args, G, GArgs>(path: &'static str, show: F, submit: G) -> impl HttpServiceFactory
+where
+    F: Handler<Args>,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+    G: Handler<GArgs>,
+    GArgs: actix_web::FromRequest + 'static,
+    G::Output: actix_web::Responder + 'static,
+{
+    declare("GET", path);
+    declare("POST", path);
+    web::resource(path)
+        .route(
+            web::route()
+                .guard(guard::Any(guard::Get()).or(guard::Head()))
+                .to(show),
+        )
+        .route(web::post().to(submit))
+        .default_service(web::to(|request: HttpRequest| async move {
+            method_not_allowed(&request, "GET, HEAD, POST")
+        }))
+}
+
 /// 405 naming the methods the address takes, as JSON or as a page in the reader's language.
 fn method_not_allowed(request: &HttpRequest, allow: &str) -> HttpResponse {
     let error = ApiError::MethodNotAllowed {

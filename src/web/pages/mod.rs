@@ -36,6 +36,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(read("/evidence/{id}", evidence::item))
         .service(read("/downloads", documents::downloads))
         .service(read("/methodology", documents::methodology))
+        .service(super::routing::form(
+            "/sign-in",
+            super::session::sign_in_page,
+            super::session::sign_in,
+        ))
+        .service(super::routing::write("/sign-out", super::session::sign_out))
         .service(read("/static/{file}", static_file));
 }
 
@@ -493,10 +499,26 @@ struct ErrorPage {
 
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
-        self.error.status_code()
+        match self.error {
+            ApiError::SignInRequired { .. } => StatusCode::SEE_OTHER,
+            _ => self.error.status_code(),
+        }
     }
 
     fn error_response(&self) -> HttpResponse {
+        // A page for signed-in people sends others to the sign-in form, which brings them back.
+        if let ApiError::SignInRequired { next } = &self.error {
+            let location = format!(
+                "/sign-in?{}",
+                encode_pairs(&[
+                    ("next".to_string(), next.clone()),
+                    ("lang".to_string(), self.lang.code().to_string()),
+                ])
+            );
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, location))
+                .finish();
+        }
         // The API error decides the status, the Retry-After and what may be said (a 500 says nothing
         // internal); the page only dresses its message.
         let api = self.error.error_response();
