@@ -4,9 +4,7 @@
 
 use std::path::PathBuf;
 
-use gcm::charts::map::{
-    self, MapChart, MapExtent, MapLabels, MapLanguage, MapValue,
-};
+use gcm::charts::map::{self, MapChart, MapExtent, MapLabels, MapLanguage, MapValue};
 use gcm::framework::ReferenceData;
 use gcm::indicators::groups::LAC_SUBREGIONS;
 

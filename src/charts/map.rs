@@ -377,7 +377,9 @@ fn parse_atlas(text: &str) -> Result<Atlas, String> {
                 });
             }
             "R" | "E" => {
-                let shape = shapes.last_mut().ok_or_else(|| bad("a ring before any country"))?;
+                let shape = shapes
+                    .last_mut()
+                    .ok_or_else(|| bad("a ring before any country"))?;
                 let numbers: Vec<i64> = fields
                     .map(|f| f.parse::<i64>().map_err(|_| bad("not a number")))
                     .collect::<Result<_, _>>()?;
@@ -403,8 +405,10 @@ fn parse_atlas(text: &str) -> Result<Atlas, String> {
                     .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
                         (lo.min(p.0), hi.max(p.0))
                     });
-                let world: Vec<(f64, f64)> =
-                    lonlat.iter().map(|&(lon, lat)| equal_earth(lon, lat)).collect();
+                let world: Vec<(f64, f64)> = lonlat
+                    .iter()
+                    .map(|&(lon, lat)| equal_earth(lon, lat))
+                    .collect();
                 let mut world_bounds = Bounds::EMPTY;
                 for &p in &world {
                     world_bounds.add(p);
@@ -469,7 +473,11 @@ struct View {
 impl View {
     /// A ring projected with this view's central meridian. The whole ring is moved by a multiple of 360°
     /// so that its middle lies within 180° of the central meridian: no ring is torn across the map.
-    fn project_ring<'a>(&self, ring: &'a Ring, buffer: &'a mut Vec<(f64, f64)>) -> &'a [(f64, f64)] {
+    fn project_ring<'a>(
+        &self,
+        ring: &'a Ring,
+        buffer: &'a mut Vec<(f64, f64)>,
+    ) -> &'a [(f64, f64)] {
         if self.lambda0 == 0.0 {
             return &ring.world;
         }
@@ -488,7 +496,7 @@ impl View {
         equal_earth(wrap_degrees(lon - self.lambda0), lat)
     }
 
-    fn to_pixel(&self, (x, y): (f64, f64)) -> (f64, f64) {
+    fn pixel(&self, (x, y): (f64, f64)) -> (f64, f64) {
         (
             self.origin.0 + (x - self.bounds.x0) * self.scale,
             self.origin.1 + (self.bounds.y1 - y) * self.scale,
@@ -577,7 +585,12 @@ fn fit(atlas: &Atlas, extent: &MapExtent) -> (f64, Bounds, bool) {
         .filter_map(|code| atlas.by_key.get(&code.to_ascii_uppercase()))
         .map(|&i| &atlas.shapes[i])
         .collect();
-    let area = |s: &Shape| s.main_rings.iter().map(|&r| s.rings[r].area_km2).sum::<f64>();
+    let area = |s: &Shape| {
+        s.main_rings
+            .iter()
+            .map(|&r| s.rings[r].area_km2)
+            .sum::<f64>()
+    };
     shapes.sort_by(|a, b| area(b).total_cmp(&area(a)).then_with(|| a.key.cmp(&b.key)));
     shapes.dedup_by(|a, b| a.key == b.key);
     if shapes.is_empty() {
@@ -591,7 +604,10 @@ fn fit(atlas: &Atlas, extent: &MapExtent) -> (f64, Bounds, bool) {
         held += area(shapes[core]);
         core += 1;
     }
-    let intervals: Vec<(f64, f64)> = shapes[..core].iter().flat_map(|s| main_intervals(s)).collect();
+    let intervals: Vec<(f64, f64)> = shapes[..core]
+        .iter()
+        .flat_map(|s| main_intervals(s))
+        .collect();
     let Some(lambda0) = middle_meridian(&intervals) else {
         return world;
     };
@@ -630,7 +646,12 @@ fn fit(atlas: &Atlas, extent: &MapExtent) -> (f64, Bounds, bool) {
     };
     for shape in &shapes[core..] {
         let (x, y) = probe.project_point(shape.point);
-        if near.contains(&Bounds { x0: x, y0: y, x1: x, y1: y }) {
+        if near.contains(&Bounds {
+            x0: x,
+            y0: y,
+            x1: x,
+            y1: y,
+        }) {
             bounds = bounds.union(bounds_of(shape));
         }
     }
@@ -724,7 +745,10 @@ fn layout(atlas: &Atlas, chart: &MapChart, size: (u32, u32)) -> Layout {
     let entries = legend_entries(&chart.labels);
     let vertical = aspect > TALL;
     let (area_w, area_h) = if vertical {
-        (width - 2.0 * MARGIN - LEGEND_COLUMN, height - HEADER - MARGIN)
+        (
+            width - 2.0 * MARGIN - LEGEND_COLUMN,
+            height - HEADER - MARGIN,
+        )
     } else {
         let rows = legend_rows(&entries, width - 2.0 * MARGIN).len() as f64;
         (
@@ -748,7 +772,10 @@ fn layout(atlas: &Atlas, chart: &MapChart, size: (u32, u32)) -> Layout {
         world,
     };
     let (legend, legend_width) = if vertical {
-        ((origin.0 + map_w + 16.0, HEADER + 8.0), LEGEND_COLUMN - 16.0)
+        (
+            (origin.0 + map_w + 16.0, HEADER + 8.0),
+            LEGEND_COLUMN - 16.0,
+        )
     } else {
         ((MARGIN, HEADER + map_h + 12.0), width - 2.0 * MARGIN)
     };
@@ -771,7 +798,10 @@ pub fn map_size(extent: &MapExtent) -> (u32, u32) {
     if aspect > TALL {
         let map_h = 900.0;
         let width = (map_h / aspect + 2.0 * MARGIN + LEGEND_COLUMN).clamp(700.0, 1400.0);
-        (width.round() as u32, (HEADER + map_h + MARGIN).round() as u32)
+        (
+            width.round() as u32,
+            (HEADER + map_h + MARGIN).round() as u32,
+        )
     } else {
         let width = 1200.0;
         let labels = MapLabels::default();
@@ -938,7 +968,7 @@ fn plan(atlas: &Atlas, chart: &MapChart, size: (u32, u32)) -> Plan {
         for ring in &shape.rings {
             let projected = view.project_ring(ring, &mut buffer);
             pixels.clear();
-            pixels.extend(projected.iter().map(|&p| view.to_pixel(p)));
+            pixels.extend(projected.iter().map(|&p| view.pixel(p)));
             let mut bounds = Bounds::EMPTY;
             for &p in &pixels {
                 bounds.add(p);
@@ -974,7 +1004,7 @@ fn plan(atlas: &Atlas, chart: &MapChart, size: (u32, u32)) -> Plan {
             || largest_px2 < TINY_POINT_PX2
             || (shape.island && largest_px2 < ISLAND_POINT_PX2);
         if small {
-            let (x, y) = view.to_pixel(view.project_point(shape.point));
+            let (x, y) = view.pixel(view.project_point(shape.point));
             if frame.contains(&Bounds {
                 x0: x,
                 y0: y,
@@ -1001,7 +1031,7 @@ fn plan(atlas: &Atlas, chart: &MapChart, size: (u32, u32)) -> Plan {
         // latitudes are left out).
         let east = (0..=90).map(|i| equal_earth(180.0, 90.0 - 2.0 * f64::from(i)));
         let west = (0..=90).map(|i| equal_earth(-180.0, -90.0 + 2.0 * f64::from(i)));
-        let outline: Vec<(f64, f64)> = east.chain(west).map(|p| view.to_pixel(p)).collect();
+        let outline: Vec<(f64, f64)> = east.chain(west).map(|p| view.pixel(p)).collect();
         to_pixels(clip_to(&outline, &frame).into_iter()).unwrap_or_default()
     } else {
         to_pixels(
@@ -1132,7 +1162,10 @@ fn draw_map<DB: DrawingBackend>(
         closed
     };
     let fill = |ring: &PlannedRing| -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        root.draw(&Polygon::new(ring.points.clone(), ring.style.fill().filled()))?;
+        root.draw(&Polygon::new(
+            ring.points.clone(),
+            ring.style.fill().filled(),
+        ))?;
         if ring.style == Style::NoEvidence {
             for segment in hatch_segments(&ring.points, HATCH_SPACING) {
                 root.draw(&PathElement::new(segment.to_vec(), HATCH.stroke_width(1)))?;
@@ -1148,7 +1181,10 @@ fn draw_map<DB: DrawingBackend>(
         fill(ring)?;
     }
     for outside in [true, false] {
-        for ring in main.iter().filter(|r| (r.style == Style::Outside) == outside) {
+        for ring in main
+            .iter()
+            .filter(|r| (r.style == Style::Outside) == outside)
+        {
             root.draw(&PathElement::new(
                 outline(&ring.points),
                 ring.style.outline().stroke_width(1),
@@ -1173,7 +1209,10 @@ fn draw_map<DB: DrawingBackend>(
         ))?;
     }
     for point in &plan.points {
-        let (dx, dy) = (point.centre.0 - point.anchor.0, point.centre.1 - point.anchor.1);
+        let (dx, dy) = (
+            point.centre.0 - point.anchor.0,
+            point.centre.1 - point.anchor.1,
+        );
         if dx * dx + dy * dy > plan.radius * plan.radius {
             root.draw(&PathElement::new(
                 vec![point.anchor, point.centre],
@@ -1242,7 +1281,10 @@ fn draw_legend<DB: DrawingBackend>(
         legend_rows(&entries, layout.legend_width)
     };
     let left = Pos::new(HPos::Left, VPos::Center);
-    let (x0, y0) = (layout.legend.0.round() as i32, layout.legend.1.round() as i32);
+    let (x0, y0) = (
+        layout.legend.0.round() as i32,
+        layout.legend.1.round() as i32,
+    );
     for (r, row) in rows.iter().enumerate() {
         let y = y0 + r as i32 * LEGEND_ROW as i32;
         let mut x = x0;
@@ -1287,9 +1329,13 @@ fn draw_legend<DB: DrawingBackend>(
 /// The map as an SVG document with a `<title>`, a `<desc>` and an `aria-label`.
 pub fn map_svg(chart: &MapChart, size: (u32, u32)) -> Result<String, String> {
     let plan = plan(atlas()?, chart, size);
-    svg_document(&chart.title, &chart.subtitle, &chart.summary, size, |root| {
-        draw_map(root, chart, &plan).map_err(|e| format!("chart drawing failed: {e}"))
-    })
+    svg_document(
+        &chart.title,
+        &chart.subtitle,
+        &chart.summary,
+        size,
+        |root| draw_map(root, chart, &plan).map_err(|e| format!("chart drawing failed: {e}")),
+    )
 }
 
 /// The map as a PNG image.
@@ -1382,9 +1428,7 @@ pub fn map_summary(group: &str, values: &[MapValue], language: MapLanguage) -> S
                     ));
                     if without > 0 {
                         let verb = if without == 1 { "has" } else { "have" };
-                        text.push_str(&format!(
-                            "; {without} {verb} no evidence in these sources"
-                        ));
+                        text.push_str(&format!("; {without} {verb} no evidence in these sources"));
                     }
                 }
             }
@@ -1410,9 +1454,7 @@ pub fn map_summary(group: &str, values: &[MapValue], language: MapLanguage) -> S
                     ));
                     if without > 0 {
                         let verb = if without == 1 { "tiene" } else { "tienen" };
-                        text.push_str(&format!(
-                            "; {without} no {verb} evidencia en estas fuentes"
-                        ));
+                        text.push_str(&format!("; {without} no {verb} evidencia en estas fuentes"));
                     }
                 }
             }
@@ -1527,7 +1569,9 @@ mod tests {
                 let (lo, hi) = ring
                     .lonlat
                     .iter()
-                    .fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p.0), hi.max(p.0)));
+                    .fold((f64::MAX, f64::MIN), |(lo, hi), p| {
+                        (lo.min(p.0), hi.max(p.0))
+                    });
                 assert!(hi - lo <= 180.0, "{} spans {lo}..{hi}", shape.key);
             }
         }
@@ -1546,7 +1590,10 @@ mod tests {
     #[test]
     fn the_middle_meridian_takes_the_short_way_round() {
         // Mexico to Brazil: -118 to -34, middle -76.
-        assert_eq!(middle_meridian(&[(-118.0, -86.0), (-74.0, -34.0)]), Some(-76.0));
+        assert_eq!(
+            middle_meridian(&[(-118.0, -86.0), (-74.0, -34.0)]),
+            Some(-76.0)
+        );
         // Fiji's halves at 177..180 and -180..-178: the short arc 177..182, middle 179.5.
         let middle = middle_meridian(&[(177.0, 180.0), (-180.0, -178.0)]).unwrap();
         assert!((middle - 179.5).abs() < 1e-9, "{middle}");
@@ -1555,7 +1602,9 @@ mod tests {
     #[test]
     fn latin_america_is_fitted_on_its_own_meridian() {
         let atlas = atlas().unwrap();
-        let lac = ["MEX", "BRA", "CHL", "ARG", "CUB", "TTO"].map(String::from).to_vec();
+        let lac = ["MEX", "BRA", "CHL", "ARG", "CUB", "TTO"]
+            .map(String::from)
+            .to_vec();
         let (lambda0, bounds, world) = fit(atlas, &MapExtent::Countries(lac));
         assert!(!world);
         // Mexico's west (Baja California, -117°) to Brazil's east (-34.8°): middle near -76°.
@@ -1608,7 +1657,11 @@ mod tests {
         let atlas = atlas().unwrap();
         let islands = ["LCA", "GRD", "BRB", "ATG", "KNA", "DMA", "VCT", "TTO"];
         let mainland = ["MEX", "BRA", "ARG", "CHL", "COL"];
-        let codes: Vec<String> = islands.iter().chain(&mainland).map(|s| s.to_string()).collect();
+        let codes: Vec<String> = islands
+            .iter()
+            .chain(&mainland)
+            .map(|s| s.to_string())
+            .collect();
         let values = codes.iter().map(|c| value(c, Some(7))).collect();
         let chart = chart(MapExtent::Countries(codes.clone()), values);
         let size = map_size(&chart.extent);
@@ -1619,7 +1672,10 @@ mod tests {
             .map(|p| atlas.shapes[p.shape].key.as_str())
             .collect();
         for island in islands {
-            assert!(pointed.contains(&island), "{island} has no point: {pointed:?}");
+            assert!(
+                pointed.contains(&island),
+                "{island} has no point: {pointed:?}"
+            );
         }
         for country in mainland {
             assert!(!pointed.contains(&country), "{country} got a point");
