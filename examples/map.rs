@@ -1,6 +1,7 @@
 //! Renders the map of Latin America and the Caribbean and the world map, SVG and PNG, into a folder, to
-//! look at them: `cargo run --example map -- DIR [en|es]`. The figures are illustrative (objectives with
-//! evidence per reporting country in the seed fixtures, counted without the indicators' rules).
+//! look at them: `cargo run --example map -- DIR [en|es] [ISO3,ISO3,...]`. The figures are illustrative
+//! (objectives with evidence per reporting country in the seed fixtures, counted without the indicators'
+//! rules). A list of codes adds `map-custom`, fitted to them, with made-up figures 1, 6, 11, ... in turn.
 
 use std::path::PathBuf;
 
@@ -42,6 +43,9 @@ fn main() -> Result<(), String> {
         Some("es") => MapLanguage::Spanish,
         _ => MapLanguage::English,
     };
+    let custom: Option<Vec<String>> = args
+        .next()
+        .map(|list| list.split(',').map(|c| c.trim().to_uppercase()).collect());
     let reference = ReferenceData::bundled().map_err(|e| e.to_string())?;
     let figure = |iso3: &str| FIGURES.iter().find(|(c, _)| *c == iso3).map(|&(_, n)| n);
     let name = |c: &gcm::framework::Country| match language {
@@ -86,7 +90,7 @@ fn main() -> Result<(), String> {
         .filter(|c| c.subregion.as_deref() == Some("Caribbean"))
         .map(|c| c.iso3.clone())
         .collect();
-    let cases = [
+    let mut cases = vec![
         (
             "map-lac",
             MapExtent::Countries(lac_codes.clone()),
@@ -103,6 +107,24 @@ fn main() -> Result<(), String> {
         // The world map of the Latin American group: the rest of the world outside it.
         ("map-world-lac", MapExtent::World, values_lac, group_lac),
     ];
+    if let Some(codes) = custom {
+        let values = codes
+            .iter()
+            .enumerate()
+            .map(|(i, iso3)| MapValue {
+                iso3: iso3.clone(),
+                name: iso3.clone(),
+                value: Some((i as u32 * 5) % 23 + 1),
+                in_group: true,
+            })
+            .collect();
+        cases.push((
+            "map-custom",
+            MapExtent::Countries(codes),
+            values,
+            "the list",
+        ));
+    }
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     for (file, extent, values, group) in cases {
         let summary = map::map_summary(group, &values, language);

@@ -47,9 +47,20 @@ for (const [name, version] of Object.entries(EXPECTED)) {
     throw new Error(`${name} ${found} found, ${version} expected (see the header of this script)`);
   }
 }
+// The input files, by SHA-256, as assets/map/SOURCE.md records them.
+const INPUTS = {
+  "countries-50m.json": "04342cdc1e3016bcd7db1630de95684d67b79fe3c8c460321e87aef469502394",
+  "countries-10m.json": "3bc6f1d367a9bcec479841bae0e76092f512838411d0cef124e92eec4db45f79",
+};
 const atlasDir = path.dirname(require.resolve("world-atlas/package.json"));
-const world50 = JSON.parse(fs.readFileSync(path.join(atlasDir, "countries-50m.json"), "utf8"));
-const world10 = JSON.parse(fs.readFileSync(path.join(atlasDir, "countries-10m.json"), "utf8"));
+function readInput(name) {
+  const bytes = fs.readFileSync(path.join(atlasDir, name));
+  const digest = require("crypto").createHash("sha256").update(bytes).digest("hex");
+  if (digest !== INPUTS[name]) throw new Error(`${name}: SHA-256 ${digest}, ${INPUTS[name]} expected`);
+  return JSON.parse(bytes.toString("utf8"));
+}
+const world50 = readInput("countries-50m.json");
+const world10 = readInput("countries-10m.json");
 
 // Visvalingam tolerance: a vertex goes when the triangle it forms with its neighbours covers less than
 // this. The most detailed map the service draws is Latin America and the Caribbean about 1000 px wide,

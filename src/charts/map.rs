@@ -942,6 +942,23 @@ fn to_pixels(points: impl Iterator<Item = (f64, f64)>) -> Option<Vec<(i32, i32)>
     while out.len() > 1 && out.first() == out.last() {
         out.pop();
     }
+    // Points on the straight line between their neighbours draw nothing: dropped. It depends only on a
+    // point and its neighbours, so a border shared by two countries loses the same points in both.
+    if out.len() > 3 {
+        let n = out.len();
+        let keep: Vec<bool> = (0..n)
+            .map(|i| {
+                let (a, b, c) = (out[(i + n - 1) % n], out[i], out[(i + 1) % n]);
+                let cross = i64::from(b.0 - a.0) * i64::from(c.1 - a.1)
+                    - i64::from(b.1 - a.1) * i64::from(c.0 - a.0);
+                let between = (a.0.min(c.0)..=a.0.max(c.0)).contains(&b.0)
+                    && (a.1.min(c.1)..=a.1.max(c.1)).contains(&b.1);
+                cross != 0 || !between
+            })
+            .collect();
+        let mut k = keep.iter();
+        out.retain(|_| k.next().copied().unwrap_or(true));
+    }
     (out.len() >= 3).then_some(out)
 }
 
