@@ -21,6 +21,8 @@
 //  3. Overseas parts that ISO 3166 and M49 list apart (French Guiana, Guadeloupe, Martinique, Réunion,
 //     Mayotte, Svalbard and Jan Mayen, Caribbean Netherlands, Tokelau) are moved out of France, Norway, the
 //     Netherlands and New Zealand by where they lie (SPLITS below).
+//  3b. Where Natural Earth's de facto line differs from the United Nations' position and the part is a
+//     polygon of its own (Crimea), the part goes back to its country (REASSIGN below).
 //  4. Rings that cross the antimeridian (Russia's Chukotka, Fiji, Antarctica) are cut at ±180°, so a ring
 //     never spans the map from one edge to the other.
 //  5. Holes are all enclaves (Lesotho in South Africa, San Marino and the Vatican in Italy, ...): each is
@@ -356,6 +358,26 @@ function collect(topology, ids) {
 
 const topo50 = simplifiedTopology(world50);
 const topo10 = simplifiedTopology(world10);
+
+// Natural Earth draws de facto lines. Where the United Nations hold otherwise and the part is a polygon of
+// its own, it goes back: [code it is drawn in, code it belongs to, box, why]. A polygon moves when its
+// outer ring's centroid lies in the box; it is merged with its country, so no border is drawn between them.
+const REASSIGN = [
+  ["643", "804", [32, 44, 37, 46.5], "Crimea: part of Ukraine (UN General Assembly resolution 68/262; M49)"],
+];
+for (const [from, to, box, why] of REASSIGN) {
+  const geometries = topo50.objects.countries.geometries;
+  const source = geometries.find((g) => g.id === from);
+  if (!source || source.type !== "MultiPolygon") throw new Error(`no multipolygon ${from} to take a part from`);
+  const inside = source.arcs.filter((polygon) => {
+    const ring = topojson.feature(topo50, { type: "Polygon", arcs: polygon }).geometry.coordinates[0];
+    return inBox(centroid(ring), box);
+  });
+  if (inside.length !== 1) throw new Error(`${inside.length} parts of ${from} in the box of ${why}`);
+  source.arcs = source.arcs.filter((polygon) => polygon !== inside[0]);
+  geometries.push({ type: "Polygon", arcs: inside[0], id: to, properties: { name: why } });
+  note(`a part of ${from} goes to ${to}: ${why}`);
+}
 const shapes = collect(topo50, null);
 for (const [key, value] of collect(topo10, FROM_10M)) {
   shapes.set(key, value);
