@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds assets/map/countries.txt, the country shapes the map chart draws (src/charts/map.rs), from
+// Builds assets/map/countries.txt, the country shapes the map chart draws (src/charts/map/), from
 // Natural Earth 1:50m admin-0 countries as redistributed by the npm package world-atlas.
 //
 // Rerun from the repository root (no other network access than the npm registry):
