@@ -161,7 +161,7 @@ fn parse_atlas(text: &str) -> Result<Atlas, String> {
                 let numbers: Vec<i64> = fields
                     .map(|f| f.parse::<i64>().map_err(|_| bad("not a number")))
                     .collect::<Result<_, _>>()?;
-                if numbers.len() < 6 || numbers.len() % 2 != 0 {
+                if numbers.len() < 6 || !numbers.len().is_multiple_of(2) {
                     return Err(bad("a ring needs three points or more"));
                 }
                 let (mut x, mut y) = (0i64, 0i64);
