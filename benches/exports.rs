@@ -6,10 +6,10 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use gcm::charts::{self, MatrixChart};
-use gcm::db::evidence::{EvidenceItem, ItemObjective, ItemSource};
+use gcm::db::items::{EvidenceItem, ItemObjective, ItemSource};
 use gcm::exports::{self, CsvOptions};
 use gcm::framework::ReferenceData;
-use gcm::indicators::{self, Selection};
+use gcm::indicators::{self, Counting};
 use gcm::synth::{generate, world_dataset, SynthSpec};
 
 fn matrix(c: &mut Criterion) {
@@ -22,7 +22,7 @@ fn matrix(c: &mut Criterion) {
     };
     let (data, members) = world_dataset(&spec, &reference);
     let grouping = reference.framework.default_grouping().clone();
-    let rows = indicators::compute(&data, &Selection::default(), &grouping, &members);
+    let rows = indicators::compute(&data, &Counting::default(), &grouping, &members);
     let mut group = c.benchmark_group("coverage matrix");
     group.sample_size(10);
     for n in [35usize, 193] {
@@ -32,7 +32,7 @@ fn matrix(c: &mut Criterion) {
             title: format!("{n} countries"),
             subtitle: "benchmark".into(),
             grouping: &grouping,
-            summary: charts::matrix_summary(&named),
+            summary: format!("the coverage matrix of {n} countries"),
             rows: named,
             labels: charts::MatrixLabels::default(),
         };
@@ -57,7 +57,7 @@ fn evidence_export(c: &mut Criterion) {
         seed: 2026,
     };
     let world = generate(&spec, &codes);
-    // The items as the store serves them (what `all_evidence` returns).
+    // The items as the store serves them (what `db::items::all` returns).
     let now = chrono::Utc::now().naive_utc();
     let items: Vec<EvidenceItem> = world
         .items
@@ -77,6 +77,8 @@ fn evidence_export(c: &mut Criterion) {
             },
             line_start: item.line_start,
             line_end: item.line_end,
+            page_start: None,
+            page_end: None,
             reporting_country: None,
             countries: vec![],
             actor: None,

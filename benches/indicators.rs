@@ -5,7 +5,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use gcm::framework::ReferenceData;
-use gcm::indicators::{self, Selection};
+use gcm::indicators::{self, Counting};
 use gcm::synth::{world_dataset, SynthSpec};
 
 fn full_recompute(c: &mut Criterion) {
@@ -18,7 +18,7 @@ fn full_recompute(c: &mut Criterion) {
     };
     let (data, members) = world_dataset(&spec, &reference);
     let grouping = reference.framework.default_grouping().clone();
-    let selection = Selection::default();
+    let selection = Counting::default();
     let mut group = c.benchmark_group("world");
     group.sample_size(20);
     group.bench_function("indicators 193 countries x 3 cycles x 500 items", |b| {

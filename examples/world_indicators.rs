@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use gcm::framework::ReferenceData;
-use gcm::indicators::{self, Selection};
+use gcm::indicators::{self, Counting};
 use gcm::synth::{world_dataset, SynthSpec};
 
 fn main() {
@@ -25,7 +25,7 @@ fn main() {
     );
     let grouping = reference.framework.default_grouping().clone();
     let started = Instant::now();
-    let rows = indicators::compute(&data, &Selection::default(), &grouping, &members);
+    let rows = indicators::compute(&data, &Counting::default(), &grouping, &members);
     let gaps = indicators::gaps(&rows);
     println!(
         "indicators for {} countries in {:?}; {} objectives without evidence",

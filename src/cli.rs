@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 /// Monitors how countries implement the Global Compact for Safe, Orderly and Regular Migration (GCM):
 /// evidence read from national reports and review documents, and per-country coverage indicators.
@@ -43,88 +43,31 @@ pub enum Command {
     ///
     /// `gcm export --all DIR` instead writes the whole store as import files (a backup that
     /// `gcm import DIR` restores into an empty database).
-    Export {
-        /// indicators, coverage-matrix, evidence or bundle
-        #[arg(value_name = "KIND", required_unless_present = "all")]
-        kind: Option<String>,
-        /// Write the whole store (cycles, sources and their texts, items with every mapping,
-        /// submissions, champions) as import files into DIR.
-        #[arg(long, value_name = "DIR", conflicts_with = "kind")]
-        all: Option<PathBuf>,
-        /// File to write; standard output when absent.
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
-        /// Countries: lac (default), americas, world, champions, vnr, vnr:CYCLE, subregion:NAME, bloc:ID, or
-        /// ISO3 codes such as COL,ECU,MEX.
-        #[arg(long)]
-        group: Option<String>,
-        /// Cycles to count: all (default) or a comma list such as 2021,2025.
-        #[arg(long)]
-        cycle: Option<String>,
-        /// For `evidence`: only the items credited to this country (ISO3).
-        #[arg(long)]
-        country: Option<String>,
-        /// Mapping bases to count (default: all but auto), e.g. cited,subject.
-        #[arg(long)]
-        basis: Option<String>,
-        /// Grouping of objectives: mptf (default) or imrf.
-        #[arg(long)]
-        grouping: Option<String>,
-        /// Write for Excel: byte-order mark, and with --lang es or pt `;` and decimal commas.
-        #[arg(long)]
-        excel: bool,
-        /// Language of the spreadsheet: en, es, pt or fr.
-        #[arg(long)]
-        lang: Option<String>,
-    },
-    /// Ingest a national report (plain text or Markdown, UTF-8): store it as a source, cut it into
-    /// passages, and store each passage as an evidence item with `auto` objective and principle
-    /// suggestions for a reviewer to accept or reject (the same as POST /api/v1/documents).
-    Ingest {
-        /// The report's text file.
-        #[arg(value_name = "FILE")]
-        file: PathBuf,
-        /// The reporting country (ISO3).
-        #[arg(long)]
-        country: String,
-        /// The review cycle it reports to, e.g. 2025.
-        #[arg(long)]
-        cycle: String,
-        /// en, es, pt or fr; detected from the text when absent.
-        #[arg(long)]
-        language: Option<String>,
-        /// The report's title (the file name when absent).
-        #[arg(long)]
-        title: Option<String>,
-        /// The source kind (national_report when absent).
-        #[arg(long)]
-        kind: Option<String>,
-    },
+    Export(ExportOptions),
+    /// Ingest a national report (PDF, DOCX, ODT, HTML, text or Markdown; the format told by the file's
+    /// content): store its text as a source, cut it into passages (with their pages for a PDF), and
+    /// store each passage as an evidence item with `auto` objective and principle suggestions for a
+    /// reviewer to accept or reject (the same as POST /api/v1/documents).
+    Ingest(IngestOptions),
+    /// Print what `gcm ingest` would read from a report, without a database: its passages as JSON
+    /// Lines (`id`, `line_start`, `line_end`, `page_start`/`page_end` for a PDF, `section`, `text`),
+    /// or with `--text` the text that would be stored. A file that cannot be read says why; exit 1.
+    Extract(ExtractOptions),
     /// Manage the API tokens that writing needs (document uploads, accepting or rejecting mappings).
     /// Only a hash of each token is stored; `create` prints the token once.
     Token {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Manage the accounts of people who sign in to the pages to upload and review reports
+    /// (passwords are stored as Argon2id hashes; at least 12 characters).
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
     /// Write a deterministic synthetic dataset in the import format (cycles.csv, sources.csv, sources/,
     /// items.jsonl) for scale tests: the same arguments always give the same files.
-    Synth {
-        /// Number of countries (taken in ISO3 order from the reference data, at most 249).
-        #[arg(long, default_value_t = 193)]
-        countries: usize,
-        /// Items per country per cycle.
-        #[arg(long, default_value_t = 500)]
-        items_per_country: usize,
-        /// Number of review cycles.
-        #[arg(long, default_value_t = 3)]
-        cycles: usize,
-        /// Seed of the random generator.
-        #[arg(long, default_value_t = 2026)]
-        seed: u64,
-        /// Folder to write (created if missing).
-        #[arg(long, value_name = "DIR")]
-        out: PathBuf,
-    },
+    Synth(SynthOptions),
     /// Suggest GCM objectives and guiding principles, with the words that triggered them, for passages
     /// of text (no database). Input: JSON Lines, one `{"id": ..., "text": "...", "language": "es"}` per
     /// line (`language` optional: en, es, pt, fr, detected when absent; `id` defaults to the line
@@ -147,6 +90,35 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Create an account for a person who reviews reports in the pages. The password is asked for
+    /// on the terminal (twice), or read from the first line of standard input with --password-stdin.
+    Create {
+        /// The name the person signs in with: 1-64 letters, digits, `.`, `-`, `_` or `@`.
+        #[arg(long)]
+        name: String,
+        /// editor (uploads and reviews) or admin (also reads the audit log).
+        #[arg(long)]
+        role: String,
+        /// Read the password from standard input instead of asking for it.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List the accounts (names, roles, when created and disabled; never passwords).
+    List,
+    /// Disable an account: it cannot sign in, and its sessions end at once.
+    Disable { name: String },
+    /// Enable a disabled account again.
+    Enable { name: String },
+    /// Set a new password (asked for, or --password-stdin); the account's sessions end.
+    SetPassword {
+        name: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum TokenAction {
     /// Create a token and print it (once: it cannot be shown again).
     Create {
@@ -164,4 +136,114 @@ pub enum TokenAction {
         /// The token's name.
         name: String,
     },
+}
+
+/// The options of `gcm export`.
+#[derive(Debug, Args)]
+pub struct ExportOptions {
+    /// indicators, coverage-matrix, evidence or bundle
+    #[arg(value_name = "KIND", required_unless_present = "all")]
+    pub kind: Option<String>,
+    /// Write the whole store (cycles, sources and their texts, items with every mapping,
+    /// submissions, champions) as import files into DIR.
+    #[arg(long, value_name = "DIR", conflicts_with = "kind")]
+    pub all: Option<PathBuf>,
+    /// File to write; standard output when absent.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Countries: lac (default), americas, world, champions, vnr, vnr:CYCLE, subregion:NAME, bloc:ID, or
+    /// ISO3 codes such as COL,ECU,MEX.
+    #[arg(long)]
+    pub group: Option<String>,
+    /// Cycles to count: all (default) or a comma list such as 2021,2025.
+    #[arg(long)]
+    pub cycle: Option<String>,
+    /// For `evidence`: only the items credited to this country (ISO3).
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Mapping bases to count (default: all but auto), e.g. cited,subject.
+    #[arg(long)]
+    pub basis: Option<String>,
+    /// Grouping of objectives: mptf (default) or imrf.
+    #[arg(long)]
+    pub grouping: Option<String>,
+    /// Write for Excel: byte-order mark, and with --lang es or pt `;` and decimal commas.
+    #[arg(long)]
+    pub excel: bool,
+    /// Language of the spreadsheet: en, es, pt or fr.
+    #[arg(long)]
+    pub lang: Option<String>,
+}
+
+/// The options of `gcm ingest`.
+#[derive(Debug, Args)]
+pub struct IngestOptions {
+    /// The report: PDF, DOCX, ODT, HTML, text or Markdown.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Read the file as this format (pdf, docx, odt, html, text, markdown), checked against its
+    /// content; told from the content when absent.
+    #[arg(long, value_parser = format_name)]
+    pub format: Option<crate::formats::Format>,
+    /// The reporting country (ISO3).
+    #[arg(long)]
+    pub country: String,
+    /// The review cycle it reports to, e.g. 2025.
+    #[arg(long)]
+    pub cycle: String,
+    /// en, es, pt or fr; detected from the text when absent.
+    #[arg(long)]
+    pub language: Option<String>,
+    /// The report's title (the file name when absent).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The source kind (national_report when absent).
+    #[arg(long)]
+    pub kind: Option<String>,
+}
+
+/// The options of `gcm extract`.
+#[derive(Debug, Args)]
+pub struct ExtractOptions {
+    /// The report: PDF, DOCX, ODT, HTML, text or Markdown.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Read the file as this format (pdf, docx, odt, html, text, markdown), checked against its
+    /// content; told from the content when absent.
+    #[arg(long, value_parser = format_name)]
+    pub format: Option<crate::formats::Format>,
+    /// Print the text that would be stored (pages separated by a form-feed line) instead of passages.
+    #[arg(long)]
+    pub text: bool,
+}
+
+/// The options of `gcm synth`.
+#[derive(Debug, Args)]
+pub struct SynthOptions {
+    /// Number of countries (taken in ISO3 order from the reference data, at most 249).
+    #[arg(long, default_value_t = 193)]
+    pub countries: usize,
+    /// Items per country per cycle.
+    #[arg(long, default_value_t = 500)]
+    pub items_per_country: usize,
+    /// Number of review cycles.
+    #[arg(long, default_value_t = 3)]
+    pub cycles: usize,
+    /// Seed of the random generator.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+    /// Folder to write (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+/// A `--format` value: a format's short name.
+fn format_name(name: &str) -> Result<crate::formats::Format, String> {
+    name.parse().map_err(|_| {
+        let names: Vec<&str> = crate::formats::Format::ALL
+            .iter()
+            .map(|f| f.name())
+            .collect();
+        format!("`{name}` is not a format; accepted: {}", names.join(", "))
+    })
 }

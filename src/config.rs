@@ -31,6 +31,14 @@ pub struct Settings {
 pub struct AuthSettings {
     /// Reading needs a token too (writing always does).
     pub read_requires_token: bool,
+    /// Minutes without a request after which a session ends.
+    pub session_idle_minutes: u64,
+    /// Hours after signing in at which a session ends whatever its use.
+    pub session_max_hours: u64,
+    /// Failed sign-ins for one name or from one address, within the window, before 429.
+    pub sign_in_attempts: u32,
+    /// The window of `sign_in_attempts`, in seconds.
+    pub sign_in_window_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -38,6 +46,29 @@ pub struct AuthSettings {
 pub struct LimitSettings {
     /// Largest body of a document upload, in bytes.
     pub document_bytes: usize,
+    /// Seconds a client gets to send a whole request body.
+    pub body_timeout_seconds: u64,
+    /// Charts and tables rendered at the same time.
+    pub concurrent_renders: usize,
+    /// Seconds a render waits for its turn before a 503.
+    pub render_wait_seconds: u64,
+    /// Largest chart in pixels (width x height).
+    pub chart_pixels: u64,
+    /// Most pages of an uploaded or ingested PDF.
+    pub document_pages: usize,
+    /// Seconds reading one report (PDF, DOCX, ODT, HTML) may take before it is refused.
+    pub extract_seconds: u64,
+}
+
+impl LimitSettings {
+    /// The bounds on reading one report, from these settings and the format readers' own defaults.
+    pub fn extract_limits(&self) -> crate::formats::ExtractLimits {
+        crate::formats::ExtractLimits {
+            max_pages: self.document_pages,
+            time_limit: std::time::Duration::from_secs(self.extract_seconds),
+            ..crate::formats::ExtractLimits::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -45,6 +76,8 @@ pub struct LimitSettings {
 pub struct WebSettings {
     /// Origins allowed to frame the pages (CSP frame-ancestors); empty allows only this service.
     pub frame_ancestors: Vec<String>,
+    /// Mark the session cookie `Secure` (HTTPS only).
+    pub secure_cookies: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -62,7 +95,12 @@ pub struct DatabaseSettings {
     /// Kept secret: a PostgreSQL URL may carry a password, and `Debug` must never print it.
     pub url: SecretString,
     pub pool_size: u32,
+    /// Wait for a connection, and for its check, before a 503.
     pub connect_timeout_seconds: u64,
+    /// Wait for another writer (SQLite busy timeout, PostgreSQL lock_timeout) before a 503.
+    pub lock_timeout_seconds: u64,
+    /// Longest database work of one request (PostgreSQL statement_timeout and the service's deadline).
+    pub statement_timeout_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -108,6 +146,16 @@ pub enum SettingsError {
 }
 
 impl Settings {
+    /// The built-in defaults alone (no file, no environment).
+    pub fn defaults() -> Settings {
+        // The defaults are compiled in and checked by `shipped_defaults_parse`.
+        Settings::load_from(
+            None,
+            Environment::with_prefix("GCM").source(Some(Default::default())),
+        )
+        .expect("the built-in default settings parse")
+    }
+
     /// Loads the layered settings. `file` is the `--config` argument; when absent, `GCM_CONFIG` is used.
     pub fn load(file: Option<&Path>) -> Result<Settings, SettingsError> {
         let env_file = std::env::var_os(CONFIG_FILE_ENV).map(PathBuf::from);
@@ -156,9 +204,52 @@ impl Settings {
                 "database.pool_size must be at least 1".into(),
             ));
         }
-        if self.database.connect_timeout_seconds == 0 {
+        for (key, value) in [
+            (
+                "database.connect_timeout_seconds",
+                self.database.connect_timeout_seconds,
+            ),
+            (
+                "database.lock_timeout_seconds",
+                self.database.lock_timeout_seconds,
+            ),
+            (
+                "database.statement_timeout_seconds",
+                self.database.statement_timeout_seconds,
+            ),
+            (
+                "limits.body_timeout_seconds",
+                self.limits.body_timeout_seconds,
+            ),
+            (
+                "limits.render_wait_seconds",
+                self.limits.render_wait_seconds,
+            ),
+            (
+                "limits.concurrent_renders",
+                self.limits.concurrent_renders as u64,
+            ),
+            ("limits.document_pages", self.limits.document_pages as u64),
+            ("auth.session_idle_minutes", self.auth.session_idle_minutes),
+            ("auth.session_max_hours", self.auth.session_max_hours),
+            (
+                "auth.sign_in_attempts",
+                u64::from(self.auth.sign_in_attempts),
+            ),
+            (
+                "auth.sign_in_window_seconds",
+                self.auth.sign_in_window_seconds,
+            ),
+            ("limits.extract_seconds", self.limits.extract_seconds),
+        ] {
+            if value == 0 {
+                return Err(SettingsError::Invalid(format!("{key} must be at least 1")));
+            }
+        }
+        // A chart needs room for its title, legend and at least a few cells.
+        if self.limits.chart_pixels < 100_000 {
             return Err(SettingsError::Invalid(
-                "database.connect_timeout_seconds must be at least 1".into(),
+                "limits.chart_pixels must be at least 100000 (e.g. 400 x 250)".into(),
             ));
         }
         if self.server.bind.parse::<std::net::SocketAddr>().is_err() {

@@ -3,10 +3,9 @@
 use std::net::TcpListener;
 
 use actix_web::dev::Server;
-use actix_web::HttpServer;
 
 use crate::config::Settings;
-use crate::db::{evidence, reference, Database};
+use crate::db::{reference, sources, Database};
 use crate::framework::ReferenceData;
 use crate::ingestion;
 use crate::web::{app, AppState};
@@ -75,7 +74,7 @@ fn prepare(settings: &Settings, with_fixtures: bool) -> Result<Database, Startup
                 tracing::warn!(dataset = %name, %stored, %bundled, "database keeps an older reference dataset");
             }
         }
-        if with_fixtures && !evidence::has_sources(conn)? {
+        if with_fixtures && !sources::has_any(conn)? {
             return Ok(Some(ingestion::import(
                 conn,
                 &ingestion::bundled_fixtures(),
@@ -84,6 +83,16 @@ fn prepare(settings: &Settings, with_fixtures: bool) -> Result<Database, Startup
         }
         Ok(None)
     })?;
+    // A read-only database still serves every page and table; writes will be refused with 503, so the
+    // operator is told now rather than by the first reviewer.
+    match crate::db::accepts_writes(&mut conn, db.timeouts().lock) {
+        Ok(true) => {}
+        Ok(false) => tracing::error!(
+            database = %db.target().describe(),
+            "the database is read-only: reading works, every write (uploads, decisions, imports) will be refused with 503 until it is writable"
+        ),
+        Err(error) => tracing::warn!(%error, "cannot tell whether the database takes writes"),
+    }
     match outcome {
         None => {}
         Some(Ok(summary)) => tracing::info!(
@@ -105,28 +114,83 @@ pub fn bind(settings: &Settings) -> Result<TcpListener, StartupError> {
 }
 
 /// The HTTP server over an already bound listener.
+///
+/// Built from actix-server and actix-http directly rather than with actix-web's `HttpServer`, which
+/// does the same but answers every `Expect: 100-continue` itself: here a request that declares a body
+/// larger than `limits.document_bytes` is refused with 413 before the client sends it.
 pub fn server(
     listener: TcpListener,
     db: Database,
     settings: &Settings,
 ) -> Result<Server, StartupError> {
+    use actix_http::{HttpService, KeepAlive};
+    use actix_service::{map_config, IntoServiceFactory, ServiceFactoryExt};
+    use actix_web::dev::AppConfig;
+
     let state = AppState::with_policy(db, crate::web::WebPolicy::from_settings(settings));
-    let address = listener
-        .local_addr()
-        .map(|a| a.to_string())
-        .unwrap_or_default();
-    let mut server = HttpServer::new(move || app(state.clone()))
-        .shutdown_timeout(settings.server.shutdown_timeout_seconds);
+    let local = listener.local_addr().map_err(|e| StartupError::Bind {
+        bind: settings.server.bind.clone(),
+        reason: e.to_string(),
+    })?;
+    let body_limit = settings.limits.document_bytes as u64;
+    let mut builder =
+        actix_server::Server::build().shutdown_timeout(settings.server.shutdown_timeout_seconds);
     if settings.server.workers > 0 {
-        server = server.workers(settings.server.workers);
+        builder = builder.workers(settings.server.workers);
     }
-    let server = server
-        .listen(listener)
+    let shutdown = builder.graceful_shutdown_signal();
+    let server = builder
+        .listen("gcm-http", listener, move || {
+            let shutdown = shutdown.clone();
+            let app = app(state.clone())
+                .into_factory()
+                .map_err(|error| error.error_response());
+            HttpService::build()
+                // The same timeouts as actix-web's HttpServer: 5 s for a request's head, keep-alive 5 s.
+                .keep_alive(KeepAlive::default())
+                .client_request_timeout(std::time::Duration::from_secs(5))
+                .client_disconnect_timeout(std::time::Duration::from_secs(1))
+                .local_addr(local)
+                // Idle keep-alive connections close as soon as a shutdown starts.
+                .graceful_shutdown_signal(move || {
+                    let shutdown = shutdown.clone();
+                    async move { shutdown.notified().await }
+                })
+                .expect(actix_service::fn_service(move |request| async move {
+                    expect_continue(request, body_limit)
+                }))
+                .finish(map_config(app, |_| AppConfig::default()))
+                .tcp()
+        })
         .map_err(|e| StartupError::Bind {
-            bind: address.clone(),
+            bind: local.to_string(),
             reason: e.to_string(),
         })?
         .run();
-    tracing::info!("listening on http://{address}");
+    tracing::info!("listening on http://{local}");
     Ok(server)
+}
+
+/// Answers `Expect: 100-continue`: a declared body over `limit` bytes is refused with 413 at once (the
+/// client never sends it); any other request goes on, and the client is told to send its body.
+fn expect_continue(
+    request: actix_http::Request,
+    limit: u64,
+) -> Result<actix_http::Request, actix_http::Response<actix_web::body::BoxBody>> {
+    use actix_web::{HttpMessage, ResponseError};
+    let declared = request
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    match declared {
+        Some(length) if length > limit => {
+            let refusal = crate::web::ApiError::TooLarge(format!(
+                "the body would be {length} bytes; the largest accepted is {limit} (limits.document_bytes)"
+            ))
+            .error_response();
+            Err(refusal.into())
+        }
+        _ => Ok(request),
+    }
 }

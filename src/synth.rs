@@ -180,6 +180,7 @@ fn for_each_country(spec: &SynthSpec, country_codes: &[String], mut take: impl F
                     },
                     objectives,
                     principles,
+                    pages: None,
                 });
             }
             sources.push(Source {

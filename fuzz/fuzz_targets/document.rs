@@ -5,9 +5,10 @@
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
+use gcm::evidence::batch::ValidationContext;
 use gcm::framework::ReferenceData;
 use gcm::ingestion::document::{plan_document, DocumentMeta};
-use gcm::ingestion::{validate, ValidationContext};
+use gcm::ingestion::validate;
 use gcm::mapping::Classifier;
 use libfuzzer_sys::fuzz_target;
 
@@ -16,9 +17,17 @@ fn context() -> &'static ValidationContext {
     static CONTEXT: OnceLock<ValidationContext> = OnceLock::new();
     CONTEXT.get_or_init(|| {
         let reference = ReferenceData::bundled().expect("bundled reference data");
-        let mut context = ValidationContext::from_reference(&reference);
-        context.cycles.insert("2025".to_string());
-        context
+        ValidationContext {
+            countries: reference.countries.into_iter().map(|c| c.iso3).collect(),
+            principles: reference
+                .framework
+                .principles
+                .into_iter()
+                .map(|p| p.key)
+                .collect(),
+            cycles: ["2025".to_string()].into_iter().collect(),
+            ..ValidationContext::default()
+        }
     })
 }
 

@@ -7,8 +7,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::framework::{Grouping, OBJECTIVE_COUNT};
+use crate::framework::Grouping;
 use crate::indicators::CountryIndicators;
+
+pub mod map;
 
 /// DejaVu Sans (licence beside it in assets/fonts/).
 const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
@@ -49,7 +51,7 @@ pub struct MatrixChart<'a> {
     pub rows: Vec<(String, &'a CountryIndicators)>,
     /// The words drawn on the chart, in the reader's language.
     pub labels: MatrixLabels,
-    /// The text alternative (SVG `<desc>`); [`matrix_summary`] gives an English one.
+    /// The text alternative (SVG `<desc>`), in the reader's language.
     pub summary: String,
 }
 
@@ -106,36 +108,6 @@ pub fn column_order(grouping: &Grouping) -> Vec<(String, Vec<i32>)> {
         columns.push(("all".to_string(), shared));
     }
     columns
-}
-
-/// One sentence a screen reader can read instead of the chart.
-pub fn matrix_summary(rows: &[(String, &CountryIndicators)]) -> String {
-    let with: Vec<&(String, &CountryIndicators)> =
-        rows.iter().filter(|(_, c)| c.has_evidence()).collect();
-    let most = with.iter().map(|(_, c)| c.objectives_covered).max();
-    let mut text = format!(
-        "{} of {} countries have evidence in these sources",
-        with.len(),
-        rows.len()
-    );
-    if let Some(most) = most {
-        let leaders: Vec<&str> = with
-            .iter()
-            .filter(|(_, c)| c.objectives_covered == most)
-            .map(|(name, _)| name.as_str())
-            .collect();
-        let verb = if leaders.len() == 1 {
-            "covers"
-        } else {
-            "cover"
-        };
-        text.push_str(&format!(
-            "; {} {verb} the most objectives ({most} of {OBJECTIVE_COUNT})",
-            leaders.join(" and ")
-        ));
-    }
-    text.push('.');
-    text
 }
 
 const LEFT: i32 = 230;

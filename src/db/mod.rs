@@ -2,12 +2,21 @@
 //! the rest of the service calls. Handlers never see SQL; they call functions of the submodules.
 
 pub mod backup;
-pub mod evidence;
+pub mod cycles;
+pub mod documents;
+mod forms;
+pub mod import;
 pub mod indicators;
+pub mod items;
+pub mod lookups;
 pub mod reference;
 pub mod review;
+mod rows;
 pub mod schema;
+pub mod sources;
 pub mod tokens;
+pub mod users;
+pub mod version;
 
 use std::time::Duration;
 
@@ -46,24 +55,90 @@ pub enum DbError {
     Setup(String),
 }
 
+/// What a database failure means for the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// The database cannot be reached or did not answer in time: try again later (503).
+    Unavailable,
+    /// Another writer held the lock past the lock timeout, or the transaction could not be serialised:
+    /// try again in a moment (503).
+    Busy,
+    /// The database refuses writes (a read-only file or server): an operator must fix it (503).
+    ReadOnly,
+    /// A fault of the request or of the code.
+    Other,
+}
+
 impl DbError {
-    /// Whether the error means "try again later" (503) rather than a fault of the request or the code.
-    pub fn is_unavailable(&self) -> bool {
+    /// Sorts the error into what the caller should be told.
+    pub fn failure(&self) -> Failure {
         use diesel::result::{DatabaseErrorKind, Error};
         match self {
-            DbError::Unavailable(_) => true,
+            DbError::Unavailable(_) => Failure::Unavailable,
             DbError::Query(Error::DatabaseError(
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 _,
-            )) => true,
-            DbError::Query(Error::DatabaseError(DatabaseErrorKind::Unknown, info)) => {
-                // libpq reports a dropped server as an unknown error with one of these texts.
-                let message = info.message();
-                message.contains("server closed the connection")
-                    || message.contains("terminating connection")
-                    || message.contains("no connection to the server")
+            )) => Failure::Unavailable,
+            DbError::Query(Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _)) => {
+                Failure::Busy
             }
-            _ => false,
+            DbError::Query(Error::DatabaseError(DatabaseErrorKind::ReadOnlyTransaction, _)) => {
+                Failure::ReadOnly
+            }
+            DbError::Query(Error::DatabaseError(_, info)) => classify_message(info.message()),
+            _ => Failure::Other,
+        }
+    }
+}
+
+/// Sorts a driver's error text. SQLite reports a lock held past the busy timeout and a read-only file
+/// only by their text; libpq reports a dropped server, a lock timeout and a cancelled statement so too.
+fn classify_message(message: &str) -> Failure {
+    const UNAVAILABLE: [&str; 5] = [
+        "server closed the connection",
+        "terminating connection",
+        "no connection to the server",
+        "canceling statement due to statement timeout",
+        "could not receive data from server",
+    ];
+    const BUSY: [&str; 4] = [
+        "database is locked",
+        "database table is locked",
+        "canceling statement due to lock timeout",
+        "deadlock detected",
+    ];
+    const READ_ONLY: [&str; 2] = [
+        "attempt to write a readonly database",
+        "in a read-only transaction",
+    ];
+    if UNAVAILABLE.iter().any(|m| message.contains(m)) {
+        Failure::Unavailable
+    } else if BUSY.iter().any(|m| message.contains(m)) {
+        Failure::Busy
+    } else if READ_ONLY.iter().any(|m| message.contains(m)) {
+        Failure::ReadOnly
+    } else {
+        Failure::Other
+    }
+}
+
+/// The waits a connection and its work are bounded by.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// For a connection, its check included.
+    pub connect: Duration,
+    /// For another writer's lock.
+    pub lock: Duration,
+    /// For one request's work.
+    pub statement: Duration,
+}
+
+impl Timeouts {
+    pub fn from_settings(settings: &DatabaseSettings) -> Timeouts {
+        Timeouts {
+            connect: Duration::from_secs(settings.connect_timeout_seconds),
+            lock: Duration::from_secs(settings.lock_timeout_seconds),
+            statement: Duration::from_secs(settings.statement_timeout_seconds),
         }
     }
 }
@@ -74,21 +149,42 @@ impl DbError {
 #[derive(Debug, Clone)]
 pub struct ConnectionOpener {
     target: DatabaseTarget,
-    connect_timeout: Duration,
+    timeouts: Timeouts,
 }
 
 impl ConnectionOpener {
+    /// The URL with the connection parameters that bound every wait, unless the URL sets them itself:
+    /// libpq's connect timeout; TCP keepalives and a TCP user timeout, so a connection to a server that
+    /// vanished without closing its sockets (a silent partition) is dropped by the kernel instead of
+    /// hanging a pool thread; and the server-side statement and lock timeouts.
     fn postgres_url(&self, url: &str) -> String {
-        // Bound libpq's own connect so an unreachable host fails fast instead of hanging a pool thread.
-        if url.contains("connect_timeout=") {
-            url.to_string()
-        } else {
-            let separator = if url.contains('?') { '&' } else { '?' };
-            format!(
-                "{url}{separator}connect_timeout={}",
-                self.connect_timeout.as_secs().max(1)
-            )
+        let connect = self.timeouts.connect.as_secs().max(1);
+        let statement_ms = self.timeouts.statement.as_millis();
+        let lock_ms = self.timeouts.lock.as_millis();
+        let parameters = [
+            ("connect_timeout", connect.to_string()),
+            ("keepalives", "1".to_string()),
+            ("keepalives_idle", connect.to_string()),
+            ("keepalives_interval", "1".to_string()),
+            ("keepalives_count", "3".to_string()),
+            ("tcp_user_timeout", (connect * 1000).to_string()),
+            (
+                "options",
+                // `-c name=value` pairs, percent-encoded as a URI query value.
+                format!("-c%20statement_timeout%3D{statement_ms}%20-c%20lock_timeout%3D{lock_ms}"),
+            ),
+        ];
+        let mut url = url.to_string();
+        for (name, value) in parameters {
+            let given = url.split_once('?').is_some_and(|(_, query)| {
+                query.split('&').any(|p| p.starts_with(&format!("{name}=")))
+            });
+            if !given {
+                let separator = if url.contains('?') { '&' } else { '?' };
+                url = format!("{url}{separator}{name}={value}");
+            }
         }
+        url
     }
 }
 
@@ -103,12 +199,13 @@ impl ManageConnection for ConnectionOpener {
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
                 // Foreign keys are off by default in SQLite; WAL lets readers work while one writer writes;
                 // busy_timeout makes a writer wait for the lock instead of failing at once.
-                conn.batch_execute(
-                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                conn.batch_execute(&format!(
+                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}; \
                      PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
-                )
+                    self.timeouts.lock.as_millis()
+                ))
                 .map_err(diesel::r2d2::Error::QueryError)?;
-                evidence::lower_utils::register_impl(&mut conn, |text: Option<String>| {
+                items::lower_utils::register_impl(&mut conn, |text: Option<String>| {
                     text.map(|t| t.to_lowercase())
                 })
                 .map_err(diesel::r2d2::Error::QueryError)?;
@@ -140,6 +237,7 @@ pub type PooledConn = PooledConnection<ConnectionOpener>;
 pub struct Database {
     pool: Pool<ConnectionOpener>,
     target: DatabaseTarget,
+    timeouts: Timeouts,
 }
 
 impl Database {
@@ -156,23 +254,31 @@ impl Database {
                 })?;
             }
         }
-        let connect_timeout = Duration::from_secs(settings.connect_timeout_seconds);
+        let timeouts = Timeouts::from_settings(settings);
         let opener = ConnectionOpener {
             target: target.clone(),
-            connect_timeout,
+            timeouts,
         };
         let pool = Pool::builder()
             .max_size(settings.pool_size)
             .min_idle(Some(0))
-            .connection_timeout(connect_timeout)
+            .connection_timeout(timeouts.connect)
             // Failed connection attempts are reported through get(); r2d2's own logging would repeat them.
             .error_handler(Box::new(diesel::r2d2::NopErrorHandler))
             .build_unchecked(opener);
-        Ok(Database { pool, target })
+        Ok(Database {
+            pool,
+            target,
+            timeouts,
+        })
     }
 
     pub fn target(&self) -> &DatabaseTarget {
         &self.target
+    }
+
+    pub fn timeouts(&self) -> Timeouts {
+        self.timeouts
     }
 
     /// A connection from the pool, or `Unavailable` once the configured timeout has passed.
@@ -182,17 +288,97 @@ impl Database {
             .map_err(|e| DbError::Unavailable(e.to_string()))
     }
 
-    /// Answers whether the database can be reached and queried now.
-    pub fn ping(&self) -> Result<(), DbError> {
+    /// Whether the database takes writes now (`Ok(false)`: reachable but read-only).
+    pub fn writable(&self) -> Result<bool, DbError> {
         let mut conn = self.get()?;
-        conn.batch_execute("SELECT 1")?;
-        Ok(())
+        accepts_writes(&mut conn, self.timeouts.lock)
     }
 
     /// Applies the pending migrations of the connection's backend; returns the names applied.
     pub fn migrate(&self) -> Result<Vec<String>, DbError> {
         let mut conn = self.get()?;
         with_setup_lock(&mut conn, run_migrations)
+    }
+}
+
+/// Runs `work` in a transaction that takes the write lock at its start. On SQLite that is
+/// `BEGIN IMMEDIATE`: two writers then queue on the busy timeout instead of the second failing at once
+/// when it upgrades a read lock taken on an older snapshot ("database is locked"). PostgreSQL takes row
+/// locks as it goes and needs nothing special. Inside an open transaction, `work` runs in a savepoint.
+/// Every write of the service goes through here.
+pub fn write_transaction<T, E, F>(conn: &mut AnyConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    type Manager = <AnyConnection as Connection>::TransactionManager;
+    let nested = Manager::transaction_manager_status_mut(conn)
+        .transaction_depth()?
+        .is_some();
+    let AnyConnection::Sqlite(sqlite) = conn else {
+        return conn.transaction(work);
+    };
+    if nested {
+        return conn.transaction(work);
+    }
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    // From here on the transaction's state lives in the SQLite connection, so the multi-backend
+    // connection's transaction manager (which delegates to it) commits or rolls it back.
+    match work(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => match Manager::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+            Err(rollback) => Err(rollback.into()),
+        },
+    }
+}
+
+/// Whether the database takes writes: a write that changes nothing, rolled back. On SQLite a file opened
+/// read-only still begins a transaction, so the probe rewrites the header's `user_version` with its own
+/// value; it does not wait for another writer (a writer at work proves the file writable). PostgreSQL
+/// says so itself (a standby, or `default_transaction_read_only`).
+pub fn accepts_writes(conn: &mut AnyConnection, lock_wait: Duration) -> Result<bool, DbError> {
+    match conn {
+        AnyConnection::Postgresql(pg) => {
+            #[derive(QueryableByName)]
+            struct Setting {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                transaction_read_only: String,
+            }
+            let setting: Setting =
+                diesel::sql_query("SHOW transaction_read_only").get_result(pg)?;
+            Ok(setting.transaction_read_only != "on")
+        }
+        AnyConnection::Sqlite(sqlite) => {
+            #[derive(QueryableByName)]
+            struct UserVersion {
+                #[diesel(sql_type = diesel::sql_types::Integer)]
+                user_version: i32,
+            }
+            let version: UserVersion =
+                diesel::sql_query("PRAGMA user_version").get_result(sqlite)?;
+            sqlite.batch_execute("PRAGMA busy_timeout = 0")?;
+            let probe = (|| {
+                sqlite.batch_execute("BEGIN IMMEDIATE")?;
+                let written = sqlite
+                    .batch_execute(&format!("PRAGMA user_version = {}", version.user_version));
+                sqlite.batch_execute("ROLLBACK")?;
+                written
+            })();
+            sqlite.batch_execute(&format!("PRAGMA busy_timeout = {}", lock_wait.as_millis()))?;
+            match probe.map_err(DbError::from) {
+                Ok(()) => Ok(true),
+                Err(error) => match error.failure() {
+                    Failure::ReadOnly => Ok(false),
+                    Failure::Busy => Ok(true),
+                    _ => Err(error),
+                },
+            }
+        }
     }
 }
 

@@ -6,6 +6,10 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use diesel::prelude::*;
 
+use super::rows::{
+    CountryRow, DatasetRow, GroupObjectiveRow, GroupRow, GroupingRow, MembershipRow, ObjectiveRow,
+    PrincipleRow,
+};
 use super::schema::{
     bloc_members, blocs, countries, group_objectives, grouping_groups, groupings, objectives,
     principles, reference_datasets,
@@ -36,11 +40,12 @@ pub fn load_reference_data(
     conn: &mut AnyConnection,
     data: &ReferenceData,
 ) -> Result<LoadReport, DbError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let stored: BTreeMap<String, String> = reference_datasets::table
-            .select((reference_datasets::name, reference_datasets::version))
-            .load::<(String, String)>(conn)?
+            .select(DatasetRow::as_select())
+            .load(conn)?
             .into_iter()
+            .map(|row| (row.name, row.version))
             .collect();
         let mut report = LoadReport {
             loaded: vec![],
@@ -191,111 +196,63 @@ pub fn framework(conn: &mut AnyConnection) -> Result<Framework, DbError> {
         .first::<String>(conn)?;
     let objective_rows = objectives::table
         .order(objectives::number)
-        .select((
-            objectives::number,
-            objectives::title_en,
-            objectives::title_es,
-            objectives::short_en,
-            objectives::short_es,
-        ))
-        .load::<(i32, String, String, String, String)>(conn)?;
+        .select(ObjectiveRow::as_select())
+        .load(conn)?;
     let principle_rows = principles::table
         .order(principles::position)
-        .select((
-            principles::key,
-            principles::position,
-            principles::name_en,
-            principles::name_es,
-        ))
-        .load::<(String, i32, String, String)>(conn)?;
+        .select(PrincipleRow::as_select())
+        .load(conn)?;
     let grouping_rows = groupings::table
         .order((groupings::is_default.desc(), groupings::id))
-        .select((
-            groupings::id,
-            groupings::version,
-            groupings::is_default,
-            groupings::title_en,
-            groupings::title_es,
-            groupings::source,
-        ))
-        .load::<(String, String, bool, String, String, String)>(conn)?;
+        .select(GroupingRow::as_select())
+        .load(conn)?;
     let group_rows = grouping_groups::table
         .order((grouping_groups::grouping_id, grouping_groups::position))
-        .select((
-            grouping_groups::grouping_id,
-            grouping_groups::id,
-            grouping_groups::title_en,
-            grouping_groups::title_es,
-        ))
-        .load::<(String, String, String, String)>(conn)?;
+        .select(GroupRow::as_select())
+        .load(conn)?;
     let member_rows = group_objectives::table
         .order((
             group_objectives::grouping_id,
             group_objectives::group_id,
             group_objectives::objective,
         ))
-        .select((
-            group_objectives::grouping_id,
-            group_objectives::group_id,
-            group_objectives::objective,
-        ))
-        .load::<(String, String, i32)>(conn)?;
+        .select(GroupObjectiveRow::as_select())
+        .load(conn)?;
 
     let mut members: BTreeMap<(String, String), Vec<i32>> = BTreeMap::new();
-    for (grouping_id, group_id, objective) in member_rows {
+    for row in member_rows {
         members
-            .entry((grouping_id, group_id))
+            .entry((row.grouping_id, row.group_id))
             .or_default()
-            .push(objective);
+            .push(row.objective);
     }
     let mut groups: BTreeMap<String, Vec<Group>> = BTreeMap::new();
-    for (grouping_id, id, title_en, title_es) in group_rows {
+    for row in group_rows {
         let objectives = members
-            .remove(&(grouping_id.clone(), id.clone()))
+            .remove(&(row.grouping_id.clone(), row.id.clone()))
             .unwrap_or_default();
-        groups.entry(grouping_id).or_default().push(Group {
-            id,
-            title_en,
-            title_es,
+        groups.entry(row.grouping_id).or_default().push(Group {
+            id: row.id,
+            title_en: row.title_en,
+            title_es: row.title_es,
             objectives,
         });
     }
     Ok(Framework {
         version,
-        objectives: objective_rows
-            .into_iter()
-            .map(
-                |(number, title_en, title_es, short_en, short_es)| Objective {
-                    number,
-                    title_en,
-                    title_es,
-                    short_en,
-                    short_es,
-                },
-            )
-            .collect(),
-        principles: principle_rows
-            .into_iter()
-            .map(|(key, position, name_en, name_es)| Principle {
-                key,
-                position,
-                name_en,
-                name_es,
-            })
-            .collect(),
+        objectives: objective_rows.into_iter().map(Objective::from).collect(),
+        principles: principle_rows.into_iter().map(Principle::from).collect(),
         groupings: grouping_rows
             .into_iter()
-            .map(
-                |(id, version, default, title_en, title_es, source)| Grouping {
-                    groups: groups.remove(&id).unwrap_or_default(),
-                    id,
-                    version,
-                    default,
-                    title_en,
-                    title_es,
-                    source,
-                },
-            )
+            .map(|row| Grouping {
+                groups: groups.remove(&row.id).unwrap_or_default(),
+                id: row.id,
+                version: row.version,
+                default: row.is_default,
+                title_en: row.title_en,
+                title_es: row.title_es,
+                source: row.source,
+            })
             .collect(),
     })
 }
@@ -331,54 +288,33 @@ pub fn countries(
     }
     let rows = query
         .order(countries::iso3)
-        .select((
-            countries::iso3,
-            countries::iso2,
-            countries::m49,
-            countries::name_en,
-            countries::name_es,
-            countries::region,
-            countries::subregion,
-            countries::aliases,
-        ))
-        .load::<(
-            String,
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            String,
-        )>(conn)?;
-    let mut memberships: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    // A suspended member (Venezuela in MERCOSUR) is not listed as a member.
-    for (iso3, bloc_id) in bloc_members::table
-        .filter(bloc_members::status.eq("member"))
-        .order((bloc_members::iso3, bloc_members::bloc_id))
-        .select((bloc_members::iso3, bloc_members::bloc_id))
-        .load::<(String, String)>(conn)?
-    {
-        memberships.entry(iso3).or_default().push(bloc_id);
-    }
+        .select(CountryRow::as_select())
+        .load(conn)?;
+    let mut memberships = memberships(conn)?;
     Ok(rows
         .into_iter()
-        .map(
-            |(iso3, iso2, m49, name_en, name_es, region, subregion, aliases)| CountryWithBlocs {
-                blocs: memberships.remove(&iso3).unwrap_or_default(),
-                country: Country {
-                    iso3,
-                    iso2,
-                    m49,
-                    name_en,
-                    name_es,
-                    region,
-                    subregion,
-                    aliases,
-                },
-            },
-        )
+        .map(|row| CountryWithBlocs {
+            blocs: memberships.remove(&row.iso3).unwrap_or_default(),
+            country: Country::from(row),
+        })
         .collect())
+}
+
+/// The blocs each country is a member of, by code. A suspended member (Venezuela in MERCOSUR) is not
+/// listed as a member, and a country of no bloc is absent.
+pub(super) fn memberships(
+    conn: &mut AnyConnection,
+) -> Result<BTreeMap<String, Vec<String>>, DbError> {
+    let mut memberships: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for row in bloc_members::table
+        .filter(bloc_members::status.eq("member"))
+        .order((bloc_members::iso3, bloc_members::bloc_id))
+        .select(MembershipRow::as_select())
+        .load(conn)?
+    {
+        memberships.entry(row.iso3).or_default().push(row.bloc_id);
+    }
+    Ok(memberships)
 }
 
 /// The distinct subregions, for validating `?subregion=` and telling the caller what is accepted.
@@ -396,4 +332,21 @@ pub fn bloc_ids(conn: &mut AnyConnection) -> Result<Vec<String>, DbError> {
         .select(blocs::id)
         .order(blocs::id)
         .load::<String>(conn)?)
+}
+
+/// Whether a country code is in the reference data.
+pub fn country_exists(conn: &mut AnyConnection, iso3: &str) -> Result<bool, DbError> {
+    let count: i64 = countries::table
+        .filter(countries::iso3.eq(iso3))
+        .count()
+        .get_result(conn)?;
+    Ok(count > 0)
+}
+
+/// The principles' keys, in the framework's order.
+pub fn principle_keys(conn: &mut AnyConnection) -> Result<Vec<String>, DbError> {
+    Ok(principles::table
+        .select(principles::key)
+        .order(principles::position)
+        .load(conn)?)
 }

@@ -3,13 +3,17 @@
 use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 
+use super::forms::NewToken;
 use super::review::record;
+use super::rows::TokenHolderRow;
 use super::schema::api_tokens;
 use super::{AnyConnection, DbError};
 use crate::auth::{new_token, token_hash, Role};
 
 /// A token as listed: never its secret.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Queryable, Selectable)]
+#[diesel(table_name = api_tokens)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct TokenRecord {
     pub name: String,
     pub role: String,
@@ -44,7 +48,7 @@ pub fn create(
     actor: &str,
 ) -> Result<String, TokenError> {
     let token = new_token();
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let taken = api_tokens::table
             .filter(api_tokens::name.eq(name))
             .count()
@@ -55,12 +59,12 @@ pub fn create(
             return Err(TokenError::NameTaken(name.to_string()));
         }
         diesel::insert_into(api_tokens::table)
-            .values((
-                api_tokens::name.eq(name),
-                api_tokens::role.eq(role.as_str()),
-                api_tokens::token_hash.eq(token_hash(&token)),
-                api_tokens::created_at.eq(Utc::now().naive_utc()),
-            ))
+            .values(NewToken {
+                name,
+                role: role.as_str(),
+                token_hash: &token_hash(&token),
+                created_at: Utc::now().naive_utc(),
+            })
             .execute(conn)
             .map_err(DbError::from)?;
         let after = serde_json::json!({"name": name, "role": role.as_str()});
@@ -77,28 +81,14 @@ pub fn create(
 }
 
 pub fn list(conn: &mut AnyConnection) -> Result<Vec<TokenRecord>, DbError> {
-    let rows = api_tokens::table
+    Ok(api_tokens::table
         .order(api_tokens::id)
-        .select((
-            api_tokens::name,
-            api_tokens::role,
-            api_tokens::created_at,
-            api_tokens::revoked_at,
-        ))
-        .load::<(String, String, NaiveDateTime, Option<NaiveDateTime>)>(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(name, role, created_at, revoked_at)| TokenRecord {
-            name,
-            role,
-            created_at,
-            revoked_at,
-        })
-        .collect())
+        .select(TokenRecord::as_select())
+        .load(conn)?)
 }
 
 pub fn revoke(conn: &mut AnyConnection, name: &str, actor: &str) -> Result<(), TokenError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let revoked = api_tokens::table
             .filter(api_tokens::name.eq(name))
             .select(api_tokens::revoked_at)
@@ -134,8 +124,8 @@ pub fn authenticate(
     let found = api_tokens::table
         .filter(api_tokens::token_hash.eq(token_hash(token)))
         .filter(api_tokens::revoked_at.is_null())
-        .select((api_tokens::name, api_tokens::role))
-        .first::<(String, String)>(conn)
+        .select(TokenHolderRow::as_select())
+        .first(conn)
         .optional()?;
-    Ok(found.and_then(|(name, role)| Role::parse(&role).map(|role| (name, role))))
+    Ok(found.and_then(|holder| Role::parse(&holder.role).map(|role| (holder.name, role))))
 }

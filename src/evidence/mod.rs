@@ -1,7 +1,9 @@
 //! Evidence: the records the service holds about what countries did and said, their controlled
 //! vocabularies, and the rules a record must satisfy before it is stored. Pure: no I/O.
 
+pub mod batch;
 pub mod dates;
+pub mod text;
 
 use serde::{Deserialize, Serialize};
 
@@ -257,6 +259,18 @@ pub struct Item {
     pub figures: Vec<String>,
     pub objectives: Vec<ObjectiveMapping>,
     pub principles: Vec<PrincipleMapping>,
+    /// The pages of a paged report (a PDF) the item's lines stand on; `None` for an unpaged text.
+    /// Left out of the encoding when absent, so the fingerprint of an item without pages is what it
+    /// was before pages existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<PageSpan>,
+}
+
+/// The first and last page (1-based, inclusive) of a passage of a paged report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageSpan {
+    pub start: i32,
+    pub end: i32,
 }
 
 impl Item {
@@ -303,7 +317,7 @@ pub fn valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':'))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

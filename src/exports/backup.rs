@@ -70,6 +70,8 @@ pub fn backup_files(content: &StoreContent) -> Result<Vec<(String, Vec<u8>)>, St
             "source": item.source.id,
             "line_start": item.line_start,
             "line_end": item.line_end,
+            "page_start": item.page_start,
+            "page_end": item.page_end,
             "kind": item.kind,
             "context": item.context,
             "title": item.title,

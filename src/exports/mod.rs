@@ -5,12 +5,9 @@ pub mod backup;
 
 use std::borrow::Cow;
 
-use serde::Deserialize;
-
 use crate::framework::{Grouping, OBJECTIVE_COUNT};
-use crate::indicators::groups::Group;
-use crate::indicators::request::{given, members, resolve, IndicatorQuery, ParamError};
-use crate::indicators::{self, CountryIndicators, Dataset, Selection, METHOD_VERSION};
+use crate::indicators::{self, Counting, CountryIndicators, Dataset, METHOD_VERSION};
+use crate::selection::{params, Language, ParamError, Selection};
 
 /// The tables this module writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,38 +32,13 @@ impl Kind {
     }
 }
 
-/// The parameters of an export: those of the indicators plus the CSV options.
-#[derive(Debug, Default, Deserialize)]
-pub struct ExportQuery {
-    #[serde(flatten)]
-    pub indicators: IndicatorQuery,
-    pub excel: Option<String>,
-    pub lang: Option<String>,
-}
-
-impl ExportQuery {
-    pub fn csv_options(&self) -> Result<CsvOptions, ParamError> {
-        let excel = match given(&self.excel) {
-            None | Some("0") | Some("false") => false,
-            Some("1") | Some("true") => true,
-            Some(other) => {
-                return Err(ParamError::new(
-                    "excel",
-                    format!("`{other}` is not accepted; accepted: 1 (for Excel) or 0"),
-                ))
-            }
-        };
-        let lang = given(&self.lang);
-        if let Some(lang) = lang {
-            if !["en", "es", "pt", "fr"].contains(&lang) {
-                return Err(ParamError::new(
-                    "lang",
-                    format!("`{lang}` is not accepted; accepted: en, es, pt, fr"),
-                ));
-            }
-        }
-        Ok(CsvOptions::new(excel, lang))
-    }
+/// How a table is asked for: `excel=` here, the language (`lang=`) from the selection.
+pub fn csv_options(
+    excel: &Option<String>,
+    selection: &Selection,
+) -> Result<CsvOptions, ParamError> {
+    let excel = params::switch("excel", excel, "for Excel")?;
+    Ok(CsvOptions::new(excel, selection.language))
 }
 
 /// The methodology, shipped in every bundle so the tables travel with their definitions.
@@ -98,18 +70,17 @@ pub struct Rendered {
 /// Computes and encodes a table: the HTTP export and `gcm export` call this, so they give the same bytes.
 pub fn render(
     data: &Dataset,
-    query: &ExportQuery,
+    selection: &Selection,
+    options: CsvOptions,
     kind: Kind,
     today: chrono::NaiveDate,
 ) -> Result<Rendered, ParamError> {
-    let options = query.csv_options()?;
-    let resolved = resolve(data, &query.indicators)?;
-    let (group, countries) = members(data, "group", given(&query.indicators.group), Group::Lac)?;
-    let rows = indicators::compute(data, &resolved.selection, &resolved.grouping, &countries);
+    let (group, countries) = selection.group(data)?;
+    let rows = indicators::compute(data, &selection.counting, &selection.grouping, &countries);
     let scope = TableScope {
         data,
-        selection: &resolved.selection,
-        grouping: &resolved.grouping,
+        counting: &selection.counting,
+        grouping: &selection.grouping,
         group: group.to_string(),
     };
     let table = match kind {
@@ -171,10 +142,10 @@ pub struct CsvOptions {
 }
 
 impl CsvOptions {
-    pub fn new(excel: bool, lang: Option<&str>) -> CsvOptions {
+    pub fn new(excel: bool, language: Option<Language>) -> CsvOptions {
         CsvOptions {
             excel,
-            semicolon_locale: excel && matches!(lang, Some("es") | Some("pt")),
+            semicolon_locale: excel && matches!(language, Some(Language::Es | Language::Pt)),
         }
     }
 }
@@ -232,7 +203,7 @@ pub fn encode(table: &Table, options: CsvOptions) -> Vec<u8> {
 /// What a table counted, for its rows and its file name.
 pub struct TableScope<'a> {
     pub data: &'a Dataset,
-    pub selection: &'a Selection,
+    pub counting: &'a Counting,
     pub grouping: &'a Grouping,
     /// The group as written in `?group=`.
     pub group: String,
@@ -240,14 +211,14 @@ pub struct TableScope<'a> {
 
 impl TableScope<'_> {
     fn cycle_label(&self) -> String {
-        match &self.selection.cycles {
+        match &self.counting.cycles {
             None => "all".into(),
             Some(cycles) => cycles.iter().cloned().collect::<Vec<_>>().join("+"),
         }
     }
 
     fn bases_label(&self) -> String {
-        self.selection
+        self.counting
             .bases
             .iter()
             .map(|b| b.as_str())
@@ -285,7 +256,7 @@ impl TableScope<'_> {
     }
 }
 
-pub const EVIDENCE_HEADERS: [&str; 22] = [
+pub const EVIDENCE_HEADERS: [&str; 24] = [
     "item_id",
     "kind",
     "title",
@@ -303,6 +274,8 @@ pub const EVIDENCE_HEADERS: [&str; 22] = [
     "source_title",
     "line_start",
     "line_end",
+    "page_start",
+    "page_end",
     "cycle",
     "language",
     "year",
@@ -312,7 +285,7 @@ pub const EVIDENCE_HEADERS: [&str; 22] = [
 
 /// Every item with its mappings: one row per item and objective mapping (one row with an empty objective
 /// for an item mapped to none), so a spreadsheet can filter and count by objective and basis.
-pub fn evidence_table(items: &[crate::db::evidence::EvidenceItem]) -> Table {
+pub fn evidence_table(items: &[crate::db::items::EvidenceItem]) -> Table {
     let mut rows = Vec::new();
     for item in items {
         let principles = item
@@ -350,6 +323,8 @@ pub fn evidence_table(items: &[crate::db::evidence::EvidenceItem]) -> Table {
                 Cell::from(item.source.title.as_str()),
                 Cell::Int(item.line_start as i64),
                 Cell::Int(item.line_end as i64),
+                item.page_start.map_or(Cell::Empty, |p| Cell::Int(p as i64)),
+                item.page_end.map_or(Cell::Empty, |p| Cell::Int(p as i64)),
                 Cell::from(item.source.cycle.as_str()),
                 Cell::from(item.language.as_str()),
                 item.year.map_or(Cell::Empty, |y| Cell::Int(y as i64)),
@@ -541,7 +516,7 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
             "share",
             has,
         );
-        let reported = match &scope.selection.cycles {
+        let reported = match &scope.counting.cycles {
             None => !c.voluntary_reports.is_empty(),
             Some(cycles) => c.voluntary_reports.iter().any(|r| cycles.contains(r)),
         };
@@ -638,15 +613,15 @@ mod tests {
             headers: vec!["share".into(), "name".into()],
             rows: vec![vec![Cell::Float(0.782609), Cell::from("Perú; Bolivia")]],
         };
-        let plain = encode(&table, CsvOptions::new(false, Some("es")));
+        let plain = encode(&table, CsvOptions::new(false, Some(Language::Es)));
         assert!(!plain.starts_with(BOM));
-        let english = encode(&table, CsvOptions::new(true, Some("en")));
+        let english = encode(&table, CsvOptions::new(true, Some(Language::En)));
         assert!(english.starts_with(BOM));
         assert_eq!(
             &english[3..],
             b"share,name\r\n0.782609,Per\xC3\xBA; Bolivia\r\n"
         );
-        let spanish = encode(&table, CsvOptions::new(true, Some("es")));
+        let spanish = encode(&table, CsvOptions::new(true, Some(Language::Es)));
         assert!(spanish.starts_with(BOM));
         assert_eq!(
             String::from_utf8(spanish[3..].to_vec()).unwrap(),
@@ -666,7 +641,7 @@ mod tests {
 /// `gcm-evidence_mex_2021_2026-11-27.csv`: the evidence table's file name for a country (or all) and the
 /// cycles it holds (or all).
 pub fn evidence_file_name(
-    filter: &crate::db::evidence::EvidenceFilter,
+    filter: &crate::db::items::EvidenceFilter,
     date: chrono::NaiveDate,
 ) -> String {
     let country = filter.country.as_deref().unwrap_or("all").to_lowercase();
@@ -682,39 +657,34 @@ pub fn evidence_file_name(
 }
 
 /// The evidence the bundle holds for a selection: every item of the cycles the indicators count.
-pub fn bundle_evidence_filter(
-    data: &Dataset,
-    query: &ExportQuery,
-) -> Result<crate::db::evidence::EvidenceFilter, ParamError> {
-    let resolved = resolve(data, &query.indicators)?;
-    Ok(crate::db::evidence::EvidenceFilter {
-        cycles: resolved.selection.cycle_filter(),
+pub fn bundle_evidence_filter(selection: &Selection) -> crate::db::items::EvidenceFilter {
+    crate::db::items::EvidenceFilter {
+        cycles: selection.counting.cycle_filter(),
         ..Default::default()
-    })
+    }
 }
 
 /// `/exports/bundle.zip` and `gcm export bundle`: the indicator tables, the evidence (`items`, read with
 /// [`bundle_evidence_filter`]), the methodology and a metadata file naming what was counted.
 pub fn bundle(
     data: &Dataset,
-    query: &ExportQuery,
-    items: &[crate::db::evidence::EvidenceItem],
+    selection: &Selection,
+    options: CsvOptions,
+    items: &[crate::db::items::EvidenceItem],
     generated: chrono::DateTime<chrono::Utc>,
 ) -> Result<Rendered, BundleError> {
-    let options = query.csv_options()?;
     let today = generated.date_naive();
-    let resolved = resolve(data, &query.indicators)?;
-    let indicators = render(data, query, Kind::Indicators, today)?;
-    let matrix = render(data, query, Kind::CoverageMatrix, today)?;
+    let indicators = render(data, selection, options, Kind::Indicators, today)?;
+    let matrix = render(data, selection, options, Kind::CoverageMatrix, today)?;
     let evidence = encode(&evidence_table(items), options);
     let metadata = serde_json::json!({
         "generated_at": generated.to_rfc3339(),
         "method_version": crate::indicators::METHOD_VERSION,
-        "group": given(&query.indicators.group).unwrap_or("lac"),
-        "cycles": resolved.selection.cycle_list(data),
-        "bases": resolved.selection.bases.iter().map(|b| b.as_str()).collect::<Vec<_>>(),
-        "grouping": {"id": resolved.grouping.id, "version": resolved.grouping.version},
-        "sources": resolved.selection.sources(data),
+        "group": crate::selection::given(&selection.params.group).unwrap_or("lac"),
+        "cycles": selection.counting.cycle_list(data),
+        "bases": selection.counting.bases.iter().map(|b| b.as_str()).collect::<Vec<_>>(),
+        "grouping": {"id": selection.grouping.id, "version": selection.grouping.version},
+        "sources": selection.counting.sources(data),
         "files": {
             "indicators": indicators.file_name,
             "coverage_matrix": matrix.file_name,

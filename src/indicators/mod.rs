@@ -1,8 +1,13 @@
 //! Coverage indicators (docs/METHODOLOGY.md): pure functions over plain data. The database is read
 //! elsewhere into a `Dataset`; everything here is arithmetic that a statistician can redo by hand.
 
-pub mod groups;
-pub mod request;
+mod change;
+mod gaps;
+mod peers;
+
+pub use change::{change, country_change, Change};
+pub use gaps::{gaps, CountryCount, Gaps, ObjectiveGap};
+pub use peers::{compare_with_peers, median, PeerArea, PeerComparison, PeerObjective};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
@@ -74,8 +79,6 @@ pub struct Dataset {
     pub countries: BTreeMap<String, CountryInfo>,
     /// Principle keys in their order.
     pub principles: Vec<String>,
-    /// Short English labels of the 23 objectives, in order (for charts); may be empty.
-    pub objective_labels: Vec<String>,
     pub groupings: Vec<Grouping>,
     /// Cycle ids in their order, and the sources of each.
     pub cycles: Vec<String>,
@@ -84,21 +87,21 @@ pub struct Dataset {
 
 /// Which evidence counts: cycles (None = all) and mapping bases.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Selection {
+pub struct Counting {
     pub cycles: Option<BTreeSet<String>>,
     pub bases: BTreeSet<Basis>,
 }
 
-impl Default for Selection {
+impl Default for Counting {
     fn default() -> Self {
-        Selection {
+        Counting {
             cycles: None,
             bases: default_bases(),
         }
     }
 }
 
-impl Selection {
+impl Counting {
     fn counts_cycle(&self, cycle: &str) -> bool {
         self.cycles.as_ref().is_none_or(|c| c.contains(cycle))
     }
@@ -123,8 +126,8 @@ impl Selection {
     }
 
     /// The same bases, one cycle only.
-    pub fn only_cycle(&self, cycle: &str) -> Selection {
-        Selection {
+    pub fn only_cycle(&self, cycle: &str) -> Counting {
+        Counting {
             cycles: Some([cycle.to_string()].into_iter().collect()),
             bases: self.bases.clone(),
         }
@@ -148,12 +151,14 @@ pub struct ObjectiveCell {
     pub items: Vec<Arc<str>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// An area's coverage. Fields in alphabetical order: the API sends this struct as it is, in the key
+/// order of the JSON maps it replaced.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct GroupCell {
-    pub id: String,
     pub covered: usize,
-    pub total: usize,
+    pub id: String,
     pub share: f64,
+    pub total: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -202,7 +207,7 @@ impl CountryIndicators {
 /// Computes the indicators of the given countries in one pass over the items.
 pub fn compute(
     data: &Dataset,
-    selection: &Selection,
+    selection: &Counting,
     grouping: &Grouping,
     countries: &[String],
 ) -> Vec<CountryIndicators> {
@@ -407,286 +412,6 @@ pub fn evenness(shares: &[f64]) -> Option<f64> {
     Some(entropy / (shares.len() as f64).ln())
 }
 
-/// Median of values (mean of the two middle ones for an even count); None for no values.
-pub fn median(values: &[f64]) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    let mut sorted = values.to_vec();
-    sorted.sort_by(|a, b| a.total_cmp(b));
-    let mid = sorted.len() / 2;
-    Some(if sorted.len() % 2 == 0 {
-        (sorted[mid - 1] + sorted[mid]) / 2.0
-    } else {
-        sorted[mid]
-    })
-}
-
-/// A country against a peer group.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PeerComparison {
-    pub group_size: usize,
-    /// Members with evidence in the selection: medians are taken over these, because a member without
-    /// evidence in these sources is unknown, not zero.
-    pub members_with_evidence: Vec<String>,
-    pub members_without_evidence: Vec<String>,
-    /// Competition rank by objectives covered among members with evidence (1 = most; ties share a rank).
-    pub rank: Option<usize>,
-    /// Share (0-100) of the other members with evidence that cover fewer objectives.
-    pub percentile: Option<f64>,
-    pub median_objectives_covered: Option<f64>,
-    pub gap_objectives_covered: Option<f64>,
-    pub objectives: Vec<PeerObjective>,
-    pub areas: Vec<PeerArea>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PeerObjective {
-    pub objective: i32,
-    pub depth: u8,
-    pub median_depth: Option<f64>,
-    pub gap: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PeerArea {
-    pub id: String,
-    pub covered: usize,
-    pub median_covered: Option<f64>,
-    pub gap: Option<f64>,
-}
-
-pub fn compare_with_peers(
-    target: &CountryIndicators,
-    group: &[CountryIndicators],
-) -> PeerComparison {
-    let with: Vec<&CountryIndicators> = group.iter().filter(|c| c.has_evidence()).collect();
-    let without: Vec<String> = group
-        .iter()
-        .filter(|c| !c.has_evidence())
-        .map(|c| c.iso3.clone())
-        .collect();
-    let covered: Vec<f64> = with.iter().map(|c| c.objectives_covered as f64).collect();
-    let median_covered = median(&covered);
-    let in_ranking = target.has_evidence();
-    let rank = in_ranking.then(|| {
-        1 + with
-            .iter()
-            .filter(|c| c.objectives_covered > target.objectives_covered)
-            .count()
-    });
-    let others = with.iter().filter(|c| c.iso3 != target.iso3).count();
-    let percentile = (in_ranking && others > 0).then(|| {
-        let below = with
-            .iter()
-            .filter(|c| c.iso3 != target.iso3 && c.objectives_covered < target.objectives_covered)
-            .count();
-        100.0 * below as f64 / others as f64
-    });
-    let objectives = (1..=OBJECTIVE_COUNT)
-        .map(|objective| {
-            let depths: Vec<f64> = with.iter().map(|c| c.depth_of(objective) as f64).collect();
-            let median_depth = median(&depths);
-            let depth = target.depth_of(objective);
-            PeerObjective {
-                objective,
-                depth,
-                median_depth,
-                gap: median_depth
-                    .filter(|_| in_ranking)
-                    .map(|m| depth as f64 - m),
-            }
-        })
-        .collect();
-    let areas = target
-        .areas
-        .iter()
-        .enumerate()
-        .map(|(i, area)| {
-            let values: Vec<f64> = with
-                .iter()
-                .filter_map(|c| c.areas.get(i).map(|a| a.covered as f64))
-                .collect();
-            let median_covered = median(&values);
-            PeerArea {
-                id: area.id.clone(),
-                covered: area.covered,
-                median_covered,
-                gap: median_covered
-                    .filter(|_| in_ranking)
-                    .map(|m| area.covered as f64 - m),
-            }
-        })
-        .collect();
-    PeerComparison {
-        group_size: group.len(),
-        members_with_evidence: with.iter().map(|c| c.iso3.clone()).collect(),
-        members_without_evidence: without,
-        rank,
-        percentile,
-        gap_objectives_covered: median_covered
-            .filter(|_| in_ranking)
-            .map(|m| target.objectives_covered as f64 - m),
-        median_objectives_covered: median_covered,
-        objectives,
-        areas,
-    }
-}
-
-/// What changed for a country between two cycles.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Change {
-    pub from: String,
-    pub to: String,
-    /// False when the country has no evidence in one of the two cycles' sources: then nothing is
-    /// reported as lost or gained, since silence in a source is not a change in what was done.
-    pub comparable: bool,
-    pub newly_covered: Vec<i32>,
-    pub no_longer_covered: Vec<i32>,
-    pub deeper: Vec<i32>,
-    pub shallower: Vec<i32>,
-    pub objectives_covered_from: usize,
-    pub objectives_covered_to: usize,
-}
-
-/// A country's change between two cycles, with its indicators in each (same bases and grouping as
-/// `selection`, one cycle at a time): the profile, its page and its chart all show this.
-pub fn country_change(
-    data: &Dataset,
-    selection: &Selection,
-    grouping: &Grouping,
-    iso3: &str,
-    (from, to): (&str, &str),
-) -> (Change, CountryIndicators, CountryIndicators) {
-    // `compute` answers one row per country it is given, so the one row is there.
-    let at = |cycle: &str| {
-        compute(
-            data,
-            &selection.only_cycle(cycle),
-            grouping,
-            &[iso3.to_string()],
-        )
-        .remove(0)
-    };
-    let (before, after) = (at(from), at(to));
-    (change(from, to, &before, &after), before, after)
-}
-
-pub fn change(
-    from_cycle: &str,
-    to_cycle: &str,
-    before: &CountryIndicators,
-    after: &CountryIndicators,
-) -> Change {
-    let comparable = before.has_evidence() && after.has_evidence();
-    let mut result = Change {
-        from: from_cycle.to_string(),
-        to: to_cycle.to_string(),
-        comparable,
-        newly_covered: vec![],
-        no_longer_covered: vec![],
-        deeper: vec![],
-        shallower: vec![],
-        objectives_covered_from: before.objectives_covered,
-        objectives_covered_to: after.objectives_covered,
-    };
-    if !comparable {
-        return result;
-    }
-    for objective in 1..=OBJECTIVE_COUNT {
-        let (a, b) = (before.depth_of(objective), after.depth_of(objective));
-        match (a, b) {
-            (0, b) if b > 0 => result.newly_covered.push(objective),
-            (a, 0) if a > 0 => result.no_longer_covered.push(objective),
-            (a, b) if b > a => result.deeper.push(objective),
-            (a, b) if b < a => result.shallower.push(objective),
-            _ => {}
-        }
-    }
-    result
-}
-
-/// Where a group as a whole has little or no evidence.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Gaps {
-    pub group_size: usize,
-    /// Objectives no member has evidence for.
-    pub objectives_without_evidence: Vec<i32>,
-    pub objectives: Vec<ObjectiveGap>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CountryCount {
-    pub iso3: String,
-    pub evidence_count: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ObjectiveGap {
-    pub objective: i32,
-    pub countries_with_evidence: usize,
-    /// Members with evidence for the objective, from least to most items (gaps read from the bottom).
-    pub with_evidence: Vec<CountryCount>,
-    /// Members with no evidence for it in these sources.
-    pub without_evidence: Vec<String>,
-    /// Among members with some evidence in the selection, those with the fewest items for this objective.
-    pub least: Vec<String>,
-    pub least_count: usize,
-}
-
-pub fn gaps(group: &[CountryIndicators]) -> Gaps {
-    let reporting: Vec<&CountryIndicators> = group.iter().filter(|c| c.has_evidence()).collect();
-    let objectives: Vec<ObjectiveGap> = (1..=OBJECTIVE_COUNT)
-        .map(|objective| {
-            let mut with: Vec<CountryCount> = group
-                .iter()
-                .map(|c| CountryCount {
-                    iso3: c.iso3.clone(),
-                    evidence_count: c.objectives[objective as usize - 1].evidence_count,
-                })
-                .filter(|c| c.evidence_count > 0)
-                .collect();
-            with.sort_by(|a, b| {
-                a.evidence_count
-                    .cmp(&b.evidence_count)
-                    .then(a.iso3.cmp(&b.iso3))
-            });
-            let without = group
-                .iter()
-                .filter(|c| c.objectives[objective as usize - 1].evidence_count == 0)
-                .map(|c| c.iso3.clone())
-                .collect();
-            let least_count = reporting
-                .iter()
-                .map(|c| c.objectives[objective as usize - 1].evidence_count)
-                .min()
-                .unwrap_or(0);
-            let least = reporting
-                .iter()
-                .filter(|c| c.objectives[objective as usize - 1].evidence_count == least_count)
-                .map(|c| c.iso3.clone())
-                .collect();
-            ObjectiveGap {
-                objective,
-                countries_with_evidence: with.len(),
-                with_evidence: with,
-                without_evidence: without,
-                least,
-                least_count,
-            }
-        })
-        .collect();
-    Gaps {
-        group_size: group.len(),
-        objectives_without_evidence: objectives
-            .iter()
-            .filter(|o| o.countries_with_evidence == 0)
-            .map(|o| o.objective)
-            .collect(),
-        objectives,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -739,7 +464,7 @@ mod tests {
     #[test]
     fn an_item_tagged_only_23_lifts_every_area_and_counts_once_overall() {
         let d = data(vec![fact("a", "XXX", "2021", 2, &[(23, Basis::Inferred)])]);
-        let c = &compute(&d, &Selection::default(), &mptf(), &["XXX".into()])[0];
+        let c = &compute(&d, &Counting::default(), &mptf(), &["XXX".into()])[0];
         assert_eq!(c.objectives_covered, 1);
         assert!(c.areas.iter().all(|a| a.covered == 1), "{:?}", c.areas);
         // Every area has share 1/size; evenness over unequal sizes (4, 6, 6, 6, 5) is close to, not, 1.
@@ -759,20 +484,20 @@ mod tests {
             ),
             fact("b", "XXX", "2025", 1, &[(7, Basis::Inferred)]),
         ]);
-        let all = &compute(&d, &Selection::default(), &mptf(), &["XXX".into()])[0];
+        let all = &compute(&d, &Counting::default(), &mptf(), &["XXX".into()])[0];
         // `auto` is not counted by default: 5 and 7.
         assert_eq!(all.objectives_covered, 2);
         assert_eq!(all.solid_share, Some(0.5)); // one cited of two counted mappings
-        let only_2025 = Selection {
+        let only_2025 = Counting {
             cycles: Some(["2025".to_string()].into_iter().collect()),
-            ..Selection::default()
+            ..Counting::default()
         };
         let c = &compute(&d, &only_2025, &mptf(), &["XXX".into()])[0];
         assert_eq!(c.objectives_covered, 1);
         assert_eq!(c.depth_of(7), 1);
-        let with_auto = Selection {
+        let with_auto = Counting {
             bases: Basis::ALL.into_iter().collect(),
-            ..Selection::default()
+            ..Counting::default()
         };
         assert_eq!(
             compute(&d, &with_auto, &mptf(), &["XXX".into()])[0].objectives_covered,
@@ -813,7 +538,7 @@ mod tests {
             fact("c", "CCC", "2021", 1, &[(4, Basis::Inferred)]),
         ]);
         let members: Vec<String> = ["AAA", "BBB", "CCC", "DDD"].map(String::from).to_vec();
-        let rows = compute(&d, &Selection::default(), &mptf(), &members);
+        let rows = compute(&d, &Counting::default(), &mptf(), &members);
         let a = compare_with_peers(&rows[0], &rows);
         assert_eq!(a.rank, Some(1));
         let b = compare_with_peers(&rows[1], &rows);
@@ -844,7 +569,7 @@ mod tests {
             ),
         ]);
         let members: Vec<String> = ["AAA", "BBB", "CCC"].map(String::from).to_vec();
-        let g = gaps(&compute(&d, &Selection::default(), &mptf(), &members));
+        let g = gaps(&compute(&d, &Counting::default(), &mptf(), &members));
         assert_eq!(g.objectives_without_evidence, (3..=23).collect::<Vec<_>>());
         let with: Vec<(&str, usize)> = g.objectives[0]
             .with_evidence

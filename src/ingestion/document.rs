@@ -1,15 +1,18 @@
 //! A national report in, evidence out: the report becomes a source, each passage an item of kind
 //! `report_passage` credited to the reporting country, and each objective or principle the classifier
 //! suggests a mapping with basis `auto`, its score as confidence and the triggering terms as rationale.
-//! Pure: the plan is a [`Batch`], validated and written like any import (all or nothing).
+//! A paged report's passages also carry their pages. Pure: the plan is a [`Batch`], validated and
+//! written like any import (all or nothing).
 
 use chrono::NaiveDate;
 
-use super::{Batch, Origin, Problem};
+use super::Problem;
+use crate::evidence::batch::{Batch, Origin};
 use crate::evidence::{
-    Basis, Item, ObjectiveMapping, PrincipleMapping, Source, LANGUAGES, SOURCE_KINDS,
+    Basis, Item, ObjectiveMapping, PageSpan, PrincipleMapping, Source, LANGUAGES, SOURCE_KINDS,
 };
-use crate::mapping::{segment, Classification, Classifier, Evidence, Language};
+use crate::formats::Extracted;
+use crate::mapping::{Classification, Classifier, Evidence, Language};
 
 /// What the uploader says about a report.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +34,14 @@ pub struct DocumentMeta {
 pub struct DocumentPlan {
     pub batch: Batch,
     pub source_id: String,
+    /// SHA-256 (hex) of the document's bytes as received: unique in the store.
+    pub content_sha256: String,
+    /// How the document was read (`pdf`, `docx`, `odt`, `html`, `text`, `markdown`).
+    pub format: String,
+    /// Size of the document as received, in bytes.
+    pub byte_count: usize,
+    /// Pages of a paged document (a PDF, or a text with form feeds).
+    pub pages: Option<usize>,
     pub language: String,
     pub passages: usize,
     pub objective_suggestions: usize,
@@ -45,13 +56,16 @@ const QUOTE_CHARS: usize = 600;
 /// Evidence spans written into a mapping's rationale.
 const RATIONALE_TERMS: usize = 6;
 
-/// Checks the metadata, cuts the report into passages and classifies each one.
+/// Checks the metadata, cuts the report (as read from `received`) into passages and classifies each
+/// one. The source's text is the extracted text, page breaks kept, so every quote stands in it verbatim.
 pub fn plan_document(
     meta: &DocumentMeta,
-    body: &str,
+    received: &[u8],
+    report: &Extracted,
     classifier: &Classifier,
     today: NaiveDate,
 ) -> Result<DocumentPlan, Vec<Problem>> {
+    let body = report.text.as_str();
     let origin = Origin {
         file: meta.file_name.clone(),
         line: 1,
@@ -131,11 +145,19 @@ pub fn plan_document(
             "the document is empty",
         ));
     }
+    if let Some(refused) = crate::evidence::text::refused_in_text(body) {
+        problems.push(Problem::new(
+            &meta.file_name,
+            Some(refused.line),
+            "body",
+            refused.to_string(),
+        ));
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
 
-    let passages = segment(body);
+    let passages = crate::formats::passages(report);
     if passages.is_empty() {
         return Err(vec![Problem::new(
             "document",
@@ -185,7 +207,15 @@ pub fn plan_document(
     let lines = crate::evidence::source_lines(body);
     let mut batch = Batch::default();
     let (mut objective_suggestions, mut principle_suggestions) = (0, 0);
-    for (index, passage) in passages.iter().enumerate() {
+    for (index, paged) in passages.iter().enumerate() {
+        let passage = &paged.passage;
+        let pages = match (paged.page_start, paged.page_end) {
+            (Some(start), Some(end)) => Some(PageSpan {
+                start: start as i32,
+                end: end as i32,
+            }),
+            _ => None,
+        };
         let classification = classifier.classify(&passage.text, given_language);
         let item_language = match classification.language {
             Language::Und => source_language.clone(),
@@ -193,9 +223,18 @@ pub fn plan_document(
         };
         objective_suggestions += classification.objectives.len();
         principle_suggestions += classification.principles.len();
+        // The page-break line of a passage that runs on to the next page is left out of its quote: a
+        // form feed is whitespace, so the quote still stands verbatim in its lines (up to whitespace,
+        // as every quote is checked), and a spreadsheet cell gets no control character.
         let raw = lines
             .get(passage.line_start.saturating_sub(1)..passage.line_end.min(lines.len()))
-            .map(|span| span.join("\n"))
+            .map(|span| {
+                span.iter()
+                    .filter(|line| **line != crate::formats::PAGE_BREAK)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
             .unwrap_or_default();
         let item = Item {
             id: format!("{source_id}-p{:03}", index + 1),
@@ -220,6 +259,7 @@ pub fn plan_document(
             date: None,
             status: None,
             figures: vec![],
+            pages,
             objectives: objective_mappings(&classification, classifier.version()),
             principles: classification
                 .principles
@@ -240,9 +280,17 @@ pub fn plan_document(
         ));
     }
     batch.sources.push((origin, source));
+    let content_sha256 = {
+        use sha2::{Digest, Sha256};
+        crate::evidence::hex(&Sha256::digest(received))
+    };
     Ok(DocumentPlan {
         batch,
         source_id,
+        content_sha256,
+        format: report.format.name().to_string(),
+        byte_count: received.len(),
+        pages: report.pages,
         language: source_language,
         passages: passages.len(),
         objective_suggestions,

@@ -12,9 +12,9 @@ use std::fmt;
 
 pub use parse::parse;
 pub use read::{bundled_fixtures, read_paths};
-pub use validate::{validate, StoredSpan, ValidationContext};
+pub use validate::validate;
 
-use crate::evidence::{Champion, Cycle, Item, Source, Submission};
+use crate::evidence::batch::Origin;
 
 /// What a file of an import holds, told by its name (see docs/DATA.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +84,18 @@ impl Problem {
     }
 }
 
+/// A problem with a field of the record read at an origin: `origin.problem("title", "missing")`. A
+/// trait, because the origin is a plain record of `evidence::batch` and problems are ingestion's.
+pub trait ProblemAt {
+    fn problem(&self, field: &str, message: impl Into<String>) -> Problem;
+}
+
+impl ProblemAt for Origin {
+    fn problem(&self, field: &str, message: impl Into<String>) -> Problem {
+        Problem::new(&self.file, Some(self.line), field, message)
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.line {
@@ -94,52 +106,6 @@ impl fmt::Display for Problem {
             ),
             None => write!(f, "{}: {}: {}", self.file, self.field, self.message),
         }
-    }
-}
-
-/// Where a record came from, for messages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
-    pub file: String,
-    pub line: usize,
-}
-
-impl Origin {
-    pub fn problem(&self, field: &str, message: impl Into<String>) -> Problem {
-        Problem::new(&self.file, Some(self.line), field, message)
-    }
-}
-
-/// Every record of an import, parsed, each with its origin.
-#[derive(Debug, Clone, Default)]
-pub struct Batch {
-    pub cycles: Vec<(Origin, Cycle)>,
-    pub sources: Vec<(Origin, Source)>,
-    pub items: Vec<(Origin, Item)>,
-    pub submissions: Vec<(Origin, Submission)>,
-    pub champions: Vec<(Origin, Champion)>,
-}
-
-impl Batch {
-    pub fn is_empty(&self) -> bool {
-        self.cycles.is_empty()
-            && self.sources.is_empty()
-            && self.items.is_empty()
-            && self.submissions.is_empty()
-            && self.champions.is_empty()
-    }
-}
-
-/// Reads, parses and validates an import; the batch is returned only when it has no problem at all.
-pub fn prepare(files: &[InputFile], context: &ValidationContext) -> Result<Batch, Vec<Problem>> {
-    let (batch, mut problems) = parse(files);
-    problems.extend(validate(&batch, context));
-    if problems.is_empty() {
-        Ok(batch)
-    } else {
-        problems.sort();
-        problems.dedup();
-        Err(problems)
     }
 }
 
@@ -188,7 +154,7 @@ pub fn import(
     conn: &mut crate::db::AnyConnection,
     files: &[InputFile],
     progress: &dyn Fn(usize, usize),
-) -> Result<crate::db::evidence::ImportSummary, ImportError> {
+) -> Result<crate::db::import::ImportSummary, ImportError> {
     import_as(conn, files, "import", progress)
 }
 
@@ -199,7 +165,7 @@ pub fn import_as(
     files: &[InputFile],
     actor: &str,
     progress: &dyn Fn(usize, usize),
-) -> Result<crate::db::evidence::ImportSummary, ImportError> {
+) -> Result<crate::db::import::ImportSummary, ImportError> {
     let (batch, mut problems) = parse(files);
     if batch.is_empty() && problems.is_empty() {
         problems.push(Problem::new(
@@ -210,7 +176,7 @@ pub fn import_as(
         ));
     }
     let reimported: Vec<String> = batch.sources.iter().map(|(_, s)| s.id.clone()).collect();
-    let context = crate::db::evidence::validation_context(conn, &reimported)?;
+    let context = crate::db::import::validation_context(conn, &reimported)?;
     problems.extend(validate(&batch, &context));
     if !problems.is_empty() {
         problems.sort();
@@ -219,9 +185,8 @@ pub fn import_as(
     }
     let total = batch.items.len();
     let done = std::cell::Cell::new(0);
-    use diesel::Connection;
-    let summary = conn.transaction(|conn| {
-        let summary = crate::db::evidence::apply_batch(conn, &batch, &|| {
+    let summary = crate::db::write_transaction(conn, |conn| {
+        let summary = crate::db::import::apply_batch(conn, &batch, &|| {
             done.set(done.get() + 1);
             progress(done.get(), total);
         })?;
@@ -239,6 +204,10 @@ pub fn import_as(
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DocumentSummary {
     pub source: String,
+    /// How the file was read (pdf, docx, odt, html, text, markdown).
+    pub format: String,
+    /// Pages of a paged document.
+    pub pages: Option<usize>,
     pub language: String,
     pub passages: usize,
     pub objective_suggestions: usize,
@@ -253,31 +222,52 @@ pub enum DocumentError {
     Invalid(Vec<Problem>),
     #[error("this document is already stored as source `{0}`")]
     Duplicate(String),
+    /// The file cannot be read as the format it was declared or found to be (a scan, a password, a
+    /// damaged file, a zip bomb, too many pages).
+    #[error(transparent)]
+    Unreadable(#[from] crate::formats::FormatError),
     #[error(transparent)]
     Database(#[from] crate::db::DbError),
 }
 
-/// Segments, classifies and stores a national report as a source with one `report_passage` item per
-/// passage and `auto` suggestions, in one transaction with its audit-log row: all of it or nothing.
+/// Reads (as `format`), segments, classifies and stores a national report as a source with one
+/// `report_passage` item per passage and `auto` suggestions, in one transaction with its audit-log row:
+/// all of it or nothing.
 pub fn ingest_document(
     conn: &mut crate::db::AnyConnection,
     meta: &document::DocumentMeta,
-    body: &str,
+    received: &Received<'_>,
     actor: &str,
 ) -> Result<DocumentSummary, DocumentError> {
-    let plan = plan_document(meta, body)?;
+    let plan = plan_document(meta, received)?;
     store_document(conn, &plan, actor)
 }
 
-/// The CPU part of an ingestion, with no database: segmenting and classifying (the HTTP handler runs it
-/// before it takes a connection, so a large report does not hold one).
+/// A report as it arrived: its bytes, the format they are read as, and the bounds on reading them.
+#[derive(Debug, Clone)]
+pub struct Received<'a> {
+    pub bytes: &'a [u8],
+    pub format: crate::formats::Format,
+    pub limits: &'a crate::formats::ExtractLimits,
+}
+
+/// The CPU part of an ingestion, with no database: reading the file, segmenting and classifying (the
+/// HTTP handler runs it on the blocking pool before it takes a connection, so a large report holds
+/// neither a worker nor a connection).
 pub fn plan_document(
     meta: &document::DocumentMeta,
-    body: &str,
+    received: &Received<'_>,
 ) -> Result<document::DocumentPlan, DocumentError> {
+    let report = crate::formats::extract(received.bytes, received.format, received.limits)?;
     let classifier = crate::mapping::Classifier::bundled();
-    document::plan_document(meta, body, classifier, chrono::Utc::now().date_naive())
-        .map_err(DocumentError::Invalid)
+    document::plan_document(
+        meta,
+        received.bytes,
+        &report,
+        classifier,
+        chrono::Utc::now().date_naive(),
+    )
+    .map_err(DocumentError::Invalid)
 }
 
 /// Writes a planned document: checked against the store and written in one transaction.
@@ -288,6 +278,8 @@ pub fn store_document(
 ) -> Result<DocumentSummary, DocumentError> {
     let summary = DocumentSummary {
         source: plan.source_id.clone(),
+        format: plan.format.clone(),
+        pages: plan.pages,
         language: plan.language.clone(),
         passages: plan.passages,
         objective_suggestions: plan.objective_suggestions,
@@ -295,20 +287,35 @@ pub fn store_document(
         lexicon_version: plan.lexicon_version.clone(),
     };
     let author = format!("gcm-classify/{}", plan.lexicon_version);
-    use diesel::Connection;
-    let outcome = conn.transaction(|conn| {
-        // Inside the transaction, so two uploads of the same text cannot both pass the check.
-        if crate::db::evidence::source_exists(conn, &plan.source_id)? {
-            return Ok(Err(DocumentError::Duplicate(plan.source_id.clone())));
+    let outcome = crate::db::write_transaction(conn, |conn| {
+        // First, so that a concurrent upload of the same bytes fails on the unique content hash (on
+        // PostgreSQL it waits for this transaction, then fails) instead of passing a check as well.
+        crate::db::documents::insert(
+            conn,
+            &crate::db::documents::NewDocument {
+                source_id: &plan.source_id,
+                content_sha256: &plan.content_sha256,
+                format: &plan.format,
+                byte_count: plan.byte_count as i64,
+                pages: plan.pages.map(|p| p as i32),
+                uploaded_by: actor,
+                uploaded_at: chrono::Utc::now().naive_utc(),
+            },
+        )?;
+        // A source of this id imported as files (not uploaded) would otherwise be overwritten.
+        if crate::db::sources::exists(conn, &plan.source_id)? {
+            return Err(StoreError::Refused(DocumentError::Duplicate(
+                plan.source_id.clone(),
+            )));
         }
-        let context = crate::db::evidence::validation_context(conn, &[])?;
+        let context = crate::db::import::validation_context(conn, &[])?;
         let mut problems = validate(&plan.batch, &context);
         if !problems.is_empty() {
             problems.sort();
             problems.dedup();
-            return Ok(Err(DocumentError::Invalid(problems)));
+            return Err(StoreError::Refused(DocumentError::Invalid(problems)));
         }
-        crate::db::evidence::apply_batch_as(conn, &plan.batch, &author, &|| {})?;
+        crate::db::import::apply_batch_as(conn, &plan.batch, &author, &|| {})?;
         let after = serde_json::to_value(&summary).ok();
         crate::db::review::record(
             conn,
@@ -318,16 +325,42 @@ pub fn store_document(
             None,
             after.as_ref(),
         )?;
-        Ok::<_, crate::db::DbError>(Ok(()))
+        Ok(())
     });
     match outcome {
-        Ok(Ok(())) => Ok(summary),
-        Ok(Err(refused)) => Err(refused),
-        // The same text stored by a concurrent upload after the check: the database's unique key says so.
-        Err(crate::db::DbError::Query(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        ))) => Err(DocumentError::Duplicate(plan.source_id.clone())),
-        Err(error) => Err(error.into()),
+        Ok(()) => Ok(summary),
+        // A refusal is an error inside the transaction, so the document's row is rolled back with the
+        // rest: nothing of a refused document stays.
+        Err(StoreError::Refused(refused)) => Err(refused),
+        Err(StoreError::Database(crate::db::DbError::Query(
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            ),
+        ))) => {
+            let stored = crate::db::documents::source_with_checksum(conn, &plan.content_sha256)?;
+            Err(DocumentError::Duplicate(
+                stored.unwrap_or_else(|| plan.source_id.clone()),
+            ))
+        }
+        Err(StoreError::Database(error)) => Err(error.into()),
+    }
+}
+
+/// Why the transaction that stores a document ended without committing.
+enum StoreError {
+    Refused(DocumentError),
+    Database(crate::db::DbError),
+}
+
+impl From<crate::db::DbError> for StoreError {
+    fn from(error: crate::db::DbError) -> StoreError {
+        StoreError::Database(error)
+    }
+}
+
+impl From<diesel::result::Error> for StoreError {
+    fn from(error: diesel::result::Error) -> StoreError {
+        StoreError::Database(error.into())
     }
 }

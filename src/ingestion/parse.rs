@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use super::{Batch, FileKind, InputFile, Origin, Problem};
+use super::{FileKind, InputFile, Problem, ProblemAt};
+use crate::evidence::batch::{Batch, Origin};
 use crate::evidence::{
-    Basis, Champion, CountryRole, Cycle, Item, ObjectiveMapping, PartialDate, PrincipleMapping,
-    Source, Submission,
+    Basis, Champion, CountryRole, Cycle, Item, ObjectiveMapping, PageSpan, PartialDate,
+    PrincipleMapping, Source, Submission,
 };
 
 /// Parses every file; returns what could be read and every problem met.
@@ -315,6 +316,10 @@ struct ItemRecord {
     source: String,
     line_start: i32,
     line_end: i32,
+    #[serde(default)]
+    page_start: Option<i32>,
+    #[serde(default)]
+    page_end: Option<i32>,
     kind: String,
     #[serde(default)]
     context: Option<String>,
@@ -512,10 +517,30 @@ impl ItemRecord {
                 problems.push(origin.problem("date", message));
             }
         }
+        let pages = match (self.page_start, self.page_end) {
+            (None, None) => None,
+            (Some(start), Some(end)) if 1 <= start && start <= end => Some(PageSpan { start, end }),
+            (Some(start), Some(end)) => {
+                problems.push(origin.problem(
+                    "page_start",
+                    format!("pages {start}-{end} are not a range (1 <= page_start <= page_end)"),
+                ));
+                None
+            }
+            (Some(_), None) => {
+                problems.push(origin.problem("page_end", "page_start is given without page_end"));
+                None
+            }
+            (None, Some(_)) => {
+                problems.push(origin.problem("page_start", "page_end is given without page_start"));
+                None
+            }
+        };
         if problems.len() > before {
             return None;
         }
         Some(Item {
+            pages,
             id: self.id,
             source: self.source,
             line_start: self.line_start,

@@ -3,49 +3,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Batch, Problem};
+use super::{Problem, ProblemAt};
+use crate::evidence::batch::{Batch, Origin, ValidationContext};
 use crate::evidence::{
-    self, quote_in_span, span_text, valid_id, PartialDate, COUNTRY_ROLES, ITEM_KINDS, LANGUAGES,
-    SOURCE_KINDS, SOURCE_LANGUAGES,
+    self, quote_in_span, valid_id, PartialDate, COUNTRY_ROLES, ITEM_KINDS, LANGUAGES, SOURCE_KINDS,
+    SOURCE_LANGUAGES,
 };
 use crate::framework::OBJECTIVE_COUNT;
-
-/// What the database already holds that an import may refer to.
-#[derive(Debug, Clone, Default)]
-pub struct ValidationContext {
-    pub countries: BTreeSet<String>,
-    pub principles: BTreeSet<String>,
-    pub cycles: BTreeSet<String>,
-    /// Stored sources: id -> text.
-    pub sources: BTreeMap<String, String>,
-    /// Stored items of the sources this import brings again: their spans must still hold in a new text.
-    pub stored_items: BTreeMap<String, Vec<StoredSpan>>,
-}
-
-impl ValidationContext {
-    /// The context of an empty store: the bundled countries and principles, no cycles or sources yet.
-    pub fn from_reference(reference: &crate::framework::ReferenceData) -> ValidationContext {
-        ValidationContext {
-            countries: reference.countries.iter().map(|c| c.iso3.clone()).collect(),
-            principles: reference
-                .framework
-                .principles
-                .iter()
-                .map(|p| p.key.clone())
-                .collect(),
-            ..ValidationContext::default()
-        }
-    }
-}
-
-/// Where a stored item quotes its source.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredSpan {
-    pub item: String,
-    pub line_start: i32,
-    pub line_end: i32,
-    pub quote: String,
-}
 
 pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
     let mut problems = Vec::new();
@@ -104,6 +68,20 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
         }
         required(origin, "title", &source.title, &mut problems);
         required(origin, "publisher", &source.publisher, &mut problems);
+        for (field, value) in [
+            ("file_name", Some(source.file_name.as_str())),
+            ("title", Some(source.title.as_str())),
+            ("publisher", Some(source.publisher.as_str())),
+            ("note", source.note.as_deref()),
+        ] {
+            check_text(origin, field, value, &mut problems);
+        }
+        if let Some(refused) = evidence::text::refused_in_text(&source.body) {
+            problems.push(origin.problem(
+                "file",
+                format!("the text of `{}`, {refused}", source.file_name),
+            ));
+        }
         // A new text for a stored source must still hold the stored items that this import does not
         // bring again, or their quotes would point at the wrong lines.
         let changed = context
@@ -113,12 +91,13 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
         if changed {
             let reimported: BTreeSet<&str> =
                 batch.items.iter().map(|(_, i)| i.id.as_str()).collect();
+            let lines = evidence::source_lines(&source.body);
             for span in context.stored_items.get(&source.id).into_iter().flatten() {
                 if reimported.contains(span.item.as_str()) {
                     continue;
                 }
                 if let Some(problem) =
-                    span_problem(&source.body, span.line_start, span.line_end, &span.quote)
+                    span_problem(&lines, span.line_start, span.line_end, &span.quote)
                 {
                     problems.push(origin.problem(
                         "file",
@@ -135,6 +114,10 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
     }
     let known_sources = || texts.keys().copied().collect::<Vec<_>>().join(", ");
 
+    // Each source's lines, split once: splitting the source again for every item made a long
+    // document's validation quadratic in its length.
+    let mut lines_of: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut pages_of: BTreeMap<&str, crate::formats::PageMap> = BTreeMap::new();
     let mut seen = BTreeSet::new();
     for (origin, item) in &batch.items {
         if !valid_id(&item.id) {
@@ -145,6 +128,34 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
                 "id",
                 format!("item `{}` appears twice in this import", item.id),
             ));
+        }
+        for (field, value) in [
+            ("id", Some(item.id.as_str())),
+            ("context", item.context.as_deref()),
+            ("title", Some(item.title.as_str())),
+            ("summary", item.summary.as_deref()),
+            ("quote", Some(item.quote.as_str())),
+            ("actor", item.actor.as_deref()),
+            ("actor_type", item.actor_type.as_deref()),
+            ("status", item.status.as_deref()),
+        ] {
+            check_text(origin, field, value, &mut problems);
+        }
+        for (i, figure) in item.figures.iter().enumerate() {
+            check_text(
+                origin,
+                &format!("figures[{i}]"),
+                Some(figure),
+                &mut problems,
+            );
+        }
+        for (i, mapping) in item.objectives.iter().enumerate() {
+            check_text(
+                origin,
+                &format!("objectives[{i}].rationale"),
+                mapping.rationale.as_deref(),
+                &mut problems,
+            );
         }
         if !ITEM_KINDS.contains(&item.kind.as_str()) {
             problems.push(origin.problem("kind", accepted(&item.kind, ITEM_KINDS)));
@@ -246,13 +257,32 @@ pub fn validate(batch: &Batch, context: &ValidationContext) -> Vec<Problem> {
                 ),
             )),
             Some(body) => {
+                let lines = lines_of
+                    .entry(item.source.as_str())
+                    .or_insert_with(|| evidence::source_lines(body));
                 if let Some(problem) =
-                    span_problem(body, item.line_start, item.line_end, &item.quote)
+                    span_problem(lines, item.line_start, item.line_end, &item.quote)
                 {
                     problems.push(origin.problem(
                         problem.field(),
                         problem.describe(&item.source, item.line_start, item.line_end),
                     ));
+                } else if let Some(pages) = item.pages {
+                    // Pages are told by the page-break lines of the stored text, so a citation by page
+                    // is as checkable as one by line.
+                    let (start, end) = pages_of
+                        .entry(item.source.as_str())
+                        .or_insert_with(|| crate::formats::PageMap::of_lines(lines))
+                        .span(item.line_start as usize, item.line_end as usize);
+                    if (pages.start as usize, pages.end as usize) != (start, end) {
+                        problems.push(origin.problem(
+                            "page_start",
+                            format!(
+                                "pages {}-{} do not match the page breaks of source `{}`: lines {}-{} are on pages {start}-{end}",
+                                pages.start, pages.end, item.source, item.line_start, item.line_end
+                            ),
+                        ));
+                    }
                 }
             }
         }
@@ -354,9 +384,10 @@ impl SpanProblem {
     }
 }
 
-/// Checks that lines `start..=end` exist in `body` and hold `quote` (an empty quote is not checked).
-fn span_problem(body: &str, start: i32, end: i32, quote: &str) -> Option<SpanProblem> {
-    let line_count = evidence::source_lines(body).len() as i32;
+/// Checks that lines `start..=end` exist among a source's `lines` and hold `quote` (an empty quote is
+/// not checked).
+fn span_problem(lines: &[&str], start: i32, end: i32, quote: &str) -> Option<SpanProblem> {
+    let line_count = lines.len() as i32;
     if start < 1 || end < start {
         return Some(SpanProblem::NotARange);
     }
@@ -364,7 +395,7 @@ fn span_problem(body: &str, start: i32, end: i32, quote: &str) -> Option<SpanPro
         return Some(SpanProblem::PastTheEnd { line_count });
     }
     if !quote.trim().is_empty() {
-        let span = span_text(body, start as usize, end as usize);
+        let span = lines[start as usize - 1..end as usize].join("\n");
         if !quote_in_span(quote, &span) {
             return Some(SpanProblem::QuoteMissing);
         }
@@ -374,7 +405,7 @@ fn span_problem(body: &str, start: i32, end: i32, quote: &str) -> Option<SpanPro
 
 /// A submission's or champion's reference to source lines: the source must exist and the lines be in it.
 fn check_record_span(
-    origin: &super::Origin,
+    origin: &Origin,
     source: Option<&str>,
     start: Option<i32>,
     end: Option<i32>,
@@ -393,7 +424,7 @@ fn check_record_span(
     };
     if let Some(start) = start {
         let end = end.unwrap_or(start);
-        if let Some(problem) = span_problem(body, start, end, "") {
+        if let Some(problem) = span_problem(&evidence::source_lines(body), start, end, "") {
             problems.push(origin.problem(problem.field(), problem.describe(source, start, end)));
         }
     } else if end.is_some() {
@@ -401,14 +432,21 @@ fn check_record_span(
     }
 }
 
-fn required(origin: &super::Origin, field: &str, value: &str, problems: &mut Vec<Problem>) {
+/// A text field must not hold NUL or other control characters (the rule of `evidence::text`).
+fn check_text(origin: &Origin, field: &str, value: Option<&str>, problems: &mut Vec<Problem>) {
+    if let Some(refused) = value.and_then(evidence::text::refused_in_text) {
+        problems.push(origin.problem(field, refused.to_string()));
+    }
+}
+
+fn required(origin: &Origin, field: &str, value: &str, problems: &mut Vec<Problem>) {
     if value.trim().is_empty() {
         problems.push(origin.problem(field, "must not be empty"));
     }
 }
 
 fn check_country(
-    origin: &super::Origin,
+    origin: &Origin,
     field: &str,
     iso3: &str,
     context: &ValidationContext,
@@ -422,7 +460,7 @@ fn check_country(
     }
 }
 
-fn check_confidence(origin: &super::Origin, field: &str, value: f64, problems: &mut Vec<Problem>) {
+fn check_confidence(origin: &Origin, field: &str, value: f64, problems: &mut Vec<Problem>) {
     if !(0.0..=1.0).contains(&value) {
         problems.push(origin.problem(field, format!("{value} is outside 0-1")));
     }
@@ -439,8 +477,8 @@ fn id_rule(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evidence::batch::StoredSpan;
     use crate::evidence::{Basis, Item, ObjectiveMapping};
-    use crate::ingestion::Origin;
 
     fn context() -> ValidationContext {
         ValidationContext {
@@ -477,6 +515,7 @@ mod tests {
             date: None,
             status: None,
             figures: vec![],
+            pages: None,
             objectives: vec![ObjectiveMapping {
                 objective: 7,
                 basis: Basis::Inferred,

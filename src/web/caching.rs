@@ -177,14 +177,32 @@ impl CacheEntries {
     }
 }
 
+/// Adds `name` to the answer's `Vary` header, keeping the names already there.
+pub fn add_vary(headers: &mut header::HeaderMap, name: &str) {
+    let mut names: Vec<String> = headers
+        .get_all(header::VARY)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|n| n.trim().to_ascii_lowercase())
+        .filter(|n| !n.is_empty())
+        .collect();
+    if !names.iter().any(|n| n == name) {
+        names.push(name.to_string());
+    }
+    if let Ok(value) = header::HeaderValue::from_str(&names.join(", ")) {
+        headers.insert(header::VARY, value);
+    }
+}
+
 /// Whether an answer to `request` may be looked up in the cache: GETs without credentials, except the
 /// health check (it must reach the database), the bundle (it carries its generation time) and the static
-/// files (cheap, and cached by browsers). A request with a token is never answered from the cache nor
-/// stored: what it sees may depend on who sent it.
+/// files (cheap, and cached by browsers). A request with a token or a session cookie is never answered
+/// from the cache nor stored: what it sees may depend on who sent it (a name, a CSRF token).
 fn may_use_cache(request: &ServiceRequest) -> bool {
     let path = request.path();
     request.method() == actix_web::http::Method::GET
         && !request.headers().contains_key(header::AUTHORIZATION)
+        && request.cookie(super::session::SESSION_COOKIE).is_none()
         && !(path == "/health"
             || path.starts_with("/exports/bundle")
             || path.starts_with("/static/"))
@@ -211,9 +229,7 @@ pub async fn response_cache(
         return Ok(next.call(request).await?.map_into_boxed_body());
     };
     // Only pages speak the browser's language; the API, charts and tables depend on the address alone.
-    let is_page = !["/api/", "/charts/", "/exports/"]
-        .iter()
-        .any(|prefix| request.path().starts_with(prefix));
+    let is_page = super::speaks_html(request.path());
     let key = CacheKey {
         path: request.path().to_string(),
         query: request.query_string().to_string(),
@@ -234,12 +250,16 @@ pub async fn response_cache(
             .is_some_and(accepts_gzip),
     };
     let version = match state
-        .with_db(|conn| crate::db::evidence::data_version(conn))
+        .with_db(|conn| crate::db::version::current(conn))
         .await
     {
         Ok(version) => version,
-        // Without the database, the handler answers (503) as it would without a cache.
-        Err(_) => return Ok(next.call(request).await?.map_into_boxed_body()),
+        // Without the database the handler could not answer either: the 503 is given at once, rather
+        // than after a second wait for a connection.
+        Err(error) => {
+            let response = super::error_answer(request.request(), error);
+            return Ok(request.into_response(response));
+        }
     };
     let hit = state
         .response_cache
@@ -290,11 +310,13 @@ pub async fn response_cache(
                 header::CONTENT_ENCODING,
                 header::HeaderValue::from_static("gzip"),
             );
-            head.headers_mut().insert(
-                header::VARY,
-                header::HeaderValue::from_static("accept-encoding"),
-            );
+            add_vary(head.headers_mut(), "accept-encoding");
         }
+    }
+    // What the answer was chosen by, for any cache between here and the reader: a page by the browser's
+    // language, any compressible answer by the encodings it takes.
+    if is_page {
+        add_vary(head.headers_mut(), "accept-language");
     }
     if bytes.len() <= CACHE_MAX_BODY {
         let cached = CachedResponse {

@@ -5,10 +5,16 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
-use crate::db::DbError;
+use crate::db::{DbError, Failure};
 
 /// Seconds a client is asked to wait before retrying when the database is unavailable.
 pub const RETRY_AFTER_SECONDS: u32 = 5;
+/// Seconds before retrying a write that found another writer holding the database.
+pub const BUSY_RETRY_AFTER_SECONDS: u32 = 1;
+/// Seconds before retrying when every renderer stayed busy.
+pub const OVERLOADED_RETRY_AFTER_SECONDS: u32 = 2;
+/// Seconds before retrying a write to a read-only database (an operator has to act first).
+pub const READ_ONLY_RETRY_AFTER_SECONDS: u32 = 60;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -36,6 +42,34 @@ pub enum ApiError {
     Invalid(Vec<String>),
     #[error("the database is unavailable; retry in a few seconds")]
     Unavailable,
+    /// Another write held the database for longer than `database.lock_timeout_seconds` (503).
+    #[error("the database is busy with other writes; retry in a moment")]
+    Busy,
+    /// The database refuses writes (503).
+    #[error(
+        "the database is read-only: nothing can be written until an operator makes it writable"
+    )]
+    ReadOnly,
+    /// Every renderer stayed busy for `limits.render_wait_seconds` (503).
+    #[error("{0}")]
+    Overloaded(String),
+    /// The client did not send its body in time (408).
+    #[error("{0}")]
+    RequestTimeout(String),
+    /// The path exists but not for this method (405); `allow` lists the methods it takes.
+    #[error("{method} is not allowed here; allowed: {allow}")]
+    MethodNotAllowed { method: String, allow: String },
+    /// A page that needs a signed-in person, asked without a live session: pages answer 303 to the
+    /// sign-in form (coming back to `next` after it), the API 401.
+    #[error("sign in first")]
+    SignInRequired { next: String },
+    /// Too many failed sign-ins for this name or from this address (429).
+    #[error("too many failed sign-ins; try again in {retry_after_seconds} s")]
+    TooManyRequests { retry_after_seconds: i64 },
+    /// A report that cannot be read as its format (415 mismatch, 413 over a limit, 422 a scan, a
+    /// password, a damaged file); the code says which.
+    #[error(transparent)]
+    Unreadable(#[from] crate::formats::FormatError),
     #[error("internal error")]
     Internal(String),
 }
@@ -71,6 +105,14 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::Invalid(_) => "invalid",
             ApiError::Unavailable => "unavailable",
+            ApiError::Busy => "busy",
+            ApiError::ReadOnly => "read_only",
+            ApiError::Overloaded(_) => "overloaded",
+            ApiError::RequestTimeout(_) => "request_timeout",
+            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
+            ApiError::Unreadable(error) => error.code(),
+            ApiError::SignInRequired { .. } => "sign_in_required",
+            ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -78,16 +120,25 @@ impl ApiError {
 
 impl From<DbError> for ApiError {
     fn from(error: DbError) -> ApiError {
-        if error.is_unavailable() {
-            tracing::warn!(%error, "database unavailable");
-            ApiError::Unavailable
-        } else {
-            match error {
+        match error.failure() {
+            Failure::Unavailable => {
+                tracing::warn!(%error, "database unavailable");
+                ApiError::Unavailable
+            }
+            Failure::Busy => {
+                tracing::warn!(%error, "database busy");
+                ApiError::Busy
+            }
+            Failure::ReadOnly => {
+                tracing::error!(%error, "the database refuses writes");
+                ApiError::ReadOnly
+            }
+            Failure::Other => match error {
                 DbError::Query(diesel::result::Error::NotFound) => {
                     ApiError::NotFound("no such record".into())
                 }
                 other => ApiError::Internal(other.to_string()),
-            }
+            },
         }
     }
 }
@@ -109,7 +160,17 @@ impl ResponseError for ApiError {
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable
+            | ApiError::Busy
+            | ApiError::ReadOnly
+            | ApiError::Overloaded(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::SignInRequired { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unreadable(error) => {
+                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -127,8 +188,28 @@ impl ResponseError for ApiError {
             _ => None,
         };
         let mut response = HttpResponse::build(self.status_code());
-        if matches!(self, ApiError::Unavailable) {
-            response.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECONDS.to_string()));
+        let retry_after = match self {
+            ApiError::Unavailable => Some(RETRY_AFTER_SECONDS),
+            ApiError::Busy => Some(BUSY_RETRY_AFTER_SECONDS),
+            ApiError::ReadOnly => Some(READ_ONLY_RETRY_AFTER_SECONDS),
+            ApiError::Overloaded(_) => Some(OVERLOADED_RETRY_AFTER_SECONDS),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
+            response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
+        if let ApiError::TooManyRequests {
+            retry_after_seconds,
+        } = self
+        {
+            response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
+        }
+        if let ApiError::MethodNotAllowed { allow, .. } = self {
+            response.insert_header((header::ALLOW, allow.clone()));
+        }
+        if matches!(self, ApiError::RequestTimeout(_)) {
+            // The rest of the body may still be on its way: the connection cannot be reused.
+            response.insert_header((header::CONNECTION, "close"));
         }
         if matches!(self, ApiError::Unauthorized(_)) {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));

@@ -3,36 +3,48 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
+use serde::Deserialize;
 
-use super::indicators_api::dataset;
+use super::extract::Selected;
 use super::{ApiError, AppState};
-use crate::exports::{self, ExportQuery, Kind};
+use crate::exports::{self, Kind};
+use crate::selection::evidence::{check_references, EvidenceParams};
+
+/// `excel=1`: the table for Excel (byte-order mark; with `lang=es` or `pt`, `;` and decimal commas).
+#[derive(Debug, Default, Deserialize)]
+pub struct TableParams {
+    excel: Option<String>,
+}
 
 pub async fn indicators_csv(
     state: web::Data<AppState>,
-    query: web::Query<ExportQuery>,
+    selected: Selected,
+    table: web::Query<TableParams>,
 ) -> Result<HttpResponse, ApiError> {
-    export(state, query.into_inner(), Kind::Indicators).await
+    export(state, selected, &table, Kind::Indicators).await
 }
 
 pub async fn coverage_matrix_csv(
     state: web::Data<AppState>,
-    query: web::Query<ExportQuery>,
+    selected: Selected,
+    table: web::Query<TableParams>,
 ) -> Result<HttpResponse, ApiError> {
-    export(state, query.into_inner(), Kind::CoverageMatrix).await
+    export(state, selected, &table, Kind::CoverageMatrix).await
 }
 
 async fn export(
     state: web::Data<AppState>,
-    query: ExportQuery,
+    selected: Selected,
+    table: &TableParams,
     kind: Kind,
 ) -> Result<HttpResponse, ApiError> {
-    query.csv_options()?; // a bad option is refused before any work
-    let data = dataset(&state).await?;
+    let Selected { data, selection } = selected;
+    let options = exports::csv_options(&table.excel, &selection)?;
     // Computing and encoding a table is CPU work: the blocking pool does it, not an HTTP worker.
-    let rendered =
-        web::block(move || exports::render(&data, &query, kind, chrono::Utc::now().date_naive()))
-            .await??;
+    let today = chrono::Utc::now().date_naive();
+    let rendered = state
+        .render(move || exports::render(&data, &selection, options, kind, today))
+        .await??;
     respond(rendered.file_name, rendered.bytes)
 }
 
@@ -50,52 +62,44 @@ fn respond(file_name: String, bytes: Vec<u8>) -> Result<HttpResponse, ApiError> 
 /// `/exports/evidence.csv` with the filters of `/api/v1/evidence` (no paging: every matching item).
 pub async fn evidence_csv(
     state: web::Data<AppState>,
-    query: web::Query<super::evidence_api::EvidenceQuery>,
-    options: web::Query<CsvParams>,
+    selected: Selected,
+    filters: web::Query<EvidenceParams>,
+    table: web::Query<TableParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let options = ExportQuery {
-        excel: options.excel.clone(),
-        lang: options.lang.clone(),
-        ..Default::default()
-    }
-    .csv_options()?;
-    let filter = super::evidence_api::parse_filter(&query)?;
+    let options = exports::csv_options(&table.excel, &selected.selection)?;
+    let filter = filters.filter()?;
     let for_db = filter.clone();
     let items = state
         .with_db(move |conn| {
-            if let Err(error) = super::evidence_api::check_references(conn, &for_db)? {
+            let known = crate::db::lookups::known_references(conn, &for_db)?;
+            if let Err(error) = check_references(&for_db, &known) {
                 return Ok(Err(error));
             }
-            Ok(Ok(crate::db::evidence::all_evidence(conn, &for_db)?))
+            Ok(Ok(crate::db::items::all(conn, &for_db)?))
         })
         .await??;
-    let bytes =
-        web::block(move || exports::encode(&exports::evidence_table(&items), options)).await?;
+    let bytes = state
+        .render(move || exports::encode(&exports::evidence_table(&items), options))
+        .await?;
     let file_name = exports::evidence_file_name(&filter, chrono::Utc::now().date_naive());
     respond(file_name, bytes)
-}
-
-/// Only the CSV options, read beside the evidence filters.
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct CsvParams {
-    excel: Option<String>,
-    lang: Option<String>,
 }
 
 /// `/exports/bundle.zip`: every table for the same selection, the methodology and a metadata file.
 pub async fn bundle(
     state: web::Data<AppState>,
-    query: web::Query<ExportQuery>,
+    selected: Selected,
+    table: web::Query<TableParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
-    query.csv_options()?;
-    let data = dataset(&state).await?;
-    let filter = exports::bundle_evidence_filter(&data, &query)?;
+    let Selected { data, selection } = selected;
+    let options = exports::csv_options(&table.excel, &selection)?;
+    let filter = exports::bundle_evidence_filter(&selection);
     let items = state
-        .with_db(move |conn| crate::db::evidence::all_evidence(conn, &filter))
+        .with_db(move |conn| crate::db::items::all(conn, &filter))
         .await?;
     let generated = chrono::Utc::now();
-    let rendered = web::block(move || exports::bundle(&data, &query, &items, generated))
+    let rendered = state
+        .render(move || exports::bundle(&data, &selection, options, &items, generated))
         .await?
         .map_err(|error| match error {
             exports::BundleError::Param(error) => ApiError::from(error),

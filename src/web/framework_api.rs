@@ -1,65 +1,36 @@
 //! `/api/v1/framework` and `/api/v1/countries`.
 
 use actix_web::{web, HttpResponse};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
+use super::answers::framework::{CountriesAnswer, FrameworkAnswer};
+use super::answers::ErrorAnswer;
 use super::{ApiError, AppState};
-use crate::db::reference::{self, CountryFilter, CountryWithBlocs};
-use crate::framework::Framework;
+use crate::db::reference::{self, CountryFilter};
 
-/// A text in the service's two languages.
-#[derive(Debug, Serialize)]
-pub struct Bilingual<'a> {
-    pub en: &'a str,
-    pub es: &'a str,
-}
-
-fn bilingual<'a>(en: &'a str, es: &'a str) -> Bilingual<'a> {
-    Bilingual { en, es }
-}
-
+/// The GCM framework: 23 objectives, 10 guiding principles, the groupings of objectives.
+#[utoipa::path(get, path = "/api/v1/framework", tag = "reference",
+    responses((status = 200, body = FrameworkAnswer)))]
 pub async fn framework(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let framework = state.with_db(|conn| reference::framework(conn)).await?;
-    Ok(HttpResponse::Ok().json(framework_json(&framework)))
+    Ok(HttpResponse::Ok().json(FrameworkAnswer::new(&framework)))
 }
 
-fn framework_json(f: &Framework) -> serde_json::Value {
-    serde_json::json!({
-        "version": f.version,
-        "objectives": f.objectives.iter().map(|o| serde_json::json!({
-            "number": o.number,
-            "title": bilingual(&o.title_en, &o.title_es),
-            "short_label": bilingual(&o.short_en, &o.short_es),
-        })).collect::<Vec<_>>(),
-        "principles": f.principles.iter().map(|p| serde_json::json!({
-            "key": p.key,
-            "position": p.position,
-            "name": bilingual(&p.name_en, &p.name_es),
-        })).collect::<Vec<_>>(),
-        "groupings": f.groupings.iter().map(|g| serde_json::json!({
-            "id": g.id,
-            "version": g.version,
-            "default": g.default,
-            "title": bilingual(&g.title_en, &g.title_es),
-            "source": g.source,
-            "groups": g.groups.iter().map(|group| serde_json::json!({
-                "id": group.id,
-                "title": bilingual(&group.title_en, &group.title_es),
-                "objectives": group.objectives,
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })
-}
-
-#[derive(Debug, Deserialize)]
-pub struct CountriesQuery {
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CountriesParams {
+    /// A UN M49 subregion, such as Caribbean.
     subregion: Option<String>,
+    /// A bloc id, such as SACM.
     bloc: Option<String>,
 }
 
+/// Every ISO 3166-1 country and territory, optionally of one subregion or bloc.
+#[utoipa::path(get, path = "/api/v1/countries", params(CountriesParams), tag = "reference",
+    responses((status = 200, body = CountriesAnswer), (status = 400, body = ErrorAnswer)))]
 pub async fn countries(
     state: web::Data<AppState>,
-    query: web::Query<CountriesQuery>,
+    query: web::Query<CountriesParams>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let result = state
@@ -97,23 +68,5 @@ pub async fn countries(
             Ok(Ok(reference::countries(conn, &filter)?))
         })
         .await?;
-    let countries = result?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "count": countries.len(),
-        "countries": countries.iter().map(country_json).collect::<Vec<_>>(),
-    })))
-}
-
-fn country_json(c: &CountryWithBlocs) -> serde_json::Value {
-    let country = &c.country;
-    serde_json::json!({
-        "iso3": country.iso3,
-        "iso2": country.iso2,
-        "m49": country.m49,
-        "name": bilingual(&country.name_en, &country.name_es),
-        "region": country.region,
-        "subregion": country.subregion,
-        "blocs": c.blocs,
-        "aliases": country.aliases.split('|').filter(|a| !a.is_empty()).collect::<Vec<_>>(),
-    })
+    Ok(HttpResponse::Ok().json(CountriesAnswer::new(&result?)))
 }

@@ -1,19 +1,25 @@
 //! The HTTP layer: routes, handlers and their JSON shapes. Handlers hold no SQL: they validate input, run a
 //! database function on the blocking pool and shape the answer.
 
+pub mod answers;
 pub mod auth;
 pub mod caching;
+mod chart_views;
 mod charts_api;
 pub mod error;
-pub mod evidence_api;
+mod evidence_api;
 mod exports_api;
+pub mod extract;
 mod framework_api;
 mod health;
 pub mod i18n;
 mod indicators_api;
-mod pages;
-mod params;
+mod input;
+pub mod openapi;
+pub(crate) mod pages;
 mod review_api;
+pub mod routing;
+pub mod session;
 mod summaries;
 
 use std::sync::{Arc, Mutex};
@@ -24,6 +30,7 @@ use actix_web::{web, App, HttpResponse};
 
 use crate::db::{Database, DbError, PooledConn};
 pub use error::ApiError;
+pub use routing::declared_routes;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -34,6 +41,8 @@ pub struct AppState {
     pub policy: Arc<WebPolicy>,
     /// Answers of the current store version, for repeated reads.
     pub response_cache: Arc<caching::ResponseCache>,
+    /// One permit per chart or table being rendered (`limits.concurrent_renders`).
+    renders: Arc<tokio::sync::Semaphore>,
 }
 
 /// The settings the HTTP layer enforces.
@@ -45,15 +54,25 @@ pub struct WebPolicy {
     pub document_bytes: usize,
     /// Origins allowed to frame the pages, besides this service.
     pub frame_ancestors: Vec<String>,
+    /// Longest time a client gets to send a request body.
+    pub body_timeout: std::time::Duration,
+    /// Charts and tables rendered at the same time.
+    pub concurrent_renders: usize,
+    /// Longest wait for a render's turn.
+    pub render_wait: std::time::Duration,
+    /// Largest PNG chart in pixels.
+    pub chart_pixels: u64,
+    /// Bounds on reading an uploaded report (`limits.document_pages`, `limits.extract_seconds`).
+    pub extract_limits: crate::formats::ExtractLimits,
+    /// Session lifetimes and the limit on wrong passwords (`auth.*`).
+    pub sessions: crate::db::users::SessionPolicy,
+    /// Mark the session cookie `Secure`.
+    pub secure_cookies: bool,
 }
 
 impl Default for WebPolicy {
     fn default() -> WebPolicy {
-        WebPolicy {
-            read_requires_token: false,
-            document_bytes: 10 * 1024 * 1024,
-            frame_ancestors: Vec::new(),
-        }
+        WebPolicy::from_settings(&crate::config::Settings::defaults())
     }
 }
 
@@ -63,6 +82,13 @@ impl WebPolicy {
             read_requires_token: settings.auth.read_requires_token,
             document_bytes: settings.limits.document_bytes,
             frame_ancestors: settings.web.frame_ancestors.clone(),
+            body_timeout: std::time::Duration::from_secs(settings.limits.body_timeout_seconds),
+            concurrent_renders: settings.limits.concurrent_renders,
+            render_wait: std::time::Duration::from_secs(settings.limits.render_wait_seconds),
+            chart_pixels: settings.limits.chart_pixels,
+            extract_limits: settings.limits.extract_limits(),
+            sessions: crate::db::users::SessionPolicy::from_settings(&settings.auth),
+            secure_cookies: settings.web.secure_cookies,
         }
     }
 
@@ -79,6 +105,33 @@ impl WebPolicy {
     }
 }
 
+/// Whether answers under `path` are pages (HTML in the reader's language) rather than the API, charts,
+/// tables or the health check.
+pub(crate) fn speaks_html(path: &str) -> bool {
+    !["/api/", "/charts/", "/exports/", "/health"]
+        .iter()
+        .any(|prefix| path.starts_with(prefix))
+}
+
+/// An error answered outside a handler (by a middleware or a route's fallback): JSON for the API,
+/// charts and tables, a page in the reader's language for pages.
+pub(crate) fn error_answer(request: &actix_web::HttpRequest, error: ApiError) -> HttpResponse {
+    use actix_web::ResponseError;
+    if !speaks_html(request.path()) {
+        return error.error_response();
+    }
+    let accept = request
+        .headers()
+        .get(actix_web::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    let lang = i18n::negotiate(None, accept).unwrap_or(i18n::Lang::En);
+    pages::PageError::new(lang, error).error_response()
+}
+
+/// Time past the connect timeout that a checkout may take before the request is answered 503 (the
+/// pool's own timeout fires first when the database merely refuses connections).
+const CHECKOUT_MARGIN: std::time::Duration = std::time::Duration::from_millis(500);
+
 pub type IndicatorCache = Arc<Mutex<Option<(i64, Arc<crate::indicators::Dataset>)>>>;
 
 impl AppState {
@@ -90,25 +143,114 @@ impl AppState {
         AppState {
             db,
             indicator_cache: Arc::new(Mutex::new(None)),
+            renders: Arc::new(tokio::sync::Semaphore::new(policy.concurrent_renders)),
             policy: Arc::new(policy),
             response_cache: Arc::new(caching::ResponseCache::default()),
         }
     }
 
+    /// Renders a chart or a table on the blocking pool, at most `limits.concurrent_renders` at a time:
+    /// each may hold a large pixel buffer or table, so their number bounds the memory they take. A
+    /// render that waits longer than `limits.render_wait_seconds` for its turn is answered 503.
+    pub async fn render<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        let waiting = self.renders.clone().acquire_owned();
+        let permit = match actix_web::rt::time::timeout(self.policy.render_wait, waiting).await {
+            Ok(Ok(permit)) => permit,
+            Ok(Err(_)) => return Err(ApiError::Internal("the render queue is closed".into())),
+            Err(_) => {
+                return Err(ApiError::Overloaded(format!(
+                    "every renderer stayed busy for {} s (limits.concurrent_renders = {}); retry in a moment",
+                    self.policy.render_wait.as_secs(),
+                    self.policy.concurrent_renders
+                )))
+            }
+        };
+        Ok(web::block(move || {
+            let _turn = permit;
+            work()
+        })
+        .await?)
+    }
+
     /// Runs `work` with a pooled connection on actix's blocking pool, so async workers never wait on the
-    /// database.
+    /// database. Both waits are bounded here, whatever the driver does: the connection (with the pool's
+    /// check that it still answers) by `database.connect_timeout_seconds`, the work by
+    /// `database.statement_timeout_seconds`. A database that stops answering without closing its
+    /// sockets thus gets a 503 in time; the blocked thread finishes or fails on its own later.
     pub async fn with_db<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&mut PooledConn) -> Result<T, DbError> + Send + 'static,
     {
-        let db = self.db.clone();
-        let result = web::block(move || {
-            let mut conn = db.get()?;
-            work(&mut conn)
+        self.with_db_within(self.db.timeouts().statement, work)
+            .await
+    }
+
+    /// [`AppState::with_db`] with the work bounded by `deadline` instead.
+    pub async fn with_db_within<T, F>(
+        &self,
+        deadline: std::time::Duration,
+        work: F,
+    ) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut PooledConn) -> Result<T, DbError> + Send + 'static,
+    {
+        let mut conn = self.connection().await?;
+        let running = web::block(move || work(&mut conn));
+        match actix_web::rt::time::timeout(deadline, running).await {
+            Ok(result) => Ok(result??),
+            Err(_) => {
+                tracing::warn!(
+                    seconds = deadline.as_secs(),
+                    "database work did not finish in time"
+                );
+                Err(ApiError::Unavailable)
+            }
+        }
+    }
+
+    /// The indicator dataset of the current store version, from the cache when it is current.
+    pub async fn dataset(&self) -> Result<Arc<crate::indicators::Dataset>, ApiError> {
+        let cache = self.indicator_cache.clone();
+        self.with_db(move |conn| {
+            let version = crate::db::version::current(conn)?;
+            if let Some((cached, data)) = cache.lock().ok().and_then(|c| c.clone()) {
+                if cached == version {
+                    return Ok(data);
+                }
+            }
+            let (version, data) = crate::db::indicators::load_versioned_dataset(conn)?;
+            let data = Arc::new(data);
+            if let Ok(mut slot) = cache.lock() {
+                *slot = Some((version, data.clone()));
+            }
+            Ok(data)
         })
-        .await?;
-        Ok(result?)
+        .await
+    }
+
+    /// A pooled connection, within `database.connect_timeout_seconds` (and a little for the pool's own
+    /// bookkeeping).
+    async fn connection(&self) -> Result<PooledConn, ApiError> {
+        let timeouts = self.db.timeouts();
+        let db = self.db.clone();
+        let checkout = web::block(move || db.get());
+        let deadline = timeouts.connect + CHECKOUT_MARGIN;
+        match actix_web::rt::time::timeout(deadline, checkout).await {
+            Ok(conn) => Ok(conn??),
+            Err(_) => {
+                tracing::warn!(
+                    seconds = timeouts.connect.as_secs(),
+                    "no database connection answered in time"
+                );
+                Err(ApiError::Unavailable)
+            }
+        }
     }
 }
 
@@ -134,6 +276,9 @@ pub fn app(
     App::new()
         .wrap(actix_web::middleware::from_fn(caching::response_cache))
         .wrap(actix_web::middleware::from_fn(auth::reading_policy))
+        .wrap(actix_web::middleware::from_fn(
+            input::refuse_control_characters,
+        ))
         .wrap(security_headers)
         // gzip, brotli or zstd as the client accepts: the coverage-matrix SVG and the overview page
         // shrink about tenfold, which is what a slow connection needs.
@@ -142,75 +287,92 @@ pub fn app(
         .app_data(web::Data::new(state))
         .app_data(web::QueryConfig::default().error_handler(|e, _| error::query_error(e).into()))
         .app_data(web::PathConfig::default().error_handler(|e, _| error::path_error(e).into()))
-        .route("/health", web::get().to(health::health))
-        .service(
-            web::scope("/api/v1")
-                .route("/framework", web::get().to(framework_api::framework))
-                .route("/countries", web::get().to(framework_api::countries))
-                .route(
-                    "/countries/{iso3}/profile",
-                    web::get().to(indicators_api::profile),
-                )
-                .route("/indicators", web::get().to(indicators_api::indicators))
-                .route(
-                    "/objectives/{n}/countries",
-                    web::get().to(indicators_api::objective_countries),
-                )
-                .route("/compare", web::get().to(indicators_api::compare))
-                .route("/gaps", web::get().to(indicators_api::gaps))
-                .route("/cycles", web::get().to(evidence_api::cycles))
-                .route("/champions", web::get().to(evidence_api::champions))
-                .route("/sources", web::get().to(evidence_api::sources))
-                .route("/sources/{id}", web::get().to(evidence_api::source))
-                .route("/evidence", web::get().to(evidence_api::evidence_list))
-                .route("/evidence/{id}", web::get().to(evidence_api::evidence_item))
-                .route("/mappings/{id}/accept", web::post().to(review_api::accept))
-                .route("/mappings/{id}/reject", web::post().to(review_api::reject))
-                .route("/audit", web::get().to(review_api::audit))
-                .route("/documents", web::post().to(review_api::post_document)),
-        )
+        .service(routing::read("/health", health::health))
+        // The JSON API, with full paths: they are what its description (/api/v1/openapi.json) lists.
+        .service(routing::read("/api/v1/openapi.json", openapi::description))
+        .service(routing::read("/api/v1/framework", framework_api::framework))
+        .service(routing::read("/api/v1/countries", framework_api::countries))
+        .service(routing::read(
+            "/api/v1/countries/{iso3}/profile",
+            indicators_api::profile,
+        ))
+        .service(routing::read(
+            "/api/v1/indicators",
+            indicators_api::indicators,
+        ))
+        .service(routing::read(
+            "/api/v1/objectives/{n}/countries",
+            indicators_api::objective_countries,
+        ))
+        .service(routing::read("/api/v1/compare", indicators_api::compare))
+        .service(routing::read("/api/v1/gaps", indicators_api::gaps))
+        .service(routing::read("/api/v1/cycles", evidence_api::cycles))
+        .service(routing::read("/api/v1/champions", evidence_api::champions))
+        .service(routing::read("/api/v1/sources", evidence_api::sources))
+        .service(routing::read("/api/v1/sources/{id}", evidence_api::source))
+        .service(routing::read(
+            "/api/v1/evidence",
+            evidence_api::evidence_list,
+        ))
+        .service(routing::read(
+            "/api/v1/evidence/{id}",
+            evidence_api::evidence_item,
+        ))
+        .service(routing::write(
+            "/api/v1/mappings/{id}/accept",
+            review_api::accept,
+        ))
+        .service(routing::write(
+            "/api/v1/mappings/{id}/reject",
+            review_api::reject,
+        ))
+        .service(routing::write(
+            "/api/v1/mappings/{id}/undo",
+            review_api::undo,
+        ))
+        .service(routing::read("/api/v1/audit", review_api::audit))
+        .service(routing::write(
+            "/api/v1/documents",
+            review_api::post_document,
+        ))
         .service(
             web::scope("/charts")
                 .wrap(actix_web::middleware::from_fn(caching::conditional_get))
-                .route(
-                    "/coverage-matrix.svg",
-                    web::get().to(charts_api::coverage_matrix_svg),
-                )
-                .route(
-                    "/coverage-matrix.png",
-                    web::get().to(charts_api::coverage_matrix_png),
-                )
-                .route(
+                .service(routing::read(
+                    "/coverage-matrix.{ext:svg|png}",
+                    charts_api::coverage_matrix,
+                ))
+                .service(routing::read(
                     "/countries/{iso3}/areas.{ext:svg|png}",
-                    web::get().to(charts_api::country_areas),
-                )
-                .route(
+                    charts_api::country_areas,
+                ))
+                .service(routing::read(
                     "/objectives.{ext:svg|png}",
-                    web::get().to(charts_api::objectives),
-                )
-                .route(
+                    charts_api::objectives,
+                ))
+                .service(routing::read(
                     "/countries/{iso3}/change.{ext:svg|png}",
-                    web::get().to(charts_api::country_change),
-                )
-                .route("/compare.{ext:svg|png}", web::get().to(charts_api::compare))
-                .route(
+                    charts_api::country_change,
+                ))
+                .service(routing::read("/compare.{ext:svg|png}", charts_api::compare))
+                .service(routing::read(
                     "/principles.{ext:svg|png}",
-                    web::get().to(charts_api::principles),
-                ),
+                    charts_api::principles,
+                )),
         )
         .service(
             web::scope("/exports")
                 .wrap(actix_web::middleware::from_fn(caching::conditional_get))
-                .route(
+                .service(routing::read(
                     "/indicators.csv",
-                    web::get().to(exports_api::indicators_csv),
-                )
-                .route(
+                    exports_api::indicators_csv,
+                ))
+                .service(routing::read(
                     "/coverage-matrix.csv",
-                    web::get().to(exports_api::coverage_matrix_csv),
-                )
-                .route("/evidence.csv", web::get().to(exports_api::evidence_csv))
-                .route("/bundle.zip", web::get().to(exports_api::bundle)),
+                    exports_api::coverage_matrix_csv,
+                ))
+                .service(routing::read("/evidence.csv", exports_api::evidence_csv))
+                .service(routing::read("/bundle.zip", exports_api::bundle)),
         )
         .configure(pages::routes)
         .default_service(web::to(not_found))

@@ -2,14 +2,12 @@
 //! The form uses one checkbox per country (`pick=COL&pick=ECU`), so it works without JavaScript;
 //! `countries=COL,ECU` (the API's form) is read too.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::{layout, request_lang, InPage, Names, Page, PageError, PageQuery};
-use crate::indicators::request::{members, resolve};
-use crate::indicators::{self, groups::Group};
-use crate::web::indicators_api::dataset;
-use crate::web::AppState;
+use super::{layout, InPage, Page, PageError, PageRequest};
+use crate::indicators;
+use crate::selection::{Group, ParamError, Selection};
 
 pub struct Candidate {
     pub iso3: String,
@@ -37,48 +35,43 @@ pub struct ComparePage {
     pub kept: Vec<(String, String)>,
 }
 
-pub async fn compare(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    query: web::Query<PageQuery>,
-) -> Result<HttpResponse, PageError> {
-    let mut query = query.into_inner();
-    let lang = request_lang(&request, &query)?;
+pub async fn compare(request: PageRequest) -> Result<HttpResponse, PageError> {
+    let lang = request.lang;
+    let request = with_picks(request).in_page(lang)?;
+    let view = compare_page(&request).in_page(lang)?;
+    super::html(&view, lang)
+}
+
+/// The form's checkboxes (`pick=COL&pick=ECU`) are the selection's `countries=`; and the page's own
+/// links carry the chosen countries, not a group.
+fn with_picks(mut request: PageRequest) -> Result<PageRequest, ParamError> {
     let picked: Vec<String> =
-        web::Query::<Vec<(String, String)>>::from_query(request.query_string())
+        web::Query::<Vec<(String, String)>>::from_query(request.request.query_string())
             .map(|q| q.into_inner())
             .unwrap_or_default()
             .into_iter()
             .filter(|(k, _)| k == "pick")
             .map(|(_, v)| v.to_uppercase())
             .collect();
+    let mut params = request.selection.params.clone();
     if !picked.is_empty() {
-        query.indicators.countries = Some(picked.join(","));
+        params.countries = Some(picked.join(","));
     }
-    let data = dataset(&state).await.in_page(lang)?;
-    let resolved = resolve(&data, &query.indicators).in_page(lang)?;
-    let (_, countries) = members(
-        &data,
-        "countries",
-        crate::indicators::request::given(&query.indicators.countries),
-        Group::Champions,
-    )
-    .in_page(lang)?;
-    let names = Names { lang, data: &data };
+    params.group = None;
+    request.selection = Selection::resolve(&request.data, &params)?;
+    Ok(request)
+}
+
+fn compare_page(request: &PageRequest) -> Result<ComparePage, ParamError> {
+    let (data, selection, lang) = (&request.data, &request.selection, request.lang);
+    let (_, countries) = selection.compared(data)?;
+    let names = request.names();
     let t = lang.text();
-    // The page's own links carry the chosen countries, not the checkboxes.
-    query.indicators.group = None;
-    let page = layout(
-        &request,
-        &query,
-        lang,
-        t.get("compare.title").to_string(),
-        "compare",
-    );
-    let rows = indicators::compute(&data, &resolved.selection, &resolved.grouping, &countries);
+    let page = layout(request, t.get("compare.title").to_string(), "compare");
+    let rows = indicators::compute(data, &selection.counting, &selection.grouping, &countries);
     // Candidates: every country of the region with evidence in the selection, and the champions.
-    let (_, region) = members(&data, "group", None, Group::Lac).in_page(lang)?;
-    let region_rows = indicators::compute(&data, &resolved.selection, &resolved.grouping, &region);
+    let (_, region) = selection.group_or(data, Group::Lac)?;
+    let region_rows = indicators::compute(data, &selection.counting, &selection.grouping, &region);
     let mut candidates: Vec<Candidate> = region_rows
         .iter()
         .filter(|r| r.has_evidence() || data.countries.get(&r.iso3).is_some_and(|c| c.champion))
@@ -90,11 +83,11 @@ pub async fn compare(
         .collect();
     candidates.sort_by(|a, b| a.name.cmp(&b.name));
     // Columns headed by the area's id, its full title spelt out for readers and screen readers.
-    let area_titles = resolved
+    let area_titles = selection
         .grouping
         .groups
         .iter()
-        .map(|g| (g.id.clone(), names.area(&resolved.grouping, &g.id)))
+        .map(|g| (g.id.clone(), names.area(&selection.grouping, &g.id)))
         .collect();
     let mut table: Vec<CompareRow> = rows
         .iter()
@@ -115,11 +108,13 @@ pub async fn compare(
         .map(|r| format!("{} {}/23", r.name, r.covered))
         .collect::<Vec<_>>()
         .join("; ");
-    let kept = super::indicator_pairs(&query.indicators)
+    let kept = selection
+        .params
+        .pairs()
         .into_iter()
         .filter(|(k, _)| matches!(k.as_str(), "cycle" | "basis" | "grouping"))
         .collect();
-    let template = ComparePage {
+    Ok(ComparePage {
         kept,
         chart: page.chart("/charts/compare.svg", ""),
         candidates,
@@ -127,6 +122,5 @@ pub async fn compare(
         rows: table,
         summary,
         page,
-    };
-    super::html(&template, lang)
+    })
 }

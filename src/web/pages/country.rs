@@ -3,17 +3,17 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::{layout, request_lang, InPage, Names, Page, PageError, PageQuery};
-use crate::db::evidence::{self as store, EvidenceFilter};
+use super::{layout, InPage, Page, PageError, PageRequest};
+use crate::db::items;
+use crate::db::items::{EvidenceFilter, EvidenceItem};
 use crate::framework::OBJECTIVE_COUNT;
-use crate::indicators;
-use crate::indicators::request::{change_cycles, peers, resolve};
-use crate::web::indicators_api::dataset;
+use crate::selection::CountryView;
+use crate::web::extract::CountryPath;
 use crate::web::summaries;
-use crate::web::{ApiError, AppState};
+use crate::web::AppState;
 
 pub struct AreaRow {
     pub title: String,
@@ -80,41 +80,39 @@ pub struct CountryPage {
 
 pub async fn country(
     state: web::Data<AppState>,
-    request: HttpRequest,
-    path: web::Path<String>,
-    query: web::Query<PageQuery>,
+    country: CountryPath,
+    request: PageRequest,
 ) -> Result<HttpResponse, PageError> {
-    let lang = request_lang(&request, &query)?;
-    let data = dataset(&state).await.in_page(lang)?;
-    let iso3 = path.into_inner().to_uppercase();
-    let Some(info) = data.countries.get(&iso3).cloned() else {
-        return Err(PageError::new(
-            lang,
-            ApiError::NotFound(format!(
-                "no country `{iso3}`; use an ISO 3166-1 alpha-3 code such as MEX"
-            )),
-        ));
+    let lang = request.lang;
+    let view =
+        CountryView::new(&request.data, &request.selection, &country.iso3, true).in_page(lang)?;
+    // The items behind each objective, as counted: the selection's cycles and bases.
+    let filter = EvidenceFilter {
+        country: Some(country.iso3.clone()),
+        cycles: request.selection.counting.cycle_filter(),
+        ..Default::default()
     };
-    let resolved = resolve(&data, &query.indicators).in_page(lang)?;
-    let names = Names { lang, data: &data };
+    let items = state
+        .with_db(move |conn| items::all(conn, &filter))
+        .await
+        .in_page(lang)?;
+    super::html(&country_page(&request, &country, &view, &items), lang)
+}
+
+/// The page of a country: its view under the selection, and the items behind each objective.
+fn country_page(
+    request: &PageRequest,
+    country: &CountryPath,
+    view: &CountryView,
+    items: &[EvidenceItem],
+) -> CountryPage {
+    let (lang, selection) = (request.lang, &request.selection);
+    let (iso3, info) = (country.iso3.clone(), &country.info);
+    let (own, peers) = (&view.own, &view.peers);
+    let names = request.names();
     let t = lang.text();
-    let own = indicators::compute(
-        &data,
-        &resolved.selection,
-        &resolved.grouping,
-        std::slice::from_ref(&iso3),
-    )
-    .remove(0);
-    let (peer_group, peer_members) = peers(&data, &query.indicators, &iso3).in_page(lang)?;
-    let peer_rows = indicators::compute(
-        &data,
-        &resolved.selection,
-        &resolved.grouping,
-        &peer_members,
-    );
-    let peers = indicators::compare_with_peers(&own, &peer_rows);
     let name = names.country(&iso3);
-    let page = layout(&request, &query, lang, name.clone(), "");
+    let page = layout(request, name.clone(), "");
     let median_text = |m: Option<f64>| {
         m.map(|m| lang.number(m, if m.fract() == 0.0 { 0 } else { 1 }))
             .unwrap_or_else(|| "–".into())
@@ -130,7 +128,7 @@ pub async fn country(
         .areas
         .iter()
         .map(|a| AreaRow {
-            title: names.area(&resolved.grouping, &a.id),
+            title: names.area(&selection.grouping, &a.id),
             covered: a.covered,
             total: a.total,
             peers_median: median_text(
@@ -168,58 +166,39 @@ pub async fn country(
         })
         .collect();
 
-    let change = match change_cycles(&data, &query.indicators).in_page(lang)? {
-        Some((from, to)) => {
-            let (change, _, _) = indicators::country_change(
-                &data,
-                &resolved.selection,
-                &resolved.grouping,
-                &iso3,
-                (&from, &to),
-            );
-            let numbers = |list: &[i32]| {
-                if list.is_empty() {
-                    t.get("change.none").to_string()
-                } else {
-                    summaries::list(lang, &list.iter().map(i32::to_string).collect::<Vec<_>>())
-                }
-            };
-            Some(ChangeView {
-                lines: vec![
-                    (t.get("change.newly"), numbers(&change.newly_covered)),
-                    (t.get("change.lost"), numbers(&change.no_longer_covered)),
-                    (t.get("change.deeper"), numbers(&change.deeper)),
-                    (t.get("change.shallower"), numbers(&change.shallower)),
-                ],
-                chart: page.chart(
-                    &format!("/charts/countries/{iso3}/change.svg"),
-                    &format!("from={}&to={}", change.from, change.to),
-                ),
-                from: change.from,
-                to: change.to,
-                comparable: change.comparable,
-                covered_from: change.objectives_covered_from,
-                covered_to: change.objectives_covered_to,
-            })
+    let numbers = |list: &[i32]| {
+        if list.is_empty() {
+            t.get("change.none").to_string()
+        } else {
+            summaries::list(lang, &list.iter().map(i32::to_string).collect::<Vec<_>>())
         }
-        None => None,
     };
+    let change = view.change.as_ref().map(|changed| {
+        let change = &changed.change;
+        ChangeView {
+            lines: vec![
+                (t.get("change.newly"), numbers(&change.newly_covered)),
+                (t.get("change.lost"), numbers(&change.no_longer_covered)),
+                (t.get("change.deeper"), numbers(&change.deeper)),
+                (t.get("change.shallower"), numbers(&change.shallower)),
+            ],
+            chart: page.chart(
+                &format!("/charts/countries/{iso3}/change.svg"),
+                &format!("from={}&to={}", change.from, change.to),
+            ),
+            from: change.from.clone(),
+            to: change.to.clone(),
+            comparable: change.comparable,
+            covered_from: change.objectives_covered_from,
+            covered_to: change.objectives_covered_to,
+        }
+    });
 
-    // The items behind each objective, as counted: the selection's cycles and bases.
-    let filter = EvidenceFilter {
-        country: Some(iso3.clone()),
-        cycles: resolved.selection.cycle_filter(),
-        ..Default::default()
-    };
-    let items = state
-        .with_db(move |conn| store::all_evidence(conn, &filter))
-        .await
-        .in_page(lang)?;
     let mut by_objective: BTreeMap<i32, Vec<ItemLink>> = BTreeMap::new();
-    for item in &items {
+    for item in items {
         for mapping in &item.objectives {
-            let counted = resolved
-                .selection
+            let counted = selection
+                .counting
                 .bases
                 .iter()
                 .any(|b| b.as_str() == mapping.basis);
@@ -231,13 +210,7 @@ pub async fn country(
                         title: item.title.clone(),
                         href: page.href(&format!("/evidence/{}", item.id)),
                         quote: item.quote.clone(),
-                        source: format!(
-                            "{}, {} {}–{}",
-                            item.source.title,
-                            t.get("evidence.lines"),
-                            item.line_start,
-                            item.line_end
-                        ),
+                        source: super::citation(item, t),
                         basis: names.basis(&mapping.basis),
                     });
             }
@@ -252,14 +225,14 @@ pub async fn country(
         })
         .collect();
 
-    let peers_name = names.group(&peer_group.to_string());
+    let peers_name = names.group(&view.peer_group.to_string());
     let peers_sentence = format!(
         "{peers_name}: {} {} {}",
         peers.members_with_evidence.len(),
         t.get("of"),
         peers.group_size
     );
-    let template = CountryPage {
+    CountryPage {
         summary: summaries::country(lang, &name, own.objectives_covered, &missing),
         champion: info.champion,
         subregion: info
@@ -292,6 +265,5 @@ pub async fn country(
         iso3,
         name,
         page,
-    };
-    super::html(&template, lang)
+    }
 }

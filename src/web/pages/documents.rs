@@ -1,14 +1,10 @@
 //! `/downloads` (every table and chart of the current selection) and `/methodology` (docs/METHODOLOGY.md
 //! rendered as a page).
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::HttpResponse;
 use askama::Template;
 
-use super::{
-    layout, request_lang, selection_form, InPage, Names, Page, PageError, PageQuery, SelectionForm,
-};
-use crate::web::indicators_api::dataset;
-use crate::web::AppState;
+use super::{layout, selection_form, Page, PageError, PageRequest, SelectionForm};
 
 pub struct TableLink {
     pub label: &'static str,
@@ -33,23 +29,15 @@ pub struct DownloadsPage {
     pub charts: Vec<ChartLink>,
 }
 
-pub async fn downloads(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    query: web::Query<PageQuery>,
-) -> Result<HttpResponse, PageError> {
-    let lang = request_lang(&request, &query)?;
-    let data = dataset(&state).await.in_page(lang)?;
-    // A bad selection is named here rather than in every link of the page.
-    crate::indicators::request::resolve(&data, &query.indicators).in_page(lang)?;
-    let t = lang.text();
-    let page = layout(
-        &request,
-        &query,
-        lang,
-        t.get("downloads.title").to_string(),
-        "downloads",
-    );
+/// Every table and chart of the request's selection (checked by [`PageRequest`], so no link of the
+/// page answers 400).
+pub async fn downloads(request: PageRequest) -> Result<HttpResponse, PageError> {
+    super::html(&downloads_page(&request), request.lang)
+}
+
+fn downloads_page(request: &PageRequest) -> DownloadsPage {
+    let t = request.lang.text();
+    let page = layout(request, t.get("downloads.title").to_string(), "downloads");
     let table = |label: &'static str, path: &str| TableLink {
         label,
         href: page.resource(path, ""),
@@ -61,8 +49,8 @@ pub async fn downloads(
         svg: page.chart(&format!("{path}.svg"), ""),
         png: page.chart(&format!("{path}.png"), ""),
     };
-    let template = DownloadsPage {
-        form: selection_form(Names { lang, data: &data }, &query.indicators),
+    DownloadsPage {
+        form: selection_form(request.names(), &request.selection.params),
         tables: vec![
             table(t.get("dl.indicators"), "/exports/indicators.csv"),
             table(t.get("dl.matrix"), "/exports/coverage-matrix.csv"),
@@ -76,8 +64,7 @@ pub async fn downloads(
             chart(t.get("dl.compare_chart"), "/charts/compare"),
         ],
         page,
-    };
-    super::html(&template, lang)
+    }
 }
 
 #[derive(Template)]
@@ -102,16 +89,11 @@ pub fn methodology_html() -> String {
     out
 }
 
-pub async fn methodology(
-    request: HttpRequest,
-    query: web::Query<PageQuery>,
-) -> Result<HttpResponse, PageError> {
-    let lang = request_lang(&request, &query)?;
+pub async fn methodology(request: PageRequest) -> Result<HttpResponse, PageError> {
+    let lang = request.lang;
     let t = lang.text();
     let page = layout(
         &request,
-        &query,
-        lang,
         t.get("methodology.title").to_string(),
         "methodology",
     );

@@ -1,30 +1,32 @@
 //! `/evidence`: the evidence browser with the API's filters, and `/evidence/{id}`: one item with its quote
 //! in the context of its source lines and its mappings with basis and confidence.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{layout, pair, request_lang, InPage, Names, Page, PageError, PageQuery};
-use crate::db::evidence::{self as store, EvidenceItem};
+use super::{layout, pair, InPage, Names, Page, PageError, PageRequest};
+use crate::db::items::{EvidenceFilter, EvidenceItem};
+use crate::db::{cycles, items, sources};
 use crate::evidence::{ContextLine, ITEM_KINDS};
 use crate::framework::OBJECTIVE_COUNT;
-use crate::indicators::request::{given, IndicatorQuery};
-use crate::web::evidence_api::{check_references, parse_filter, EvidenceQuery, CONTEXT_LINES};
-use crate::web::i18n::Lang;
+use crate::selection::evidence::{check_references, EvidenceParams};
+use crate::selection::params::{given, WholeNumber};
+use crate::web::evidence_api::CONTEXT_LINES;
 use crate::web::{ApiError, AppState};
 
 /// Items per page of the browser.
 const PAGE_SIZE: i64 = 20;
-/// The last page number accepted (20 million items).
-const MAX_PAGE: i64 = 1_000_000;
+/// Page numbers accepted: at most 20 million items, so that the offset cannot overflow.
+const PAGE_NUMBER: WholeNumber = WholeNumber {
+    what: "a page number",
+    min: 1,
+    max: Some(1_000_000),
+};
 
+/// The browser's page number (its filters are the API's, [`EvidenceParams`]).
 #[derive(Debug, Default, Deserialize)]
-pub struct BrowseQuery {
-    #[serde(flatten)]
-    pub evidence: EvidenceQuery,
-    pub lang: Option<String>,
-    pub embed: Option<String>,
+pub struct BrowseParams {
     pub page: Option<String>,
 }
 
@@ -86,13 +88,7 @@ fn item_view(item: &EvidenceItem, names: Names<'_>, page: &Page) -> ItemView {
             )
         }),
         quote: item.quote.clone(),
-        source: format!(
-            "{}, {} {}–{}",
-            item.source.title,
-            t.get("evidence.lines"),
-            item.line_start,
-            item.line_end
-        ),
+        source: super::citation(item, t),
         cycle: item.source.cycle.clone(),
         mappings: item
             .objectives
@@ -119,78 +115,69 @@ fn item_view(item: &EvidenceItem, names: Names<'_>, page: &Page) -> ItemView {
     }
 }
 
-/// The page's selection for the layout: the evidence filters that are also indicator parameters.
-fn layout_query(query: &BrowseQuery) -> PageQuery {
-    PageQuery {
-        indicators: IndicatorQuery {
-            cycle: query.evidence.cycle.clone(),
-            basis: query.evidence.basis.clone(),
-            ..Default::default()
-        },
-        lang: query.lang.clone(),
-        embed: query.embed.clone(),
-    }
-}
-
 pub async fn browse(
     state: web::Data<AppState>,
-    request: HttpRequest,
-    query: web::Query<BrowseQuery>,
+    request: PageRequest,
+    filters: web::Query<EvidenceParams>,
+    browse: web::Query<BrowseParams>,
 ) -> Result<HttpResponse, PageError> {
-    let mut query = query.into_inner();
-    // The dashboard's "all cycles" is the API's absence of a cycle filter.
-    if given(&query.evidence.cycle) == Some("all") {
-        query.evidence.cycle = None;
-    }
-    let selection = layout_query(&query);
-    let lang = request_lang(&request, &selection)?;
-    let page_number = match given(&query.page) {
-        None => 1,
-        // Bounded so that the offset (page - 1) x PAGE_SIZE cannot overflow.
-        Some(text) => match text.parse::<i64>() {
-            Ok(n) if (1..=MAX_PAGE).contains(&n) => n,
-            _ => {
-                return Err(PageError::new(
-                    lang,
-                    ApiError::bad_parameter(
-                        "page",
-                        format!("`{text}` is not a page number; accepted: 1-{MAX_PAGE}"),
-                    ),
-                ))
-            }
-        },
-    };
-    let filter = parse_filter(&query.evidence).in_page(lang)?;
+    let lang = request.lang;
+    let page_number = PAGE_NUMBER.read_or("page", &browse.page, 1).in_page(lang)?;
+    let filter = filters.filter().in_page(lang)?;
     let for_db = filter.clone();
     let offset = (page_number - 1) * PAGE_SIZE;
     let (total, items, cycles) = state
         .with_db(move |conn| {
-            if let Err(error) = check_references(conn, &for_db)? {
+            let known = crate::db::lookups::known_references(conn, &for_db)?;
+            if let Err(error) = check_references(&for_db, &known) {
                 return Ok(Err(error));
             }
-            let (total, items) = store::search_evidence(conn, &for_db, PAGE_SIZE, offset)?;
-            let cycles = store::cycle_ids(conn)?;
+            let (total, items) = items::search(conn, &for_db, PAGE_SIZE, offset)?;
+            let cycles = cycles::ids(conn)?;
             Ok(Ok((total, items, cycles)))
         })
         .await
         .in_page(lang)?
         .in_page(lang)?;
-    let data = crate::web::indicators_api::dataset(&state)
-        .await
-        .in_page(lang)?;
-    let names = Names { lang, data: &data };
+    let found = Found {
+        filter,
+        total,
+        items,
+        cycles,
+        page_number,
+        offset,
+    };
+    super::html(&browse_page(&request, &filters, &found), lang)
+}
+
+/// A page of the browser, as found.
+struct Found {
+    filter: EvidenceFilter,
+    total: i64,
+    items: Vec<EvidenceItem>,
+    cycles: Vec<String>,
+    page_number: i64,
+    offset: i64,
+}
+
+fn browse_page(request: &PageRequest, filters: &EvidenceParams, found: &Found) -> BrowsePage {
+    let (lang, data) = (request.lang, &request.data);
+    let Found {
+        filter,
+        total,
+        items,
+        cycles,
+        page_number,
+        offset,
+    } = found;
+    let (total, page_number, offset) = (*total, *page_number, *offset);
+    let names = request.names();
     let t = lang.text();
-    let page = layout(
-        &request,
-        &selection,
-        lang,
-        t.get("evidence.title").to_string(),
-        "evidence",
-    );
+    let page = layout(request, t.get("evidence.title").to_string(), "evidence");
 
     // Paging links keep every filter of the request.
     let pairs: Vec<(String, String)> =
-        web::Query::<Vec<(String, String)>>::from_query(request.query_string())
+        web::Query::<Vec<(String, String)>>::from_query(request.request.query_string())
             .map(|q| q.into_inner())
             .unwrap_or_default()
             .into_iter()
@@ -202,9 +189,9 @@ pub async fn browse(
         format!("/evidence?{}", super::encode_pairs(&pairs))
     };
     let shown = items.len() as i64;
-    let template = BrowsePage {
-        q: given(&query.evidence.q).unwrap_or("").to_string(),
-        country: given(&query.evidence.country).unwrap_or("").to_uppercase(),
+    BrowsePage {
+        q: given(&filters.q).unwrap_or("").to_string(),
+        country: given(&filters.country).unwrap_or("").to_uppercase(),
         objectives: (1..=OBJECTIVE_COUNT)
             .map(|n| Choice {
                 value: n.to_string(),
@@ -247,8 +234,7 @@ pub async fn browse(
             format!("{}–{}", offset + 1, offset + shown)
         },
         page,
-    };
-    super::html(&template, lang)
+    }
 }
 
 #[derive(Template)]
@@ -265,19 +251,18 @@ pub struct ItemPage {
 
 pub async fn item(
     state: web::Data<AppState>,
-    request: HttpRequest,
+    request: PageRequest,
     path: web::Path<String>,
-    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let lang: Lang = request_lang(&request, &query)?;
+    let lang = request.lang;
     let id = path.into_inner();
     let lookup = id.clone();
     let found = state
         .with_db(move |conn| {
-            let Some(item) = store::evidence_item(conn, &lookup)? else {
+            let Some(item) = items::by_id(conn, &lookup)? else {
                 return Ok(None);
             };
-            let text = store::source_with_text(conn, &item.source.id)?.map(|(_, body)| body);
+            let text = sources::with_text(conn, &item.source.id)?.map(|(_, body)| body);
             Ok(Some((item, text.unwrap_or_default())))
         })
         .await
@@ -288,19 +273,27 @@ pub async fn item(
             ApiError::NotFound(format!("no evidence item `{id}`")),
         ));
     };
-    let data = crate::web::indicators_api::dataset(&state)
-        .await
-        .in_page(lang)?;
-    let names = Names { lang, data: &data };
-    let page = layout(&request, &query, lang, item.title.clone(), "evidence");
-    let context =
-        crate::evidence::context_lines(&body, item.line_start, item.line_end, CONTEXT_LINES);
+    super::html(&item_page(&request, &item, &body), lang)
+}
+
+/// An item in the context of its source lines.
+fn item_page(request: &PageRequest, item: &EvidenceItem, body: &str) -> ItemPage {
+    let names = request.names();
+    let page = layout(request, item.title.clone(), "evidence");
+    let mut context =
+        crate::evidence::context_lines(body, item.line_start, item.line_end, CONTEXT_LINES);
+    // The form-feed line between two pages of a PDF's text is shown as what it is.
+    for line in &mut context {
+        if line.text == crate::formats::PAGE_BREAK {
+            line.text = names.lang.text().get("evidence.page_break").to_string();
+        }
+    }
     let (from, to) = (
         context.first().map(|l| l.number).unwrap_or(0),
         context.last().map(|l| l.number).unwrap_or(0),
     );
-    let template = ItemPage {
-        item: item_view(&item, names, &page),
+    ItemPage {
+        item: item_view(item, names, &page),
         summary: item.summary.clone().unwrap_or_default(),
         others: item
             .countries
@@ -315,6 +308,5 @@ pub async fn item(
         ),
         api_href: format!("/api/v1/evidence/{}", item.id),
         page,
-    };
-    super::html(&template, lang)
+    }
 }

@@ -10,39 +10,83 @@ mod evidence;
 mod objective;
 mod overview;
 
-use std::sync::OnceLock;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
 
+use actix_web::dev::Payload;
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse, ResponseError};
 use askama::Template;
-use serde::Deserialize;
 
-use super::i18n::{negotiate, Lang, Messages};
+use super::extract::{page_lang, request_dataset, selection_params};
+use super::i18n::{Lang, Messages};
 use super::ApiError;
 use crate::framework::ReferenceData;
-use crate::indicators::request::{given, IndicatorQuery, ParamError};
 use crate::indicators::{Dataset, METHOD_VERSION};
+use crate::selection::{given, ParamError, Selection, SelectionParams};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(overview::overview))
-        .route("/countries/{iso3}", web::get().to(country::country))
-        .route("/objectives/{n}", web::get().to(objective::objective))
-        .route("/compare", web::get().to(compare::compare))
-        .route("/evidence", web::get().to(evidence::browse))
-        .route("/evidence/{id}", web::get().to(evidence::item))
-        .route("/downloads", web::get().to(documents::downloads))
-        .route("/methodology", web::get().to(documents::methodology))
-        .route("/static/{file}", web::get().to(static_file));
+    use super::routing::read;
+    cfg.service(read("/", overview::overview))
+        .service(read("/countries/{iso3}", country::country))
+        .service(read("/objectives/{n}", objective::objective))
+        .service(read("/compare", compare::compare))
+        .service(read("/evidence", evidence::browse))
+        .service(read("/evidence/{id}", evidence::item))
+        .service(read("/downloads", documents::downloads))
+        .service(read("/methodology", documents::methodology))
+        .service(super::routing::form(
+            "/sign-in",
+            super::session::sign_in_page,
+            super::session::sign_in,
+        ))
+        .service(super::routing::write("/sign-out", super::session::sign_out))
+        .service(read("/static/{file}", static_file));
 }
 
-/// The selection every page reads from its URL: the indicator parameters, the language and the embed
-/// switch.
-#[derive(Debug, Default, Clone, Deserialize)]
-pub struct PageQuery {
-    #[serde(flatten)]
-    pub indicators: IndicatorQuery,
-    pub lang: Option<String>,
-    pub embed: Option<String>,
+/// What every page starts from: its language, the dataset and the request's selection, checked (a bad
+/// value is an error page in the page's language, before anything is computed).
+pub struct PageRequest {
+    pub lang: Lang,
+    pub data: Arc<Dataset>,
+    pub selection: Selection,
+    pub request: HttpRequest,
+}
+
+impl PageRequest {
+    async fn extract(request: HttpRequest) -> Result<PageRequest, PageError> {
+        let lang = page_lang(&request).map_err(|e| PageError::new(Lang::En, e))?;
+        let params = selection_params(&request).map_err(|e| PageError::new(lang, e))?;
+        let data = request_dataset(&request)
+            .await
+            .map_err(|e| PageError::new(lang, e))?;
+        let selection = Selection::resolve(&data, &params).in_page(lang)?;
+        Ok(PageRequest {
+            lang,
+            data,
+            selection,
+            request,
+        })
+    }
+
+    /// Names in the page's language.
+    pub fn names(&self) -> Names<'_> {
+        Names {
+            lang: self.lang,
+            data: &self.data,
+        }
+    }
+}
+
+impl FromRequest for PageRequest {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<PageRequest, actix_web::Error>>>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let request = request.clone();
+        Box::pin(async move { PageRequest::extract(request).await.map_err(Into::into) })
+    }
 }
 
 /// What the layout needs: language, text, the links that keep the selection, and the page's place in
@@ -129,15 +173,10 @@ impl Page {
     }
 }
 
-/// Builds the layout context of a request.
-pub fn layout(
-    request: &HttpRequest,
-    query: &PageQuery,
-    lang: Lang,
-    title: String,
-    current: &'static str,
-) -> Page {
-    let filters = encode_pairs(&indicator_pairs(&query.indicators));
+/// Builds the layout context of a page.
+pub fn layout(page: &PageRequest, title: String, current: &'static str) -> Page {
+    let (request, lang) = (&page.request, page.lang);
+    let filters = encode_pairs(&page.selection.params.pairs());
     // The same address in the other language: every parameter kept, `lang` replaced.
     let mut pairs: Vec<(String, String)> =
         web::Query::<Vec<(String, String)>>::from_query(request.query_string())
@@ -151,7 +190,7 @@ pub fn layout(
     Page {
         lang: lang.code(),
         t: lang.text(),
-        embed: matches!(given(&query.embed), Some("1") | Some("true")),
+        embed: page.selection.embed,
         title,
         switch_href,
         other_lang: lang.other().code(),
@@ -161,21 +200,21 @@ pub fn layout(
     }
 }
 
-/// The indicator parameters that were given, in a fixed order.
-pub fn indicator_pairs(query: &IndicatorQuery) -> Vec<(String, String)> {
-    [
-        ("group", &query.group),
-        ("cycle", &query.cycle),
-        ("grouping", &query.grouping),
-        ("basis", &query.basis),
-        ("peers", &query.peers),
-        ("from", &query.from),
-        ("to", &query.to),
-        ("countries", &query.countries),
-    ]
-    .into_iter()
-    .filter_map(|(k, v)| given(v).map(|v| (k.to_string(), v.to_string())))
-    .collect()
+/// Where an item stands in its source, as a review report cites it: "Title, page 12, lines 3–8" (pages
+/// only for a paged report).
+pub fn citation(item: &crate::db::items::EvidenceItem, t: &Messages) -> String {
+    let pages = match (item.page_start, item.page_end) {
+        (Some(start), Some(end)) if start == end => format!(", {} {start}", t.get("evidence.page")),
+        (Some(start), Some(end)) => format!(", {} {start}–{end}", t.get("evidence.pages")),
+        _ => String::new(),
+    };
+    format!(
+        "{}{pages}, {} {}–{}",
+        item.source.title,
+        t.get("evidence.lines"),
+        item.line_start,
+        item.line_end
+    )
 }
 
 pub fn encode_pairs(pairs: &[(String, String)]) -> String {
@@ -189,16 +228,6 @@ pub fn encode_pairs(pairs: &[(String, String)]) -> String {
 /// One `key=value` pair, encoded.
 pub fn pair(key: &str, value: &str) -> String {
     encode_pairs(&[(key.to_string(), value.to_string())])
-}
-
-/// The language of a request, or an error page (in English) naming the bad `lang`.
-pub fn request_lang(request: &HttpRequest, query: &PageQuery) -> Result<Lang, PageError> {
-    let accept = request
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok());
-    negotiate(query.lang.as_deref(), accept)
-        .map_err(|message| PageError::new(Lang::En, ApiError::bad_parameter("lang", message)))
 }
 
 /// The reference data (framework, countries, blocs) compiled into the binary, read once: the pages
@@ -364,7 +393,7 @@ pub struct SelectionForm {
     pub bases: Vec<Choice>,
 }
 
-pub fn selection_form(names: Names<'_>, query: &IndicatorQuery) -> SelectionForm {
+pub fn selection_form(names: Names<'_>, query: &SelectionParams) -> SelectionForm {
     let t = names.lang.text();
     let chosen =
         |value: &Option<String>, default: &str| given(value).unwrap_or(default).to_string();
@@ -470,10 +499,26 @@ struct ErrorPage {
 
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
-        self.error.status_code()
+        match self.error {
+            ApiError::SignInRequired { .. } => StatusCode::SEE_OTHER,
+            _ => self.error.status_code(),
+        }
     }
 
     fn error_response(&self) -> HttpResponse {
+        // A page for signed-in people sends others to the sign-in form, which brings them back.
+        if let ApiError::SignInRequired { next } = &self.error {
+            let location = format!(
+                "/sign-in?{}",
+                encode_pairs(&[
+                    ("next".to_string(), next.clone()),
+                    ("lang".to_string(), self.lang.code().to_string()),
+                ])
+            );
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, location))
+                .finish();
+        }
         // The API error decides the status, the Retry-After and what may be said (a 500 says nothing
         // internal); the page only dresses its message.
         let api = self.error.error_response();

@@ -1,15 +1,15 @@
 //! `/objectives/{n}`: which countries have evidence for an objective and how deep, and the practices that
 //! address it anywhere, so a country with a gap sees who has done this.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::{layout, pair, request_lang, InPage, Names, Page, PageError, PageQuery};
-use crate::db::evidence::{self as store, EvidenceFilter};
+use super::{layout, pair, InPage, Page, PageError, PageRequest};
+use crate::db::items;
+use crate::db::items::{EvidenceFilter, EvidenceItem};
 use crate::framework::OBJECTIVE_COUNT;
-use crate::indicators::request::{given, members, resolve};
-use crate::indicators::{self, groups::Group};
-use crate::web::indicators_api::dataset;
+use crate::indicators;
+use crate::selection::ParamError;
 use crate::web::summaries;
 use crate::web::{ApiError, AppState};
 
@@ -48,11 +48,10 @@ const PRACTICES_SHOWN: usize = 40;
 
 pub async fn objective(
     state: web::Data<AppState>,
-    request: HttpRequest,
+    request: PageRequest,
     path: web::Path<String>,
-    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let lang = request_lang(&request, &query)?;
+    let lang = request.lang;
     let text = path.into_inner();
     let number = match text.parse::<i32>() {
         Ok(n) if (1..=OBJECTIVE_COUNT).contains(&n) => n,
@@ -65,14 +64,35 @@ pub async fn objective(
             ))
         }
     };
-    let data = dataset(&state).await.in_page(lang)?;
-    let resolved = resolve(&data, &query.indicators).in_page(lang)?;
-    let (group, countries) =
-        members(&data, "group", given(&query.indicators.group), Group::Lac).in_page(lang)?;
-    let rows = indicators::compute(&data, &resolved.selection, &resolved.grouping, &countries);
-    let names = Names { lang, data: &data };
+    let counting = &request.selection.counting;
+    let filter = EvidenceFilter {
+        objective: Some(number),
+        kinds: vec!["practice".to_string()],
+        bases: counting.bases.iter().copied().collect(),
+        cycles: counting.cycle_filter(),
+        ..Default::default()
+    };
+    let practices = state
+        .with_db(move |conn| items::search(conn, &filter, PRACTICES_SHOWN as i64, 0))
+        .await
+        .in_page(lang)?
+        .1;
+    let view = objective_page(&request, number, practices).in_page(lang)?;
+    super::html(&view, lang)
+}
+
+/// The page of objective `number`, with the practices that address it.
+fn objective_page(
+    request: &PageRequest,
+    number: i32,
+    items: Vec<EvidenceItem>,
+) -> Result<ObjectivePage, ParamError> {
+    let (data, selection, lang) = (&request.data, &request.selection, request.lang);
+    let (group, countries) = selection.group(data)?;
+    let rows = indicators::compute(data, &selection.counting, &selection.grouping, &countries);
+    let names = request.names();
     let title = names.objective_title(number);
-    let page = layout(&request, &query, lang, names.objective(number), "");
+    let page = layout(request, names.objective(number), "");
     let reporting = rows.iter().filter(|r| r.has_evidence()).count();
     let mut with: Vec<CountryDepth> = rows
         .iter()
@@ -111,18 +131,6 @@ pub async fn objective(
         .collect();
     without.sort();
 
-    let filter = EvidenceFilter {
-        objective: Some(number),
-        kinds: vec!["practice".to_string()],
-        bases: resolved.selection.bases.iter().copied().collect(),
-        cycles: resolved.selection.cycle_filter(),
-        ..Default::default()
-    };
-    let items = state
-        .with_db(move |conn| store::search_evidence(conn, &filter, PRACTICES_SHOWN as i64, 0))
-        .await
-        .in_page(lang)?
-        .1;
     let practices = items
         .into_iter()
         .map(|item| Practice {
@@ -136,14 +144,14 @@ pub async fn objective(
             quote: item.quote,
         })
         .collect();
-    let areas = resolved
+    let areas = selection
         .grouping
         .groups
         .iter()
         .filter(|g| g.objectives.contains(&number))
-        .map(|g| names.area(&resolved.grouping, &g.id))
+        .map(|g| names.area(&selection.grouping, &g.id))
         .collect();
-    let template = ObjectivePage {
+    Ok(ObjectivePage {
         number,
         title,
         areas,
@@ -153,6 +161,5 @@ pub async fn objective(
         without,
         practices,
         page,
-    };
-    super::html(&template, lang)
+    })
 }

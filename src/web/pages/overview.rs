@@ -1,19 +1,14 @@
 //! `/`: the region at a glance: headline figures, the coverage matrix with its table, the gaps, and the
 //! downloads of the same view.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::HttpResponse;
 use askama::Template;
 
-use super::{
-    layout, pair, request_lang, selection_form, InPage, Names, Page, PageError, PageQuery,
-    SelectionForm,
-};
+use super::{layout, pair, selection_form, InPage, Page, PageError, PageRequest, SelectionForm};
 use crate::charts::column_order;
-use crate::indicators::request::{given, members, resolve};
-use crate::indicators::{self, groups::Group, median, CountryIndicators};
-use crate::web::indicators_api::dataset;
+use crate::indicators::{self, median, CountryIndicators};
+use crate::selection::ParamError;
 use crate::web::summaries;
-use crate::web::AppState;
 
 pub struct ColumnGroup {
     pub title: String,
@@ -66,24 +61,27 @@ pub struct OverviewPage {
     pub gaps: Vec<GapRow>,
 }
 
-pub async fn overview(
-    state: web::Data<AppState>,
-    request: HttpRequest,
-    query: web::Query<PageQuery>,
-) -> Result<HttpResponse, PageError> {
-    let lang = request_lang(&request, &query)?;
-    let data = dataset(&state).await.in_page(lang)?;
-    let resolved = resolve(&data, &query.indicators).in_page(lang)?;
-    let (group, countries) =
-        members(&data, "group", given(&query.indicators.group), Group::Lac).in_page(lang)?;
-    let rows = indicators::compute(&data, &resolved.selection, &resolved.grouping, &countries);
-    let names = Names { lang, data: &data };
+pub async fn overview(request: PageRequest) -> Result<HttpResponse, PageError> {
+    let view = overview_page(&request).in_page(request.lang)?;
+    super::html(&view, request.lang)
+}
+
+/// The overview of the selection's group.
+fn overview_page(request: &PageRequest) -> Result<OverviewPage, ParamError> {
+    let PageRequest {
+        lang,
+        data,
+        selection,
+        ..
+    } = request;
+    let lang = *lang;
+    let (group, countries) = selection.group(data)?;
+    let rows = indicators::compute(data, &selection.counting, &selection.grouping, &countries);
+    let names = request.names();
     let t = lang.text();
     let group_name = names.group(&group.to_string());
     let page = layout(
-        &request,
-        &query,
-        lang,
+        request,
         format!("{} · {group_name}", t.get("overview.title")),
         "overview",
     );
@@ -125,11 +123,11 @@ pub async fn overview(
         },
         Figure {
             label: t.get("fig.sources"),
-            value: resolved.selection.sources(&data).len().to_string(),
+            value: selection.counting.sources(data).len().to_string(),
         },
     ];
 
-    let columns: Vec<ColumnGroup> = column_order(&resolved.grouping)
+    let columns: Vec<ColumnGroup> = column_order(&selection.grouping)
         .into_iter()
         .map(|(id, objectives)| ColumnGroup {
             title: if id == "all" {
@@ -182,8 +180,8 @@ pub async fn overview(
         .collect();
     gap_rows.sort();
     let summary = summaries::group(lang, with.len(), rows.len(), &leaders, most);
-    let template = OverviewPage {
-        form: selection_form(names, &query.indicators),
+    Ok(OverviewPage {
+        form: selection_form(names, &selection.params),
         group_name,
         figures,
         summary,
@@ -201,6 +199,5 @@ pub async fn overview(
             })
             .collect(),
         page,
-    };
-    super::html(&template, lang)
+    })
 }

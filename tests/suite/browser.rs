@@ -1,0 +1,295 @@
+//! End to end in a real browser: Debian's Chromium driven through ChromeDriver (WebDriver). The path of
+//! the issue: open the regional overview, click through to a country, check the chart and the evidence
+//! list, switch to Spanish, and follow a download link. Screenshots go to target/browser-screenshots/.
+//!
+//! Needs `chromium` and `chromedriver` (Debian packages of those names; `.ci/run` installs them). Without
+//! them the test says it was skipped and why, unless GCM_REQUIRE_BROWSER=1 (set by `.ci/run`), when their
+//! absence is a failure.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn find_program(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    names.iter().find_map(|name| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|candidate| candidate.is_file())
+    })
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// `gcm serve` on a fresh SQLite file, as a new user starts it.
+fn serve(dir: &Path) -> crate::common::Served {
+    crate::common::Served::start(&format!("sqlite://{}", dir.join("gcm.db").display()), &[])
+}
+
+fn chromedriver(driver: &Path) -> (Killed, String) {
+    let port = free_port();
+    // Held in `Killed` from the start, so the driver is stopped (and waited for) on every path.
+    let driver = Killed(
+        Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts"),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if ureq::get(&format!("{url}/status")).call().is_ok() {
+            return (driver, url);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("chromedriver did not answer on {url}");
+}
+
+async fn connect(driver_url: &str, chromium: &Path, downloads: &Path) -> Client {
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".to_string(),
+        serde_json::json!({
+            "binary": chromium,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,1600"],
+            "prefs": {
+                "download.default_directory": downloads,
+                "download.prompt_for_download": false,
+            },
+        }),
+    );
+    ClientBuilder::rustls()
+        .expect("a TLS-capable client builder")
+        .capabilities(capabilities)
+        .connect(driver_url)
+        .await
+        .expect("a WebDriver session")
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    let png = client.screenshot().await.expect("a screenshot");
+    std::fs::write(dir.join(format!("{name}.png")), png).expect("screenshot written");
+}
+
+/// Whether every `<img>` of the page has loaded and decoded (naturalWidth > 0).
+async fn images_loaded(client: &Client) -> (usize, usize) {
+    let value = client
+        .execute(
+            "const imgs = Array.from(document.images); \
+             return [imgs.length, imgs.filter(i => i.complete && i.naturalWidth > 0).length];",
+            vec![],
+        )
+        .await
+        .expect("script runs");
+    let pair = value.as_array().expect("two numbers");
+    (
+        pair[0].as_u64().unwrap_or(0) as usize,
+        pair[1].as_u64().unwrap_or(0) as usize,
+    )
+}
+
+#[actix_web::test]
+async fn overview_to_country_to_evidence_in_two_languages_and_a_download() {
+    let required = std::env::var("GCM_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+    let chromium = find_program(&["chromium", "chromium-browser", "google-chrome"]);
+    let driver = find_program(&["chromedriver"]);
+    let (Some(chromium), Some(driver)) = (chromium, driver) else {
+        let why = "chromium and chromedriver are not on PATH (Debian: apt-get install chromium chromium-driver)";
+        assert!(!required, "GCM_REQUIRE_BROWSER=1 but {why}");
+        eprintln!("skipped: {why}");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let downloads = dir.path().join("downloads");
+    std::fs::create_dir_all(&downloads).expect("downloads folder");
+    let server = serve(dir.path());
+    let base = server.base.clone();
+    let (_driver, driver_url) = chromedriver(&driver);
+    let client = connect(&driver_url, &chromium, &downloads).await;
+
+    // The regional overview, as a new user opens it.
+    client
+        .goto(&format!("{base}/?lang=en"))
+        .await
+        .expect("overview");
+    let h1 = client.find(Locator::Css("h1")).await.expect("h1");
+    assert_eq!(
+        h1.text().await.unwrap(),
+        "Regional coverage of the GCM objectives: Latin America and the Caribbean"
+    );
+    // The keyboard reaches the skip link first.
+    client
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("\u{E004}")
+        .await
+        .unwrap();
+    let focused = client.active_element().await.unwrap();
+    assert_eq!(
+        focused.attr("class").await.unwrap().as_deref(),
+        Some("skip")
+    );
+    let (images, loaded) = images_loaded(&client).await;
+    assert!(
+        images >= 1 && loaded == images,
+        "{loaded} of {images} images loaded"
+    );
+    screenshot(&client, "1-overview").await;
+
+    // Click through to Colombia from the table behind the matrix.
+    client
+        .find(Locator::Css("table.matrix a[href^='/countries/COL']"))
+        .await
+        .expect("Colombia's row")
+        .click()
+        .await
+        .unwrap();
+    let summary = client
+        .wait()
+        .for_element(Locator::Id("country-summary"))
+        .await
+        .expect("the country page opens")
+        .text()
+        .await
+        .unwrap();
+    let url = client.current_url().await.unwrap();
+    assert_eq!(url.path(), "/countries/COL");
+    // Colombia's 18 objectives and the five without evidence (worked out in tests/indicators.rs).
+    assert_eq!(
+        summary,
+        "Colombia has evidence for 18 of 23 objectives; none for objectives 8, 13, 15, 18 and 22."
+    );
+    let (images, loaded) = images_loaded(&client).await;
+    assert!(
+        images >= 2 && loaded == images,
+        "{loaded} of {images} charts loaded"
+    );
+    let evidence = client
+        .find_all(Locator::Css("#evidence-list ul.items li"))
+        .await
+        .unwrap();
+    // 28 mappings counted for Colombia (tests/indicators.rs), one list entry each.
+    assert_eq!(evidence.len(), 28);
+    screenshot(&client, "2-country").await;
+
+    // The evidence behind a cell: objective 19's count links to the browser, which shows r013.
+    client
+        .find(Locator::Css("tr#o19 td a"))
+        .await
+        .expect("objective 19's evidence link")
+        .click()
+        .await
+        .unwrap();
+    let item = client
+        .wait()
+        .for_element(Locator::Css("#evidence-list article.item h3 a"))
+        .await
+        .expect("an evidence item");
+    assert!(item
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+        .starts_with("/evidence/s004-r01"));
+    screenshot(&client, "3-evidence").await;
+
+    // The same country in Spanish, through the visible switch.
+    client.back().await.unwrap();
+    client
+        .wait()
+        .for_element(Locator::Css("a.lang"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let heading = client
+        .wait()
+        .for_element(Locator::Css("h2#areas"))
+        .await
+        .unwrap();
+    assert_eq!(heading.text().await.unwrap(), "Cobertura por área temática");
+    let lang = client
+        .execute("return document.documentElement.lang;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(lang, serde_json::json!("es"));
+    let summary = client
+        .find(Locator::Id("country-summary"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(summary.starts_with("Colombia tiene evidencia para 18 de 23 objetivos"));
+    screenshot(&client, "4-country-es").await;
+
+    // Downloads: follow the coverage-matrix table link; the file arrives in the download folder.
+    client
+        .goto(&format!("{base}/downloads?lang=es"))
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css(
+            "a[href^='/exports/coverage-matrix.csv?excel=1&lang=es']",
+        ))
+        .await
+        .expect("the Excel download link")
+        .click()
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let file = loop {
+        let done: Vec<PathBuf> = std::fs::read_dir(&downloads)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+            .collect();
+        if let Some(file) = done.into_iter().next() {
+            break file;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no CSV arrived in {}",
+            downloads.display()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let name = file.file_name().unwrap().to_string_lossy().to_string();
+    assert!(name.starts_with("gcm-coverage-matrix_lac_all_"), "{name}");
+    let bytes = std::fs::read(&file).unwrap();
+    // Excel in Spanish: byte-order mark and `;` between cells.
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
+    let first_line = String::from_utf8_lossy(&bytes[3..])
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string();
+    assert!(first_line.contains(';'), "{first_line}");
+    screenshot(&client, "5-downloads").await;
+    client.close().await.unwrap();
+}
