@@ -19,6 +19,7 @@ mod health;
 mod import;
 mod indicators;
 mod map;
+mod learning;
 mod mapping;
 mod migrations;
 mod openapi;
