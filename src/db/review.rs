@@ -186,3 +186,59 @@ pub fn decide(
         }
     })
 }
+
+// Placeholders of the decision layer, replaced on merge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Accept,
+    Reject,
+    Undo,
+}
+
+impl Verdict {
+    pub fn parse(text: &str) -> Option<Verdict> {
+        match text {
+            "accept" => Some(Verdict::Accept),
+            "reject" => Some(Verdict::Reject),
+            "undo" => Some(Verdict::Undo),
+            _ => None,
+        }
+    }
+}
+
+pub fn add_objective(
+    _conn: &mut AnyConnection,
+    _item_id: &str,
+    _objective: i32,
+    _actor: &str,
+) -> Result<Option<MappingState>, DbError> {
+    Ok(None)
+}
+
+pub fn decide_principle(
+    _conn: &mut AnyConnection,
+    _item_id: &str,
+    _principle: &str,
+    _verdict: Verdict,
+    _actor: &str,
+) -> Result<Option<()>, DbError> {
+    Ok(None)
+}
+
+pub fn add_principle(
+    _conn: &mut AnyConnection,
+    _item_id: &str,
+    _principle: &str,
+    _actor: &str,
+) -> Result<bool, DbError> {
+    Ok(false)
+}
+
+pub fn set_not_evidence(
+    _conn: &mut AnyConnection,
+    _item_id: &str,
+    _not_evidence: bool,
+    _actor: &str,
+) -> Result<bool, DbError> {
+    Ok(false)
+}

@@ -62,6 +62,35 @@ where
         }))
 }
 
+/// A resource that answers GET and HEAD with `reader` and POST with `writer` (a page and the form that
+/// posts to the same address).
+pub fn read_write<R, RArgs, W, WArgs>(
+    path: &'static str,
+    reader: R,
+    writer: W,
+) -> impl HttpServiceFactory
+where
+    R: Handler<RArgs>,
+    RArgs: actix_web::FromRequest + 'static,
+    R::Output: actix_web::Responder + 'static,
+    W: Handler<WArgs>,
+    WArgs: actix_web::FromRequest + 'static,
+    W::Output: actix_web::Responder + 'static,
+{
+    declare("GET", path);
+    declare("POST", path);
+    web::resource(path)
+        .route(
+            web::route()
+                .guard(guard::Any(guard::Get()).or(guard::Head()))
+                .to(reader),
+        )
+        .route(web::post().to(writer))
+        .default_service(web::to(|request: HttpRequest| async move {
+            method_not_allowed(&request, "GET, HEAD, POST")
+        }))
+}
+
 /// 405 naming the methods the address takes, as JSON or as a page in the reader's language.
 fn method_not_allowed(request: &HttpRequest, allow: &str) -> HttpResponse {
     let error = ApiError::MethodNotAllowed {
