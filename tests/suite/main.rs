@@ -25,3 +25,4 @@ mod pages;
 mod reliability;
 mod report_uploads;
 mod review;
+mod reviewing;
