@@ -338,10 +338,13 @@ async fn text_of(client: &Client, css: &str) -> String {
         .unwrap()
 }
 
-/// Clicks the button of the form `form` inside the element `scope`, and waits for the page that
-/// answers (the review page again, at the passage).
+/// Clicks the button `css` of a small form and waits for the page that answers (the review page
+/// again, at the passage): the old page is marked before the click, so the wait ends only on a new one.
 async fn submit_in(client: &Client, css: &str) {
-    let before = client.current_url().await.unwrap();
+    client
+        .execute("window.gcmOldPage = true;", vec![])
+        .await
+        .unwrap();
     client
         .find(Locator::Css(css))
         .await
@@ -350,17 +353,18 @@ async fn submit_in(client: &Client, css: &str) {
         .await
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
-    // The answer is a 303 to the page at the passage's anchor; wait until the page is the new one.
     loop {
-        let ready = client
-            .execute("return document.readyState;", vec![])
+        let state = client
+            .execute(
+                "return [window.gcmOldPage === true, document.readyState];",
+                vec![],
+            )
             .await
-            .unwrap();
-        let now = client.current_url().await.unwrap();
-        if ready == serde_json::json!("complete") && (now != before || now.fragment().is_some()) {
+            .unwrap_or(serde_json::json!([true, "loading"]));
+        if state == serde_json::json!([false, "complete"]) {
             break;
         }
-        assert!(Instant::now() < deadline, "{css}: no answer");
+        assert!(Instant::now() < deadline, "{css}: no new page");
         std::thread::sleep(Duration::from_millis(100));
     }
 }
