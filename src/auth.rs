@@ -1,5 +1,6 @@
-//! Who may write: API tokens and their roles. Pure: token generation, hashing and role rules; the
-//! tokens' hashes are kept by `db::tokens`, and the HTTP layer checks them (`web::auth`).
+//! Who may write: API tokens, people's passwords and sessions, and their roles. Pure: secrets made,
+//! hashed and compared, role rules; the hashes are kept by `db::tokens` and `db::users`, and the HTTP
+//! layer checks them (`web::auth`, `web::session`).
 //!
 //! A token is `gcm_` and 64 hex digits (256 random bits). Only its SHA-256 is stored: a fast hash is
 //! enough for a secret of that strength, and it lets a request be checked with one indexed lookup.
@@ -71,9 +72,101 @@ pub fn valid_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || ".-_@".contains(c))
 }
 
+/// Shortest password accepted for a person's account, in characters.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+/// Longest password accepted (Argon2 takes any length; this bounds the work one request can ask for).
+pub const MAX_PASSWORD_CHARS: usize = 256;
+
+/// Why a password is not accepted for an account.
+pub fn password_problem(password: &str) -> Option<String> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        Some(format!(
+            "the password has {chars} characters; at least {MIN_PASSWORD_CHARS} are needed"
+        ))
+    } else if chars > MAX_PASSWORD_CHARS {
+        Some(format!(
+            "the password has {chars} characters; at most {MAX_PASSWORD_CHARS} are accepted"
+        ))
+    } else {
+        None
+    }
+}
+
+/// The stored form of a password: an Argon2id PHC string with its own random salt.
+pub fn hash_password(password: &str) -> Result<String, String> {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| format!("cannot hash the password: {e}"))
+}
+
+/// Whether `password` is the one `stored` was made from. A malformed stored hash never matches.
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    if password.chars().count() > MAX_PASSWORD_CHARS {
+        return false;
+    }
+    PasswordHash::new(stored).is_ok_and(|hash| {
+        argon2::Argon2::default()
+            .verify_password(password.as_bytes(), &hash)
+            .is_ok()
+    })
+}
+
+/// A hash that no password matches quickly, verified when the name is unknown so that a wrong name
+/// and a wrong password take the same time.
+pub fn decoy_password_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| hash_password("decoy password that is never set").unwrap_or_default())
+}
+
+/// A new random session secret (the cookie's value) or CSRF token: 256 bits as 64 hex digits.
+pub fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Compares two secrets in time that does not depend on where they differ.
+pub fn secrets_match(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_are_salted_argon2id_and_checked() {
+        let hash = hash_password("correct horse battery").unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert_ne!(
+            hash,
+            hash_password("correct horse battery").unwrap(),
+            "salted"
+        );
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("correct horse batterY", &hash));
+        assert!(!verify_password("anything", "not a phc string"));
+        // 11 characters are too few, 12 enough ("ñ" counts as one).
+        assert!(password_problem("ñ1234567890").is_some());
+        assert_eq!(password_problem("ñ12345678901"), None);
+        assert!(password_problem(&"x".repeat(257)).is_some());
+    }
+
+    #[test]
+    fn secrets_are_random_and_compared_whole() {
+        let (a, b) = (new_secret(), new_secret());
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert!(secrets_match(&a, &a.clone()));
+        assert!(!secrets_match(&a, &b));
+        assert!(!secrets_match(&a, &a[..63]));
+    }
 
     #[test]
     fn tokens_are_random_prefixed_and_hashed() {

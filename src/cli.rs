@@ -59,6 +59,12 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Manage the accounts of people who sign in to the pages to upload and review reports
+    /// (passwords are stored as Argon2id hashes; at least 12 characters).
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
     /// Write a deterministic synthetic dataset in the import format (cycles.csv, sources.csv, sources/,
     /// items.jsonl) for scale tests: the same arguments always give the same files.
     Synth(SynthOptions),
@@ -80,6 +86,35 @@ pub enum Command {
         /// Lowest score (0-1) of a suggestion listed.
         #[arg(long, default_value_t = crate::mapping::DEFAULT_THRESHOLD)]
         threshold: f64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Create an account for a person who reviews reports in the pages. The password is asked for
+    /// on the terminal (twice), or read from the first line of standard input with --password-stdin.
+    Create {
+        /// The name the person signs in with: 1-64 letters, digits, `.`, `-`, `_` or `@`.
+        #[arg(long)]
+        name: String,
+        /// editor (uploads and reviews) or admin (also reads the audit log).
+        #[arg(long)]
+        role: String,
+        /// Read the password from standard input instead of asking for it.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List the accounts (names, roles, when created and disabled; never passwords).
+    List,
+    /// Disable an account: it cannot sign in, and its sessions end at once.
+    Disable { name: String },
+    /// Enable a disabled account again.
+    Enable { name: String },
+    /// Set a new password (asked for, or --password-stdin); the account's sessions end.
+    SetPassword {
+        name: String,
+        #[arg(long)]
+        password_stdin: bool,
     },
 }
 

@@ -31,6 +31,14 @@ pub struct Settings {
 pub struct AuthSettings {
     /// Reading needs a token too (writing always does).
     pub read_requires_token: bool,
+    /// Minutes without a request after which a session ends.
+    pub session_idle_minutes: u64,
+    /// Hours after signing in at which a session ends whatever its use.
+    pub session_max_hours: u64,
+    /// Failed sign-ins for one name or from one address, within the window, before 429.
+    pub sign_in_attempts: u32,
+    /// The window of `sign_in_attempts`, in seconds.
+    pub sign_in_window_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -68,6 +76,8 @@ impl LimitSettings {
 pub struct WebSettings {
     /// Origins allowed to frame the pages (CSP frame-ancestors); empty allows only this service.
     pub frame_ancestors: Vec<String>,
+    /// Mark the session cookie `Secure` (HTTPS only).
+    pub secure_cookies: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -220,6 +230,16 @@ impl Settings {
                 self.limits.concurrent_renders as u64,
             ),
             ("limits.document_pages", self.limits.document_pages as u64),
+            ("auth.session_idle_minutes", self.auth.session_idle_minutes),
+            ("auth.session_max_hours", self.auth.session_max_hours),
+            (
+                "auth.sign_in_attempts",
+                u64::from(self.auth.sign_in_attempts),
+            ),
+            (
+                "auth.sign_in_window_seconds",
+                self.auth.sign_in_window_seconds,
+            ),
             ("limits.extract_seconds", self.limits.extract_seconds),
         ] {
             if value == 0 {

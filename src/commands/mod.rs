@@ -9,6 +9,7 @@ mod ingest;
 mod serve;
 mod synth;
 mod token;
+mod user;
 
 use anyhow::Context;
 
@@ -26,6 +27,7 @@ pub fn run(command: Command, settings: &Settings) -> anyhow::Result<()> {
         Command::Ingest(options) => ingest::ingest(settings, options),
         Command::Extract(options) => extract::extract(settings, options),
         Command::Token { action } => token::token(settings, action),
+        Command::User { action } => user::user(settings, action),
         Command::Synth(options) => synth::synth(options),
         Command::Classify {
             input,

@@ -133,7 +133,7 @@ fn listings(conn: &mut AnyConnection, only: Option<&str>) -> Result<Vec<Document
         .collect();
     // Passages with an `auto` suggestion left, by source; those marked not evidence are reviewed all
     // the same.
-    let not_evidence: BTreeSet<String> = not_evidence_ids(conn)?;
+    let not_evidence: BTreeSet<String> = not_evidence_ids(conn, &ids)?;
     let mut pending: BTreeMap<String, i64> = BTreeMap::new();
     let undecided: Vec<(String, String)> = evidence_items::table
         .inner_join(objective_mappings::table)
@@ -176,11 +176,19 @@ fn listings(conn: &mut AnyConnection, only: Option<&str>) -> Result<Vec<Document
 /// The kind of the items a document's passages become.
 pub const PASSAGE: &str = "report_passage";
 
-/// Items marked as not evidence, in every document.
+/// Items marked as not evidence, of these sources.
 fn not_evidence_ids(
-    _conn: &mut AnyConnection,
+    conn: &mut AnyConnection,
+    sources: &[&String],
 ) -> Result<std::collections::BTreeSet<String>, DbError> {
-    Ok(std::collections::BTreeSet::new())
+    use super::schema::{evidence_items, not_evidence_items};
+    Ok(not_evidence_items::table
+        .inner_join(evidence_items::table)
+        .filter(evidence_items::source_id.eq_any(sources))
+        .select(not_evidence_items::item_id)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect())
 }
 
 /// The source an item was read from.

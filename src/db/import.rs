@@ -15,8 +15,8 @@ use super::forms::{
 };
 use super::rows::{ItemSpanRow, SourceTextRow};
 use super::schema::{
-    champions, countries, evidence_items, item_countries, objective_mappings, principle_mappings,
-    principles, review_cycles, sources, submissions,
+    champions, countries, evidence_items, item_countries, not_evidence_items, objective_mappings,
+    principle_mappings, principles, rejected_suggestions, review_cycles, sources, submissions,
 };
 use super::{AnyConnection, DbError};
 use crate::evidence::batch::{Batch, StoredSpan, ValidationContext};
@@ -358,8 +358,8 @@ fn write_item(
     };
     // An objective or principle that a reviewer (not an import) already mapped on this item keeps the
     // reviewer's mapping; the import's is not added beside it.
-    let mut kept_objectives = BTreeSet::new();
-    let mut kept_principles = BTreeSet::new();
+    let mut skipped_objectives = BTreeSet::new();
+    let mut skipped_principles = BTreeSet::new();
     match write {
         Write::Insert => {
             diesel::insert_into(evidence_items::table)
@@ -385,18 +385,39 @@ fn write_item(
                     .filter(principle_mappings::created_by.eq(IMPORT_AUTHOR)),
             )
             .execute(conn)?;
-            kept_objectives = objective_mappings::table
+            skipped_objectives = objective_mappings::table
                 .filter(objective_mappings::item_id.eq(&item.id))
                 .select(objective_mappings::objective)
                 .load::<i32>(conn)?
                 .into_iter()
                 .collect();
-            kept_principles = principle_mappings::table
+            skipped_principles = principle_mappings::table
                 .filter(principle_mappings::item_id.eq(&item.id))
                 .select(principle_mappings::principle)
                 .load::<String>(conn)?
                 .into_iter()
                 .collect();
+            // What a reviewer rejected is never suggested again; a passage marked as not evidence
+            // gets no mapping at all. (A new item has neither: they go with the item.)
+            let rejected: Vec<(Option<i32>, Option<String>)> = rejected_suggestions::table
+                .filter(rejected_suggestions::item_id.eq(&item.id))
+                .select((
+                    rejected_suggestions::objective,
+                    rejected_suggestions::principle,
+                ))
+                .load(conn)?;
+            for (objective, principle) in rejected {
+                skipped_objectives.extend(objective);
+                skipped_principles.extend(principle);
+            }
+            let not_evidence: i64 = not_evidence_items::table
+                .find(&item.id)
+                .count()
+                .get_result(conn)?;
+            if not_evidence > 0 {
+                skipped_objectives.extend(item.objectives.iter().map(|m| m.objective));
+                skipped_principles.extend(item.principles.iter().map(|m| m.principle.clone()));
+            }
         }
     }
     for country in &item.countries {
@@ -412,7 +433,7 @@ fn write_item(
     for mapping in item
         .objectives
         .iter()
-        .filter(|m| !kept_objectives.contains(&m.objective))
+        .filter(|m| !skipped_objectives.contains(&m.objective))
     {
         diesel::insert_into(objective_mappings::table)
             .values(NewObjectiveMapping {
@@ -430,7 +451,7 @@ fn write_item(
     for mapping in item
         .principles
         .iter()
-        .filter(|m| !kept_principles.contains(&m.principle))
+        .filter(|m| !skipped_principles.contains(&m.principle))
     {
         diesel::insert_into(principle_mappings::table)
             .values(NewPrincipleMapping {

@@ -15,6 +15,7 @@ mod rows;
 pub mod schema;
 pub mod sources;
 pub mod tokens;
+pub mod users;
 pub mod version;
 
 use std::time::Duration;

@@ -261,7 +261,71 @@ diesel::joinable!(item_countries -> evidence_items (item_id));
 diesel::joinable!(objective_mappings -> evidence_items (item_id));
 diesel::joinable!(principle_mappings -> evidence_items (item_id));
 
+diesel::table! {
+    users (id) {
+        id -> Integer,
+        name -> Text,
+        role -> Text,
+        password_hash -> Text,
+        created_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> Integer,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sign_in_failures (id) {
+        id -> Integer,
+        subject -> Text,
+        failed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rejected_suggestions (id) {
+        id -> Integer,
+        item_id -> Text,
+        mapping_id -> Nullable<Integer>,
+        objective -> Nullable<Integer>,
+        principle -> Nullable<Text>,
+        basis -> Text,
+        confidence -> Double,
+        is_primary -> Bool,
+        rationale -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        rejected_by -> Text,
+        rejected_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    not_evidence_items (item_id) {
+        item_id -> Text,
+        marked_by -> Text,
+        marked_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(rejected_suggestions -> evidence_items (item_id));
+diesel::joinable!(not_evidence_items -> evidence_items (item_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    rejected_suggestions,
+    not_evidence_items,
     reference_datasets,
     objectives,
     principles,

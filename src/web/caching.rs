@@ -196,12 +196,13 @@ pub fn add_vary(headers: &mut header::HeaderMap, name: &str) {
 
 /// Whether an answer to `request` may be looked up in the cache: GETs without credentials, except the
 /// health check (it must reach the database), the bundle (it carries its generation time) and the static
-/// files (cheap, and cached by browsers). A request with a token is never answered from the cache nor
-/// stored: what it sees may depend on who sent it.
+/// files (cheap, and cached by browsers). A request with a token or a session cookie is never answered
+/// from the cache nor stored: what it sees may depend on who sent it (a name, a CSRF token).
 fn may_use_cache(request: &ServiceRequest) -> bool {
     let path = request.path();
     request.method() == actix_web::http::Method::GET
         && !request.headers().contains_key(header::AUTHORIZATION)
+        && request.cookie(super::session::SESSION_COOKIE).is_none()
         && !(path == "/health"
             || path.starts_with("/exports/bundle")
             || path.starts_with("/static/"))

@@ -59,6 +59,13 @@ pub enum ApiError {
     /// The path exists but not for this method (405); `allow` lists the methods it takes.
     #[error("{method} is not allowed here; allowed: {allow}")]
     MethodNotAllowed { method: String, allow: String },
+    /// A page that needs a signed-in person, asked without a live session: pages answer 303 to the
+    /// sign-in form (coming back to `next` after it), the API 401.
+    #[error("sign in first")]
+    SignInRequired { next: String },
+    /// Too many failed sign-ins for this name or from this address (429).
+    #[error("too many failed sign-ins; try again in {retry_after_seconds} s")]
+    TooManyRequests { retry_after_seconds: i64 },
     /// A report that cannot be read as its format (415 mismatch, 413 over a limit, 422 a scan, a
     /// password, a damaged file); the code says which.
     #[error(transparent)]
@@ -104,6 +111,8 @@ impl ApiError {
             ApiError::RequestTimeout(_) => "request_timeout",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::Unreadable(error) => error.code(),
+            ApiError::SignInRequired { .. } => "sign_in_required",
+            ApiError::TooManyRequests { .. } => "too_many_requests",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -157,6 +166,8 @@ impl ResponseError for ApiError {
             | ApiError::Overloaded(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::SignInRequired { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unreadable(error) => {
                 StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
             }
@@ -186,6 +197,12 @@ impl ResponseError for ApiError {
         };
         if let Some(seconds) = retry_after {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
+        if let ApiError::TooManyRequests {
+            retry_after_seconds,
+        } = self
+        {
+            response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
         }
         if let ApiError::MethodNotAllowed { allow, .. } = self {
             response.insert_header((header::ALLOW, allow.clone()));

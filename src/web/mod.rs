@@ -18,7 +18,7 @@ mod input;
 pub mod openapi;
 pub(crate) mod pages;
 mod review_api;
-mod routing;
+pub mod routing;
 pub mod session;
 mod summaries;
 
@@ -64,6 +64,10 @@ pub struct WebPolicy {
     pub chart_pixels: u64,
     /// Bounds on reading an uploaded report (`limits.document_pages`, `limits.extract_seconds`).
     pub extract_limits: crate::formats::ExtractLimits,
+    /// Session lifetimes and the limit on wrong passwords (`auth.*`).
+    pub sessions: crate::db::users::SessionPolicy,
+    /// Mark the session cookie `Secure`.
+    pub secure_cookies: bool,
 }
 
 impl Default for WebPolicy {
@@ -83,6 +87,8 @@ impl WebPolicy {
             render_wait: std::time::Duration::from_secs(settings.limits.render_wait_seconds),
             chart_pixels: settings.limits.chart_pixels,
             extract_limits: settings.limits.extract_limits(),
+            sessions: crate::db::users::SessionPolicy::from_settings(&settings.auth),
+            secure_cookies: settings.web.secure_cookies,
         }
     }
 
@@ -333,6 +339,10 @@ pub fn app(
         .service(routing::write(
             "/api/v1/mappings/{id}/reject",
             review_api::reject,
+        ))
+        .service(routing::write(
+            "/api/v1/mappings/{id}/undo",
+            review_api::undo,
         ))
         .service(routing::read("/api/v1/audit", review_api::audit))
         .service(routing::write(

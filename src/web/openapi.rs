@@ -34,6 +34,7 @@ use super::{evidence_api, framework_api, health, indicators_api, review_api};
         evidence_api::champions,
         review_api::accept,
         review_api::reject,
+        review_api::undo,
         review_api::audit,
         review_api::post_document,
         description,

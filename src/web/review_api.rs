@@ -27,17 +27,24 @@ fn mapping_id(text: &str) -> Result<i32, ApiError> {
 async fn decide(
     state: web::Data<AppState>,
     id: String,
-    accept: bool,
+    verdict: review::Verdict,
     editor: Editor,
 ) -> Result<HttpResponse, ApiError> {
     let id = mapping_id(&id)?;
     let actor = format!("token:{}", editor.0.name);
     let decision = state
-        .with_db(move |conn| review::decide(conn, id, accept, &actor))
+        .with_db(move |conn| review::decide(conn, id, verdict, &actor))
         .await?;
     match decision {
         Some(decision) => Ok(HttpResponse::Ok().json(decision)),
-        None => Err(ApiError::NotFound(format!("no mapping with id {id}"))),
+        None => Err(ApiError::NotFound(format!(
+            "no mapping with id {id}{}",
+            if verdict == review::Verdict::Undo {
+                ", nor a rejected one"
+            } else {
+                ""
+            }
+        ))),
     }
 }
 
@@ -53,10 +60,11 @@ pub async fn accept(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    decide(state, id.into_inner(), true, editor).await
+    decide(state, id.into_inner(), review::Verdict::Accept, editor).await
 }
 
-/// Rejects a mapping: it is removed from the evidence (kept in the audit log).
+/// Rejects a mapping: it leaves the evidence and is kept as rejected (shown with an undo, never
+/// suggested again for that item by a re-import).
 #[utoipa::path(post, path = "/api/v1/mappings/{id}/reject", tag = "review",
     params(("id" = i32, Path, description = "a mapping id: the `id` of an item's objective")),
     security(("token" = [])),
@@ -68,7 +76,23 @@ pub async fn reject(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    decide(state, id.into_inner(), false, editor).await
+    decide(state, id.into_inner(), review::Verdict::Reject, editor).await
+}
+
+/// Takes back the last decision on a mapping: an accepted one gets its earlier basis and author, a
+/// rejected one comes back with its id, one a reviewer added goes.
+#[utoipa::path(post, path = "/api/v1/mappings/{id}/undo", tag = "review",
+    params(("id" = i32, Path, description = "a mapping id: the `id` of an item's objective")),
+    security(("token" = [])),
+    responses((status = 200, body = Decision), (status = 401, body = ErrorAnswer),
+        (status = 403, body = ErrorAnswer), (status = 404, body = ErrorAnswer),
+        (status = 503, body = ErrorAnswer)))]
+pub async fn undo(
+    editor: Editor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    decide(state, id.into_inner(), review::Verdict::Undo, editor).await
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]

@@ -62,20 +62,15 @@ where
         }))
 }
 
-/// A resource that answers GET and HEAD with `reader` and POST with `writer` (a page and the form that
-/// posts to the same address).
-pub fn read_write<R, RArgs, W, WArgs>(
-    path: &'static str,
-    reader: R,
-    writer: W,
-) -> impl HttpServiceFactory
+/// A resource that answers GET and HEAD with `show` and POST with `submit` (a page and its form).
+pub fn form<F, Args, G, GArgs>(path: &'static str, show: F, submit: G) -> impl HttpServiceFactory
 where
-    R: Handler<RArgs>,
-    RArgs: actix_web::FromRequest + 'static,
-    R::Output: actix_web::Responder + 'static,
-    W: Handler<WArgs>,
-    WArgs: actix_web::FromRequest + 'static,
-    W::Output: actix_web::Responder + 'static,
+    F: Handler<Args>,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+    G: Handler<GArgs>,
+    GArgs: actix_web::FromRequest + 'static,
+    G::Output: actix_web::Responder + 'static,
 {
     declare("GET", path);
     declare("POST", path);
@@ -83,9 +78,9 @@ where
         .route(
             web::route()
                 .guard(guard::Any(guard::Get()).or(guard::Head()))
-                .to(reader),
+                .to(show),
         )
-        .route(web::post().to(writer))
+        .route(web::post().to(submit))
         .default_service(web::to(|request: HttpRequest| async move {
             method_not_allowed(&request, "GET, HEAD, POST")
         }))

@@ -69,8 +69,20 @@ async fn a_backup_restores_the_same_indicators() {
         )
         .unwrap();
         let p4 = items.iter().find(|i| i.id.ends_with("-p004")).unwrap();
-        gcm::db::review::decide(&mut conn, p4.objectives[1].id, true, "test").unwrap();
-        gcm::db::review::decide(&mut conn, p4.objectives[0].id, false, "test").unwrap();
+        gcm::db::review::decide(
+            &mut conn,
+            p4.objectives[1].id,
+            gcm::db::review::Verdict::Accept,
+            "test",
+        )
+        .unwrap();
+        gcm::db::review::decide(
+            &mut conn,
+            p4.objectives[0].id,
+            gcm::db::review::Verdict::Reject,
+            "test",
+        )
+        .unwrap();
     }
 
     let dir = tempfile::tempdir().unwrap();

@@ -173,10 +173,7 @@ pub async fn mapping(
         &state,
         checked,
         format!("no mapping with id {id}"),
-        move |conn, actor| {
-            Ok(review::decide(conn, id, verdict == Verdict::Accept, actor)?
-                .map(|d| d.before.item_id))
-        },
+        move |conn, actor| Ok(review::decide(conn, id, verdict, actor)?.map(|d| d.before.item_id)),
     )
     .await
 }

@@ -31,7 +31,7 @@ use crate::indicators::{Dataset, METHOD_VERSION};
 use crate::selection::{given, ParamError, Selection, SelectionParams};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use super::routing::{read, read_write, write};
+    use super::routing::{form, read, write};
     cfg.service(read("/", overview::overview))
         .service(read("/countries/{iso3}", country::country))
         .service(read("/objectives/{n}", objective::objective))
@@ -40,11 +40,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(read("/evidence/{id}", evidence::item))
         .service(read("/downloads", documents::downloads))
         .service(read("/methodology", documents::methodology))
-        .service(read_write(
-            "/documents",
-            review::documents,
-            upload::post_document,
-        ))
+        .service(form("/documents", review::documents, upload::post_document))
         .service(read("/documents/new", upload::new_document))
         .service(read("/documents/{source_id}", review::review))
         .service(write("/mappings/{id}/decision", decisions::mapping))
@@ -55,6 +51,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             decisions::principle,
         ))
         .service(write("/items/{id}/not-evidence", decisions::not_evidence))
+        .service(super::routing::form(
+            "/sign-in",
+            super::session::sign_in_page,
+            super::session::sign_in,
+        ))
+        .service(super::routing::write("/sign-out", super::session::sign_out))
         .service(read("/static/{file}", static_file));
 }
 
@@ -76,9 +78,17 @@ pub struct Account {
     pub csrf_token: String,
 }
 
-/// Who is signed in on this request, if anyone.
-async fn account_of(_request: &HttpRequest) -> Option<Account> {
-    None
+/// Who is signed in on this request, if anyone (none without a session cookie, at no cost).
+async fn account_of(request: &HttpRequest) -> Option<Account> {
+    let mut payload = Payload::None;
+    let signed_in = super::session::MaybeSignedIn::from_request(request, &mut payload)
+        .await
+        .ok()?
+        .0?;
+    Some(Account {
+        name: signed_in.name,
+        csrf_token: signed_in.csrf_token,
+    })
 }
 
 impl PageRequest {
@@ -544,10 +554,26 @@ struct ErrorPage {
 
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
-        self.error.status_code()
+        match self.error {
+            ApiError::SignInRequired { .. } => StatusCode::SEE_OTHER,
+            _ => self.error.status_code(),
+        }
     }
 
     fn error_response(&self) -> HttpResponse {
+        // A page for signed-in people sends others to the sign-in form, which brings them back.
+        if let ApiError::SignInRequired { next } = &self.error {
+            let location = format!(
+                "/sign-in?{}",
+                encode_pairs(&[
+                    ("next".to_string(), next.clone()),
+                    ("lang".to_string(), self.lang.code().to_string()),
+                ])
+            );
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, location))
+                .finish();
+        }
         // The API error decides the status, the Retry-After and what may be said (a 500 says nothing
         // internal); the page only dresses its message.
         let api = self.error.error_response();

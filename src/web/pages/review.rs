@@ -721,10 +721,25 @@ fn load_review(
             ..EvidenceFilter::default()
         },
     )?;
+    let rejected = crate::db::review::rejections_of_source(conn, source_id)?
+        .into_iter()
+        .map(|r| Rejected {
+            mapping_id: r.mapping_id,
+            item_id: r.item_id,
+            objective: r.objective,
+            principle: r.principle,
+            confidence: r.confidence,
+            rationale: r.rationale,
+            rejected_by: r.rejected_by,
+        })
+        .collect();
+    let not_evidence = crate::db::review::not_evidence_items(conn, source_id)?
+        .into_iter()
+        .collect();
     Ok(Some(ReviewData {
         document,
         passages,
-        rejected: Vec::new(),
-        not_evidence: BTreeSet::new(),
+        rejected,
+        not_evidence,
     }))
 }
