@@ -239,3 +239,570 @@ async fn passage_text_is_escaped_and_documents_are_newest_first() {
     assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
     assert!(html.contains("<mark>víctimas de trata</mark>"));
 }
+
+const PASSWORD: &str = "una contraseña larga de prueba";
+
+/// A person's session, as the browser holds it after signing in: the cookie's secret and the token
+/// its forms carry.
+struct Session {
+    secret: String,
+    csrf_token: String,
+}
+
+/// Creates the editor `ana` and signs her in (as `POST /sign-in` does).
+fn sign_in(db: &common::TestDatabase, state: &gcm::web::AppState) -> Session {
+    use gcm::db::users;
+    let mut conn = state.db.get().unwrap();
+    users::create(&mut conn, "ana", gcm::auth::Role::Editor, PASSWORD, "test").unwrap();
+    let policy = users::SessionPolicy::from_settings(&db.settings().auth);
+    match users::sign_in(&mut conn, "ana", PASSWORD, "127.0.0.1", &policy).unwrap() {
+        users::SignIn::Started(session) => Session {
+            secret: session.secret,
+            csrf_token: session.csrf_token,
+        },
+        other => panic!("ana could not sign in: {other:?}"),
+    }
+}
+
+/// A GET with the session's cookie.
+fn get_as(uri: &str, session: &Session) -> test::TestRequest {
+    test::TestRequest::get()
+        .uri(uri)
+        .insert_header(("Cookie", format!("gcm_session={}", session.secret)))
+}
+
+/// A form posted from a page of this service, with the session's cookie.
+fn post_form(uri: &str, session: Option<&Session>, fields: &[(&str, &str)]) -> test::TestRequest {
+    let mut encoder = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in fields {
+        encoder.append_pair(k, v);
+    }
+    let mut request = test::TestRequest::post()
+        .uri(uri)
+        .insert_header(("Host", "localhost:8080"))
+        .insert_header(("Origin", "http://localhost:8080"))
+        .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
+        .set_payload(encoder.finish());
+    if let Some(session) = session {
+        request = request.insert_header(("Cookie", format!("gcm_session={}", session.secret)));
+    }
+    request
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Posts a decision form and checks the answer: 303 back to the review page at the passage.
+async fn decide(
+    state: &gcm::web::AppState,
+    uri: &str,
+    session: &Session,
+    fields: &[(&str, &str)],
+    back_to: &str,
+) {
+    let mut all = vec![("csrf_token", session.csrf_token.as_str())];
+    all.extend_from_slice(fields);
+    let (status, headers, body) = page(state, post_form(uri, Some(session), &all)).await;
+    assert_eq!(status, 303, "{uri}: {body}");
+    assert_eq!(header(&headers, "location"), Some(back_to), "{uri}");
+}
+
+#[actix_web::test]
+async fn a_reviewer_decides_on_the_review_page() {
+    let db = common::TestDatabase::new();
+    let state = common::prepared_state(&db);
+    let token = editor_token(&state);
+    let source = upload(&state, &token, URI, REPORT).await;
+    let ana = sign_in(&db, &state);
+    let review = format!("/documents/{source}");
+    let at = |n: u32| format!("{review}?lang=en#p-{source}-p00{n}");
+
+    // Signed in, the page has the forms, each with her token, and is hers alone (no cache keeps it).
+    let (status, headers, html) = page(&state, get_as(&review, &ana)).await;
+    assert_eq!(status, 200);
+    assert_eq!(header(&headers, "cache-control"), Some("private, no-store"));
+    assert!(html.contains(&format!(
+        "<input type=\"hidden\" name=\"csrf_token\" value=\"{}\">",
+        ana.csrf_token
+    )));
+    assert!(text(&html).contains("Sign out ana"));
+    // p2: accept its objective 10, reject its 11 (tests/suite/documents.rs has its suggestions).
+    let p2 = item(&state, &format!("{source}-p002")).await;
+    let (to_10, to_11) = (mapping_id(&p2, 10), mapping_id(&p2, 11));
+    decide(
+        &state,
+        &format!("/mappings/{to_10}/decision?lang=en"),
+        &ana,
+        &[("decision", "accept")],
+        &at(2),
+    )
+    .await;
+    decide(
+        &state,
+        &format!("/mappings/{to_11}/decision?lang=en"),
+        &ana,
+        &[("decision", "reject")],
+        &at(2),
+    )
+    .await;
+    let (_, _, html) = page(&state, get_as(&review, &ana)).await;
+    let shown = text(&html);
+    // p1 (no suggestion) and p2 (none left `auto`) are reviewed.
+    assert!(shown.contains("2 of 6 passages reviewed"), "{shown}");
+    assert!(shown.contains("accepted by user:ana"));
+    assert!(shown.contains("rejected by user:ana"));
+    // The rejected suggestion keeps its place, with an undo.
+    assert!(html.contains(&format!(
+        "<form class=\"decision undo\" method=\"post\" action=\"/mappings/{to_11}/decision?lang=en\">"
+    )));
+    // Undo brings 11 back as a suggestion: p2 is undecided again.
+    decide(
+        &state,
+        &format!("/mappings/{to_11}/decision?lang=en"),
+        &ana,
+        &[("decision", "undo")],
+        &at(2),
+    )
+    .await;
+    let (_, _, html) = page(&state, get_as(&review, &ana)).await;
+    assert!(text(&html).contains("1 of 6 passages reviewed"));
+
+    // An objective the classifier missed: 8 (one of Colombia's five gaps) on p1. Colombia then covers
+    // 19 objectives; accepting 10 changed nothing there (Colombia had 10 already).
+    let (_, _, before) = send(
+        &state,
+        test::TestRequest::get().uri("/api/v1/countries/COL/profile"),
+    )
+    .await;
+    assert_eq!(before["objectives_covered"], 18);
+    decide(
+        &state,
+        &format!("/items/{source}-p001/objectives?show=undecided&lang=en"),
+        &ana,
+        &[("objective", "8")],
+        &format!("{review}?show=undecided&lang=en#p-{source}-p001"),
+    )
+    .await;
+    let (_, _, after) = send(
+        &state,
+        test::TestRequest::get().uri("/api/v1/countries/COL/profile"),
+    )
+    .await;
+    assert_eq!(after["objectives_covered"], 19);
+
+    // Principles: add "human rights" to p3, reject p2's suggested whole-of-government.
+    decide(
+        &state,
+        &format!("/items/{source}-p003/principles?lang=en"),
+        &ana,
+        &[("principle", "human rights")],
+        &at(3),
+    )
+    .await;
+    decide(
+        &state,
+        &format!("/items/{source}-p002/principles/whole-of-government/decision?lang=en"),
+        &ana,
+        &[("decision", "reject")],
+        &at(2),
+    )
+    .await;
+    // p5 is not evidence: its suggestions are set aside and it counts as reviewed (p1, p5).
+    decide(
+        &state,
+        &format!("/items/{source}-p005/not-evidence?lang=en"),
+        &ana,
+        &[("value", "1")],
+        &at(5),
+    )
+    .await;
+    let (_, _, html) = page(&state, get_as(&review, &ana)).await;
+    let shown = text(&html);
+    assert!(shown.contains("2 of 6 passages reviewed"), "{shown}");
+    assert!(shown.contains("Passage 5 of 6 not evidence"), "{shown}");
+    assert!(html.contains(&format!(
+        "action=\"/items/{source}-p002/principles/whole-of-government/decision?lang=en\"><input type=\"hidden\" name=\"csrf_token\" value=\"{}\"><input type=\"hidden\" name=\"decision\" value=\"undo\">",
+        ana.csrf_token
+    )), "{html}");
+    assert!(html.contains(&format!(
+        "action=\"/items/{source}-p005/not-evidence?lang=en\"><input type=\"hidden\" name=\"csrf_token\" value=\"{}\"><input type=\"hidden\" name=\"value\" value=\"0\">",
+        ana.csrf_token
+    )));
+    // The list agrees with the page.
+    let (_, html) = get_page(&state, "/documents").await;
+    assert!(text(&html).contains("2 of 6 passages reviewed"));
+
+    // Every decision is in the audit log under her account name, with the value before and after.
+    let mut conn = state.db.get().unwrap();
+    let entries =
+        gcm::db::review::audit_entries(&mut conn, Some(&format!("mapping:{to_10}")), 10).unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].actor, "user:ana");
+    assert_eq!(entries[0].before.as_ref().unwrap()["basis"], "auto");
+    assert_eq!(entries[0].after.as_ref().unwrap()["basis"], "reviewed");
+    drop(conn);
+
+    // Refused values name their field, in the page's language; unknown things are 404.
+    for (uri, fields, status, words) in [
+        (
+            format!("/mappings/{to_10}/decision?lang=en"),
+            vec![("decision", "maybe")],
+            400,
+            "decision: `maybe` is not a decision; accepted: accept, reject, undo",
+        ),
+        (
+            format!("/items/{source}-p001/objectives?lang=en"),
+            vec![("objective", "24")],
+            400,
+            "objective: `24` is not an objective number",
+        ),
+        (
+            format!("/items/{source}-p001/principles?lang=en"),
+            vec![("principle", "kindness")],
+            400,
+            "principle: `kindness` is not a guiding principle",
+        ),
+        (
+            format!("/items/{source}-p001/not-evidence?lang=en"),
+            vec![("value", "yes")],
+            400,
+            "value: `yes` is not accepted",
+        ),
+        (
+            "/mappings/999999/decision?lang=en".to_string(),
+            vec![("decision", "accept")],
+            404,
+            "no mapping with id 999999",
+        ),
+        (
+            "/items/nothing/objectives?lang=en".to_string(),
+            vec![("objective", "3")],
+            404,
+            "no evidence item `nothing`",
+        ),
+        (
+            format!("/mappings/{to_10}/decision?show=some&lang=en"),
+            vec![("decision", "accept")],
+            400,
+            "show: `some` is not accepted",
+        ),
+    ] {
+        let mut all = vec![("csrf_token", ana.csrf_token.as_str())];
+        all.extend(fields);
+        let (got, _, html) = page(&state, post_form(&uri, Some(&ana), &all)).await;
+        assert_eq!(got, status, "{uri}: {html}");
+        assert!(text(&html).contains(words), "{uri}: {}", text(&html));
+    }
+}
+
+#[actix_web::test]
+async fn forms_without_a_session_a_token_or_this_origin_change_nothing() {
+    let db = common::TestDatabase::new();
+    let state = common::prepared_state(&db);
+    let token = editor_token(&state);
+    let source = upload(&state, &token, URI, REPORT).await;
+    let ana = sign_in(&db, &state);
+    let p2 = item(&state, &format!("{source}-p002")).await;
+    let to_10 = mapping_id(&p2, 10);
+    let uri = format!("/mappings/{to_10}/decision?lang=en");
+
+    // Nobody signed in: the form sends to the sign-in page (which then opens the documents); the
+    // upload form too, and comes back to it.
+    let (status, headers, _) = page(
+        &state,
+        post_form(&uri, None, &[("csrf_token", "x"), ("decision", "accept")]),
+    )
+    .await;
+    assert_eq!(status, 303);
+    assert_eq!(
+        header(&headers, "location"),
+        Some("/sign-in?next=%2Fdocuments&lang=en")
+    );
+    let (status, headers, _) = page(&state, test::TestRequest::get().uri("/documents/new")).await;
+    assert_eq!(status, 303);
+    assert_eq!(
+        header(&headers, "location"),
+        Some("/sign-in?next=%2Fdocuments%2Fnew&lang=en")
+    );
+    // A forged or missing token, and a form from another site: 403 in the page's language.
+    for request in [
+        post_form(
+            &uri,
+            Some(&ana),
+            &[("csrf_token", "forged"), ("decision", "accept")],
+        ),
+        post_form(&uri, Some(&ana), &[("decision", "accept")]),
+        post_form(
+            &uri,
+            Some(&ana),
+            &[("csrf_token", &ana.csrf_token), ("decision", "accept")],
+        )
+        .insert_header(("Origin", "https://elsewhere.example")),
+    ] {
+        let (status, _, html) = page(&state, request).await;
+        assert_eq!(status, 403, "{html}");
+        assert!(text(&html).contains("Nothing was changed"), "{html}");
+    }
+    let (status, _, html) = page(
+        &state,
+        post_form(
+            &uri.replace("lang=en", "lang=es"),
+            Some(&ana),
+            &[("csrf_token", "forged"), ("decision", "accept")],
+        ),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert!(html.contains("<html lang=\"es\">"));
+    // The mapping is still a suggestion.
+    let p2 = item(&state, &format!("{source}-p002")).await;
+    let still = p2["objectives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["objective"] == 10)
+        .unwrap()
+        .clone();
+    assert_eq!(still["basis"], "auto");
+}
+
+/// A part of a `multipart/form-data` body: a field, or a file with its name and type.
+enum Part<'a> {
+    Field(&'a str, &'a str),
+    File {
+        name: &'a str,
+        content_type: &'a str,
+        bytes: &'a [u8],
+    },
+}
+
+const BOUNDARY: &str = "----gcm-test-boundary-7MA4YWxkTrZu0gW";
+
+fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for part in parts {
+        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+        match part {
+            Part::Field(name, value) => {
+                body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                        .as_bytes(),
+                );
+            }
+            Part::File {
+                name,
+                content_type,
+                bytes,
+            } => {
+                body.extend_from_slice(
+                    format!(
+                        "Content-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+                    )
+                    .as_bytes(),
+                );
+                body.extend_from_slice(bytes);
+                body.extend_from_slice(b"\r\n");
+            }
+        }
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+fn post_upload(uri: &str, session: &Session, parts: &[Part<'_>]) -> test::TestRequest {
+    test::TestRequest::post()
+        .uri(uri)
+        .insert_header(("Host", "localhost:8080"))
+        .insert_header(("Origin", "http://localhost:8080"))
+        .insert_header(("Cookie", format!("gcm_session={}", session.secret)))
+        .insert_header((
+            "Content-Type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        ))
+        .set_payload(multipart(parts))
+}
+
+fn sources_count(state: &gcm::web::AppState) -> i64 {
+    use diesel::prelude::*;
+    let mut conn = state.db.get().unwrap();
+    gcm::db::schema::sources::table
+        .count()
+        .get_result(&mut conn)
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn the_upload_form_stores_a_report_or_lists_every_problem() {
+    let db = common::TestDatabase::new();
+    let database = gcm::startup::prepare_database(&db.settings()).expect("prepare database");
+    // A small limit, so that a file over it is easy to make: the fixture report is 1,234 bytes... of
+    // text well under 4 KiB.
+    let policy = gcm::web::WebPolicy {
+        document_bytes: 4096,
+        ..gcm::web::WebPolicy::default()
+    };
+    let state = gcm::web::AppState::with_policy(database, policy);
+    let ana = sign_in(&db, &state);
+    let sources = sources_count(&state);
+
+    // The form: a file, the country, the cycles of the store (newest first), the title, the language
+    // (or detect) and the kind (a national report unless told).
+    let (status, headers, html) = page(&state, get_as("/documents/new", &ana)).await;
+    assert_eq!(status, 200);
+    assert_eq!(header(&headers, "cache-control"), Some("private, no-store"));
+    assert!(html.contains("enctype=\"multipart/form-data\""));
+    for id in [
+        "upload-file",
+        "upload-country",
+        "upload-cycle",
+        "upload-title",
+        "upload-language",
+        "upload-kind",
+    ] {
+        assert!(
+            html.contains(&format!("<label for=\"{id}\"")),
+            "{id} has its label"
+        );
+    }
+    assert!(html.contains("<option value=\"national_report\" selected>National report</option>"));
+    assert!(text(&html).contains("up to 0 MB"));
+
+    // Every problem at once, each naming its field, in the page's language; nothing stored.
+    let (status, _, html) = page(
+        &state,
+        post_upload(
+            "/documents?lang=es",
+            &ana,
+            &[
+                Part::Field("csrf_token", &ana.csrf_token),
+                Part::Field("country", "XX"),
+                Part::Field("cycle", "1999"),
+                Part::Field("title", ""),
+                Part::Field("language", "de"),
+                Part::Field("kind", "novel"),
+                Part::File {
+                    name: "",
+                    content_type: "application/octet-stream",
+                    bytes: b"",
+                },
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(status, 422, "{html}");
+    let shown = text(&html);
+    assert!(
+        shown.contains("El informe no se guardó: 6 problema(s) por corregir"),
+        "{shown}"
+    );
+    for words in [
+        "Elija el archivo del informe.",
+        "El país debe ser un código ISO 3166-1 alfa-3, como COL.",
+        "Elija uno de los ciclos de examen de la lista.",
+        "Indique un título de 1 a 300 caracteres.",
+        "Elija un idioma de la lista, o deje que se detecte.",
+        "Elija un tipo de documento de la lista.",
+    ] {
+        assert!(shown.contains(words), "{words}: {shown}");
+    }
+    // Each problem links to its control, which is marked invalid; what was sent stays in the form.
+    assert!(html.contains("<a href=\"#upload-country\">"));
+    assert!(html.contains("aria-invalid=\"true\""));
+    assert!(html.contains("name=\"country\" value=\"XX\""));
+    assert_eq!(sources_count(&state), sources);
+
+    // A file of a type the service does not read: 415, as the API gives.
+    let fields = |title: &'static str| {
+        vec![
+            Part::Field("csrf_token", ana.csrf_token.as_str()),
+            Part::Field("country", "col"),
+            Part::Field("cycle", "2025"),
+            Part::Field("title", title),
+            Part::Field("language", ""),
+            Part::Field("kind", ""),
+        ]
+    };
+    let mut parts = fields("Informe");
+    parts.push(Part::File {
+        name: "foto.png",
+        content_type: "image/png",
+        bytes: b"\x89PNG\r\n\x1a\n0000",
+    });
+    let (status, _, html) = page(&state, post_upload("/documents", &ana, &parts)).await;
+    assert_eq!(status, 415);
+    assert!(
+        text(&html).contains("This kind of file is not read"),
+        "{}",
+        text(&html)
+    );
+    // Larger than limits.document_bytes: 413.
+    let large = "palabra ".repeat(1000);
+    let mut parts = fields("Informe");
+    parts.push(Part::File {
+        name: "grande.txt",
+        content_type: "text/plain",
+        bytes: large.as_bytes(),
+    });
+    let (status, _, html) = page(&state, post_upload("/documents", &ana, &parts)).await;
+    assert_eq!(status, 413);
+    assert!(text(&html).contains("The file is too large."));
+    // A forged token: 403, whatever else the form holds.
+    let mut parts = fields("Informe");
+    parts[0] = Part::Field("csrf_token", "forged");
+    parts.push(Part::File {
+        name: "informe.md",
+        content_type: "text/markdown",
+        bytes: REPORT.as_bytes(),
+    });
+    let (status, _, _) = page(&state, post_upload("/documents", &ana, &parts)).await;
+    assert_eq!(status, 403);
+    assert_eq!(sources_count(&state), sources);
+
+    // The report, sent as a browser sends a file it has no type for: told by its bytes and name.
+    let mut parts = fields("Informe de prueba");
+    parts.push(Part::File {
+        name: "informes/informe-ficticio-2025.md",
+        content_type: "application/octet-stream",
+        bytes: REPORT.as_bytes(),
+    });
+    let (status, headers, html) = page(&state, post_upload("/documents", &ana, &parts)).await;
+    assert_eq!(status, 303, "{html}");
+    let location = header(&headers, "location").unwrap().to_string();
+    assert!(
+        location.starts_with("/documents/doc-col-2025-"),
+        "{location}"
+    );
+    assert!(location.ends_with("?lang=en"));
+    let source = location
+        .trim_start_matches("/documents/")
+        .trim_end_matches("?lang=en")
+        .to_string();
+    assert_eq!(sources_count(&state), sources + 1);
+    // Stored as the API stores it: the same passages, by the person signed in, the file's own name.
+    let (_, _, stored) = send(
+        &state,
+        test::TestRequest::get().uri(&format!("/api/v1/sources/{source}")),
+    )
+    .await;
+    assert_eq!(stored["origin"], "informe-ficticio-2025.md");
+    assert_eq!(stored["items"], 6);
+    let (status, html) = get_page(&state, &location).await;
+    assert_eq!(status, 200);
+    assert!(text(&html).contains("1 of 6 passages reviewed"));
+    let mut conn = state.db.get().unwrap();
+    let entries =
+        gcm::db::review::audit_entries(&mut conn, Some(&format!("source:{source}")), 5).unwrap();
+    assert_eq!(entries[0].actor, "user:ana");
+    assert_eq!(entries[0].action, "document.ingest");
+    drop(conn);
+
+    // The same file again: 409, with a link to the stored one.
+    let (status, _, html) = page(&state, post_upload("/documents", &ana, &parts)).await;
+    assert_eq!(status, 409);
+    assert!(text(&html).contains("This very file is already stored."));
+    assert!(html.contains(&format!("href=\"/documents/{source}?lang=en\"")));
+}
