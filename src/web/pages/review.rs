@@ -217,12 +217,16 @@ pub fn location(item: &EvidenceItem, t: &Messages) -> String {
         (Some(start), Some(end)) => format!("{} {start}–{end}, ", t.get("evidence.pages")),
         _ => String::new(),
     };
-    format!(
-        "{pages}{} {}–{}",
-        t.get("evidence.lines"),
-        item.line_start,
-        item.line_end
-    )
+    if item.line_start == item.line_end {
+        format!("{pages}{} {}", t.get("review.line"), item.line_start)
+    } else {
+        format!(
+            "{pages}{} {}–{}",
+            t.get("evidence.lines"),
+            item.line_start,
+            item.line_end
+        )
+    }
 }
 
 fn quoted_terms(rationale: Option<&str>, lang: Lang) -> String {
