@@ -405,11 +405,16 @@ async fn a_reviewer_signs_in_uploads_a_report_decides_and_the_country_changes() 
         .goto(&format!("{base}/documents/new?lang=en"))
         .await
         .unwrap();
-    client
+    if client
         .wait()
         .for_element(Locator::Css("form.sign-in"))
         .await
-        .expect("the sign-in form");
+        .is_err()
+    {
+        let url = client.current_url().await.unwrap();
+        let source = client.source().await.unwrap_or_default();
+        panic!("no sign-in form at {url}: {source}");
+    }
     client
         .find(Locator::Id("name"))
         .await
