@@ -294,6 +294,10 @@ async fn overview_to_country_to_evidence_in_two_languages_and_a_download() {
     client.close().await.unwrap();
 }
 
+/// How long the reviewer's test waits for a page: reading the PDF and the machine's other work (the
+/// suite runs beside it) may take a while.
+const PATIENCE: Duration = Duration::from_secs(90);
+
 /// Creates a person with the CLI, as an administrator does: `gcm user create --password-stdin`.
 fn create_user(database_url: &str, name: &str, password: &str) {
     use std::io::Write;
@@ -330,6 +334,7 @@ fn create_user(database_url: &str, name: &str, password: &str) {
 async fn text_of(client: &Client, css: &str) -> String {
     client
         .wait()
+        .at_most(PATIENCE)
         .for_element(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("{css}: {e}"))
@@ -407,6 +412,7 @@ async fn a_reviewer_signs_in_uploads_a_report_decides_and_the_country_changes() 
         .unwrap();
     if client
         .wait()
+        .at_most(PATIENCE)
         .for_element(Locator::Css("form.sign-in"))
         .await
         .is_err()
@@ -438,6 +444,7 @@ async fn a_reviewer_signs_in_uploads_a_report_decides_and_the_country_changes() 
         .unwrap();
     client
         .wait()
+        .at_most(PATIENCE)
         .for_element(Locator::Css("form.upload"))
         .await
         .expect("back on the upload form, signed in");
@@ -487,6 +494,7 @@ async fn a_reviewer_signs_in_uploads_a_report_decides_and_the_country_changes() 
         .unwrap();
     let progress = client
         .wait()
+        .at_most(PATIENCE)
         .for_element(Locator::Id("progress-text"))
         .await
         .expect("the review page opens");
