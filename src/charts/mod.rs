@@ -10,6 +10,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::framework::Grouping;
 use crate::indicators::CountryIndicators;
 
+pub mod map;
+
 /// DejaVu Sans (licence beside it in assets/fonts/).
 const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 const FAMILY: &str = "sans-serif";
