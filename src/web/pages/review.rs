@@ -747,3 +747,263 @@ fn load_review(
         not_evidence,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::items::{ItemObjective, ItemPrinciple, ItemSource};
+    use crate::indicators::Dataset;
+
+    fn at() -> chrono::NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap()
+    }
+
+    fn objective(
+        id: i32,
+        objective: i32,
+        basis: &str,
+        confidence: f64,
+        rationale: &str,
+    ) -> ItemObjective {
+        ItemObjective {
+            basis: basis.into(),
+            confidence,
+            created_at: at(),
+            created_by: if basis == "auto" {
+                "gcm-classify/x"
+            } else {
+                "user:ana"
+            }
+            .into(),
+            id,
+            objective,
+            primary: false,
+            rationale: Some(rationale.into()),
+        }
+    }
+
+    fn passage(n: i32, text: &str, objectives: Vec<ItemObjective>) -> EvidenceItem {
+        EvidenceItem {
+            actor: None,
+            actor_type: None,
+            context: Some("Trata".into()),
+            countries: vec![],
+            date: None,
+            figures: vec![],
+            id: format!("doc-p{n:03}"),
+            kind: PASSAGE.into(),
+            language: "es".into(),
+            line_end: n * 10 + 1,
+            line_start: n * 10,
+            objectives,
+            page_end: Some(2),
+            page_start: Some(if n == 1 { 1 } else { 2 }),
+            principles: vec![],
+            quote: text.into(),
+            reporting_country: None,
+            source: ItemSource {
+                cycle: "2025".into(),
+                id: "doc".into(),
+                title: "Informe".into(),
+            },
+            status: None,
+            summary: Some(text.into()),
+            title: text.into(),
+            year: None,
+        }
+    }
+
+    fn data() -> ReviewData {
+        let mut p2 = passage(
+            2,
+            "Las víctimas de trata en la frontera.",
+            vec![
+                // Confidence order puts 11 (0.9) before 10 (0.5), whatever their ids.
+                objective(
+                    20,
+                    10,
+                    "auto",
+                    0.5,
+                    "lexicon x: \"víctimas de trata\" at 4-21",
+                ),
+                objective(21, 11, "reviewed", 0.9, "lexicon x: \"frontera\" at 28-36"),
+            ],
+        );
+        p2.principles.push(ItemPrinciple {
+            basis: "auto".into(),
+            confidence: 0.6,
+            created_at: at(),
+            created_by: "gcm-classify/x".into(),
+            principle: "human rights".into(),
+        });
+        ReviewData {
+            document: DocumentListing {
+                source_id: "doc".into(),
+                title: "Informe".into(),
+                country: "COL".into(),
+                cycle: "2025".into(),
+                language: "es".into(),
+                format: "pdf".into(),
+                pages: Some(2),
+                byte_count: 10,
+                uploaded_by: "user:ana".into(),
+                uploaded_at: at(),
+                progress: ReviewProgress::default(),
+            },
+            passages: vec![
+                // p1: no suggestion, reviewed from the start.
+                passage(1, "Introducción.", vec![]),
+                p2,
+                // p3: its only suggestion was rejected; the rejection is listed with an undo.
+                passage(3, "Remesas.", vec![]),
+                // p4: marked not evidence.
+                passage(4, "Índice.", vec![objective(40, 1, "auto", 0.4, "")]),
+                // p5: undecided.
+                passage(
+                    5,
+                    "Remesas y más.",
+                    vec![objective(50, 20, "auto", 0.99, "")],
+                ),
+            ],
+            rejected: vec![Rejected {
+                mapping_id: Some(30),
+                item_id: "doc-p003".into(),
+                objective: Some(20),
+                principle: None,
+                confidence: 0.8,
+                rationale: Some("lexicon x: \"remesas\" at 0-7".into()),
+                rejected_by: "user:ana".into(),
+            }],
+            not_evidence: ["doc-p004".to_string()].into_iter().collect(),
+        }
+    }
+
+    fn names(data: &Dataset) -> Names<'_> {
+        Names {
+            lang: Lang::En,
+            data,
+        }
+    }
+
+    #[test]
+    fn passages_show_their_state_marks_and_suggestions_by_confidence() {
+        let dataset = Dataset::default();
+        let (views, progress) = passage_views(&data(), ReviewFilter::default(), names(&dataset));
+        // p2 and p5 still have an `auto` objective; p1 (none), p3 (rejected) and p4 (not evidence) are
+        // reviewed: 3 of 5.
+        assert_eq!(
+            progress,
+            ReviewProgress {
+                reviewed: 3,
+                passages: 5
+            }
+        );
+        assert_eq!(views.len(), 5);
+        let p2 = &views[1];
+        assert_eq!(p2.anchor, "p-doc-p002");
+        assert_eq!(p2.heading, "Passage 2 of 5");
+        assert_eq!(p2.location, "page 2, lines 20–21");
+        assert_eq!(views[0].location, "pages 1–2, lines 10–11");
+        assert_eq!(p2.section.as_deref(), Some("Trata"));
+        assert!(!p2.reviewed);
+        let marked: Vec<&str> = p2
+            .segments
+            .iter()
+            .filter(|s| s.marked)
+            .map(|s| s.text.as_str())
+            .collect();
+        assert_eq!(marked, vec!["víctimas de trata", "frontera"]);
+        // 11 (0.90, accepted) before 10 (0.50, suggested); an accepted one can be undone, a suggestion
+        // accepted or rejected.
+        assert!(p2.objectives[0].label.starts_with("11."));
+        assert_eq!(p2.objectives[0].state, "accepted");
+        assert_eq!(p2.objectives[0].state_text, "accepted by user:ana");
+        let values = |s: &SuggestionView| {
+            s.actions
+                .iter()
+                .map(|a| a.value.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(values(&p2.objectives[0]), vec!["undo"]);
+        assert_eq!(values(&p2.objectives[1]), vec!["accept", "reject"]);
+        assert_eq!(
+            p2.objectives[1].actions[0].url,
+            "/mappings/20/decision?lang=en"
+        );
+        assert_eq!(p2.objectives[1].terms, "“víctimas de trata”");
+        assert_eq!(
+            p2.principles[0].actions[1].url,
+            "/items/doc-p002/principles/human%20rights/decision?lang=en"
+        );
+        // Neither 10 nor 11 is offered to add again; 21 other objectives are.
+        assert_eq!(p2.missing_objectives.len(), 21);
+        assert!(!p2
+            .missing_principles
+            .iter()
+            .any(|c| c.value == "human rights"));
+        // The rejection is listed as such, with its undo, and is not marked in the text.
+        let p3 = &views[2];
+        assert!(p3.reviewed);
+        assert_eq!(p3.objectives[0].state, "rejected");
+        assert_eq!(
+            p3.objectives[0].actions[0].url,
+            "/mappings/30/decision?lang=en"
+        );
+        assert!(p3.segments.iter().all(|s| !s.marked));
+        // Not evidence: reviewed, and its form takes it back.
+        assert_eq!(views[3].status, "not evidence");
+        assert_eq!(views[3].not_evidence_action.value, "0");
+        // Each passage points to the next undecided one after it: p5 after p2, none after p5.
+        assert_eq!(views[0].next_undecided.as_deref(), Some("#p-doc-p002"));
+        assert_eq!(p2.next_undecided.as_deref(), Some("#p-doc-p005"));
+        assert_eq!(views[4].next_undecided, None);
+    }
+
+    #[test]
+    fn filters_choose_the_passages_and_travel_in_the_forms() {
+        let dataset = Dataset::default();
+        let undecided = ReviewFilter {
+            show: Show::Undecided,
+            objective: None,
+        };
+        let (views, progress) = passage_views(&data(), undecided, names(&dataset));
+        let anchors: Vec<&str> = views.iter().map(|v| v.anchor.as_str()).collect();
+        assert_eq!(anchors, vec!["p-doc-p002", "p-doc-p005"]);
+        // The progress counts every passage, whatever is shown.
+        assert_eq!(progress.passages, 5);
+        assert_eq!(
+            views[0].add_objective_url,
+            "/items/doc-p002/objectives?show=undecided&lang=en"
+        );
+        // One objective: its rejected suggestions count too (p3 and p5 for 20).
+        let twenty = ReviewFilter {
+            show: Show::All,
+            objective: Some(20),
+        };
+        let (views, _) = passage_views(&data(), twenty, names(&dataset));
+        let anchors: Vec<&str> = views.iter().map(|v| v.anchor.as_str()).collect();
+        assert_eq!(anchors, vec!["p-doc-p003", "p-doc-p005"]);
+        assert_eq!(twenty.query(Lang::Es), "objective=20&lang=es");
+    }
+
+    #[test]
+    fn the_filters_of_the_address_are_checked() {
+        let parse = |show: Option<&str>, objective: Option<&str>| {
+            ReviewFilter::parse(&ReviewParams {
+                show: show.map(String::from),
+                objective: objective.map(String::from),
+            })
+        };
+        assert_eq!(parse(None, None).unwrap(), ReviewFilter::default());
+        assert_eq!(
+            parse(Some("undecided"), Some(" 7 ")).unwrap().objective,
+            Some(7)
+        );
+        assert_eq!(parse(Some("some"), None).unwrap_err().parameter, "show");
+        assert_eq!(parse(None, Some("0")).unwrap_err().parameter, "objective");
+        assert_eq!(parse(None, Some("x")).unwrap_err().parameter, "objective");
+    }
+}

@@ -582,3 +582,145 @@ fn error_status(error: &ApiError) -> StatusCode {
     use actix_web::ResponseError;
     error.status_code()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(country: &str, cycle: &str, title: &str, language: &str, kind: &str) -> UploadValues {
+        UploadValues {
+            country: country.into(),
+            cycle: cycle.into(),
+            title: title.into(),
+            language: language.into(),
+            kind: kind.into(),
+        }
+    }
+
+    #[test]
+    fn the_fields_are_checked_all_at_once() {
+        let t = Lang::En.text();
+        let cycles = vec!["2021".to_string(), "2025".to_string()];
+        let known = |iso3: &str| iso3 == "COL";
+        let (meta, problems) = check_fields(
+            &values(" col ", "2025", " Informe ", "", ""),
+            &known,
+            &cycles,
+            t,
+        );
+        assert!(problems.is_empty());
+        let meta = meta.unwrap();
+        assert_eq!(
+            (
+                meta.country.as_str(),
+                meta.cycle.as_str(),
+                meta.title.as_str()
+            ),
+            ("COL", "2025", "Informe")
+        );
+        assert_eq!(meta.language, None);
+        assert_eq!(meta.kind.as_deref(), Some("national_report"));
+
+        let long = "x".repeat(301);
+        let (meta, problems) = check_fields(
+            &values("XYZ", "1999", &long, "de", "novel"),
+            &known,
+            &cycles,
+            t,
+        );
+        assert!(meta.is_none());
+        let fields: Vec<_> = problems.iter().map(|p| p.field.unwrap()).collect();
+        assert_eq!(
+            fields,
+            vec!["country", "cycle", "title", "language", "kind"]
+        );
+        assert_eq!(problems[0].text, "No country has this code.");
+        let (_, problems) = check_fields(
+            &values("", "", "", "", ""),
+            &known,
+            &cycles,
+            Lang::Es.text(),
+        );
+        assert_eq!(problems[0].text, "Indique el país que informa.");
+        assert_eq!(problems[1].text, "Elija un ciclo de examen.");
+    }
+
+    #[test]
+    fn the_file_is_read_as_declared_or_told_by_its_bytes() {
+        let part = |content_type: Option<&str>, name: &str, bytes: &[u8]| FilePart {
+            file_name: name.into(),
+            content_type: content_type.map(String::from),
+            bytes: bytes.to_vec(),
+        };
+        let text = "# Informe\n\nUn párrafo.\n".as_bytes();
+        assert_eq!(
+            file_format(&part(Some("text/markdown"), "a.md", text)).unwrap(),
+            Format::Markdown
+        );
+        // No type, or octet-stream: the bytes and the name tell.
+        assert_eq!(
+            file_format(&part(Some("application/octet-stream"), "a.md", text)).unwrap(),
+            Format::Markdown
+        );
+        assert_eq!(
+            file_format(&part(None, "a.txt", text)).unwrap(),
+            Format::Text
+        );
+        assert_eq!(
+            file_format(&part(None, "a", b"%PDF-1.7\n")).unwrap(),
+            Format::Pdf
+        );
+        // A declared type is checked against the bytes, as the API checks it.
+        let refused = file_format(&part(Some("application/pdf"), "a.pdf", text)).unwrap_err();
+        assert!(matches!(
+            refused,
+            ApiError::Unreadable(FormatError::Mismatch { .. })
+        ));
+        let refused = file_format(&part(Some("image/png"), "a.png", b"\x89PNG")).unwrap_err();
+        assert_eq!(
+            refusal_problem(&refused, Lang::En.text()).field,
+            Some("file")
+        );
+        assert!(matches!(
+            file_format(&part(Some("text/plain; charset=latin1"), "a.txt", text)).unwrap_err(),
+            ApiError::UnsupportedMediaType(_)
+        ));
+    }
+
+    #[test]
+    fn a_file_keeps_its_own_name_only() {
+        assert_eq!(file_name("informe.pdf", Format::Pdf), "informe.pdf");
+        assert_eq!(
+            file_name("C:\\Users\\ana\\informe.pdf", Format::Pdf),
+            "informe.pdf"
+        );
+        assert_eq!(
+            file_name("a/b/in\u{7}forme.md", Format::Markdown),
+            "informe.md"
+        );
+        assert_eq!(file_name("", Format::Docx), "upload.docx");
+        assert_eq!(
+            file_name("x".repeat(300).as_str(), Format::Text)
+                .chars()
+                .count(),
+            200
+        );
+    }
+
+    #[test]
+    fn the_worst_problem_gives_the_status() {
+        use StatusCode as S;
+        assert_eq!(
+            status_of(&[S::UNPROCESSABLE_ENTITY]),
+            S::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(
+            status_of(&[S::UNPROCESSABLE_ENTITY, S::UNSUPPORTED_MEDIA_TYPE]),
+            S::UNSUPPORTED_MEDIA_TYPE
+        );
+        assert_eq!(
+            status_of(&[S::UNSUPPORTED_MEDIA_TYPE, S::PAYLOAD_TOO_LARGE]),
+            S::PAYLOAD_TOO_LARGE
+        );
+    }
+}
