@@ -106,6 +106,12 @@ async fn the_documents_and_a_review_page_are_public_reading() {
         "{html}"
     );
     assert!(html.contains("href=\"/sign-in?next=%2Fdocuments%2Fnew&#38;lang=en\""));
+    // Every page offers to sign in, coming back to it; the sign-in page itself does not.
+    assert!(html.contains(
+        "<a class=\"sign-in\" href=\"/sign-in?next=%2Fdocuments&#38;lang=en\">Sign in</a>"
+    ));
+    let (_, html) = get_page(&state, "/sign-in").await;
+    assert!(!html.contains("<a class=\"sign-in\""));
 
     let source = upload(&state, &token, URI, REPORT).await;
     // The fixture's six passages (tests/suite/documents.rs works out its suggestions): p1 has none, so it
@@ -459,6 +465,12 @@ async fn a_reviewer_decides_on_the_review_page() {
             vec![("objective", "24")],
             400,
             "objective: `24` is not an objective number",
+        ),
+        (
+            format!("/items/{source}-p001/objectives?lang=en"),
+            vec![("objective", "")],
+            400,
+            "objective: `` is not an objective number",
         ),
         (
             format!("/items/{source}-p001/principles?lang=en"),

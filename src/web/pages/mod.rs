@@ -144,8 +144,8 @@ pub struct Page {
     pub current: &'static str,
     /// Who is signed in: the layout shows "Sign out NAME" (a form with their token), else "Sign in".
     pub account: Option<Account>,
-    /// The sign-in page, coming back to this one.
-    pub sign_in_href: String,
+    /// The sign-in page, coming back to this one; none on the sign-in page itself.
+    pub sign_in_href: Option<String>,
 }
 
 impl Page {
@@ -242,7 +242,8 @@ pub fn layout(page: &PageRequest, title: String, current: &'static str) -> Page 
     };
     Page {
         account: page.account.clone(),
-        sign_in_href: format!("/sign-in?{}&lang={}", pair("next", &here), lang.code()),
+        sign_in_href: (request.path() != "/sign-in")
+            .then(|| format!("/sign-in?{}&lang={}", pair("next", &here), lang.code())),
         lang: lang.code(),
         t: lang.text(),
         embed: page.selection.embed,
