@@ -171,6 +171,23 @@ async fn the_documents_and_a_review_page_are_public_reading() {
     );
     assert!(shown.contains("Sign in to accept, reject or add suggestions."));
 
+    // In Spanish, by the page's language.
+    let (_, html) = get_page(&state, &format!("/documents/{source}?lang=es")).await;
+    let shown = text(&html);
+    assert!(html.contains("<html lang=\"es\">"));
+    assert!(shown.contains("1 de 6 pasajes revisados"), "{shown}");
+    assert!(
+        shown.contains(
+            "Pasaje 2 de 6 sin decidir líneas 8–9 · Sección: Lucha contra la trata y el tráfico"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("sugerido · confianza 0,86 · por los términos «víctimas de trata»"),
+        "{shown}"
+    );
+    assert!(shown.contains("Siguiente pasaje sin decidir"));
+
     // Filters: the undecided passages only (p2-p6), and one objective's (20: only p6, remittances).
     let (_, html) = get_page(&state, &format!("/documents/{source}?show=undecided")).await;
     let shown = text(&html);
