@@ -779,6 +779,19 @@ async fn the_upload_form_stores_a_report_or_lists_every_problem() {
     let (status, _, html) = page(&state, post_upload("/documents", &ana, &parts)).await;
     assert_eq!(status, 413);
     assert!(text(&html).contains("The file is too large."));
+    // It was read to its end (and dropped), so the form comes back filled in as sent.
+    assert!(html.contains("name=\"title\" value=\"Informe\""), "{html}");
+    // Far larger (more than four times the limit): refused as soon as that much has come.
+    let huge = "palabra ".repeat(3000);
+    let mut parts = fields("Informe");
+    parts.push(Part::File {
+        name: "enorme.txt",
+        content_type: "text/plain",
+        bytes: huge.as_bytes(),
+    });
+    let (status, _, html) = page(&state, post_upload("/documents", &ana, &parts)).await;
+    assert_eq!(status, 413);
+    assert!(text(&html).contains("The file is too large."));
     // A forged token: 403, whatever else the form holds.
     let mut parts = fields("Informe");
     parts[0] = Part::Field("csrf_token", "forged");

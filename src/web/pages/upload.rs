@@ -19,6 +19,9 @@ use crate::web::{ApiError, AppState};
 
 /// Bytes of any part but the file (a title of 300 characters is at most 1,200 bytes of UTF-8).
 const FIELD_BYTES: usize = 4 * 1024;
+/// How many times `limits.document_bytes` of a file over it is read on (and dropped) so that the
+/// browser gets to see the form's answer.
+const DRAINED: usize = 4;
 /// Parts a form may have: the seven of ours and a few a browser or a proxy may add.
 const MOST_PARTS: usize = 16;
 /// The languages a report may be declared in (none: detected from its text).
@@ -367,6 +370,8 @@ enum ReadFailure {
 struct Sent {
     csrf_token: Option<String>,
     file: Option<FilePart>,
+    /// The file was over `limits.document_bytes` (and dropped).
+    too_large: bool,
     values: UploadValues,
 }
 
@@ -412,24 +417,37 @@ async fn read_form(
             FIELD_BYTES
         };
         let mut bytes: Vec<u8> = Vec::new();
+        let mut over = false;
+        let mut discarded = 0usize;
         while let Some(chunk) = part.next().await {
             let chunk = chunk.map_err(|e| failure(checked, malformed(&e)))?;
-            if bytes.len() + chunk.len() > limit {
-                return Err(failure(
-                    checked,
-                    if name == "file" {
-                        ApiError::TooLarge(format!(
-                            "the document is larger than {limit} bytes (limits.document_bytes)"
-                        ))
-                    } else {
-                        ApiError::bad_parameter(
-                            &name,
-                            format!("`{name}` is longer than {FIELD_BYTES} bytes"),
-                        )
-                    },
-                ));
+            if over || bytes.len() + chunk.len() > limit {
+                let too_large = if name == "file" {
+                    ApiError::TooLarge(format!(
+                        "the document is larger than {limit} bytes (limits.document_bytes)"
+                    ))
+                } else {
+                    ApiError::bad_parameter(
+                        &name,
+                        format!("`{name}` is longer than {FIELD_BYTES} bytes"),
+                    )
+                };
+                // A file over the limit is read on, and dropped, for a while: a browser shows the
+                // form's answer only once it has sent its body. Past that, or from a request whose
+                // token was not checked, the answer comes at once.
+                discarded += chunk.len();
+                if name != "file" || !checked || discarded > file_limit.saturating_mul(DRAINED) {
+                    return Err(failure(checked, too_large));
+                }
+                over = true;
+                bytes = Vec::new();
+                continue;
             }
             bytes.extend_from_slice(&chunk);
+        }
+        if over {
+            sent.too_large = true;
+            continue;
         }
         if name == "file" {
             let file_name = part
@@ -523,6 +541,14 @@ pub async fn post_document(
     );
     let mut statuses = vec![StatusCode::UNPROCESSABLE_ENTITY];
     let format = match &sent.file {
+        None if sent.too_large => {
+            let error = ApiError::TooLarge(format!(
+                "the document is larger than {limit} bytes (limits.document_bytes)"
+            ));
+            statuses.push(error_status(&error));
+            problems.insert(0, refusal_problem(&error, t));
+            None
+        }
         None => {
             problems.insert(
                 0,
