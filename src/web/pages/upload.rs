@@ -233,28 +233,35 @@ pub fn document_problems(refused: &DocumentError, t: &Messages) -> Vec<ProblemVi
                 }
             })
             .collect(),
-        other => vec![refusal_problem(
-            &crate::web::review_api::refusal(clone_refusal(other)),
-            t,
-        )],
+        DocumentError::Duplicate(source) => vec![ProblemView {
+            field: Some("file"),
+            text: t.get("upload.problem.duplicate").to_string(),
+            detail: Some(format!(
+                "this document is already stored as source `{source}`"
+            )),
+        }],
+        DocumentError::Unreadable(error) => {
+            vec![refusal_problem(&ApiError::Unreadable(error.clone()), t)]
+        }
+        // The store's own failures are the service's, answered as an error page before this.
+        DocumentError::Database(_) => vec![ProblemView {
+            field: None,
+            text: t.get("upload.problem.other").to_string(),
+            detail: None,
+        }],
     }
 }
 
-/// The refusals that are not lists of problems, again (DocumentError is not Clone: it may hold a
-/// database error, which never reaches here).
-fn clone_refusal(refused: &DocumentError) -> DocumentError {
+/// The status the API gives a refused document: 422 for its problems, 409 for bytes already stored,
+/// the format's own (415, 413 or 422) for a file that cannot be read.
+fn refusal_status(refused: &DocumentError) -> StatusCode {
     match refused {
-        DocumentError::Invalid(problems) => DocumentError::Invalid(problems.clone()),
-        DocumentError::Duplicate(source) => DocumentError::Duplicate(source.clone()),
-        DocumentError::Unreadable(error) => DocumentError::Unreadable(error.clone()),
-        DocumentError::Database(error) => {
-            DocumentError::Invalid(vec![crate::ingestion::Problem::new(
-                "document",
-                None,
-                "database",
-                error.to_string(),
-            )])
+        DocumentError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        DocumentError::Duplicate(_) => StatusCode::CONFLICT,
+        DocumentError::Unreadable(error) => {
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
         }
+        DocumentError::Database(_) => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 
@@ -586,7 +593,7 @@ pub async fn post_document(
             ))
             .finish()),
         Err(refused) => {
-            let status = error_status(&crate::web::review_api::refusal(clone_refusal(&refused)));
+            let status = refusal_status(&refused);
             let problems = document_problems(&refused, t);
             let mut page = upload_page(
                 &request,
@@ -730,6 +737,43 @@ mod tests {
                 .chars()
                 .count(),
             200
+        );
+    }
+
+    #[test]
+    fn a_refused_document_gets_the_api_s_status_and_words() {
+        let t = Lang::En.text();
+        let duplicate = DocumentError::Duplicate("doc-col-2025-ab".into());
+        assert_eq!(refusal_status(&duplicate), StatusCode::CONFLICT);
+        let problems = document_problems(&duplicate, t);
+        assert_eq!(problems[0].text, "This very file is already stored.");
+        assert!(problems[0]
+            .detail
+            .as_deref()
+            .unwrap()
+            .contains("doc-col-2025-ab"));
+        let scan = DocumentError::Unreadable(FormatError::NoTextLayer { pages: 3 });
+        assert_eq!(refusal_status(&scan), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(document_problems(&scan, t)[0]
+            .text
+            .contains("Run OCR on it first"));
+        let pages = DocumentError::Unreadable(FormatError::TooManyPages {
+            pages: 900,
+            limit: 500,
+        });
+        assert_eq!(refusal_status(&pages), StatusCode::PAYLOAD_TOO_LARGE);
+        let invalid = DocumentError::Invalid(vec![crate::ingestion::Problem::new(
+            "document",
+            None,
+            "language",
+            "could not be told",
+        )]);
+        assert_eq!(refusal_status(&invalid), StatusCode::UNPROCESSABLE_ENTITY);
+        let problems = document_problems(&invalid, Lang::Es.text());
+        assert_eq!(problems[0].field, Some("language"));
+        assert_eq!(
+            problems[0].text,
+            "Elija un idioma de la lista, o deje que se detecte."
         );
     }
 
