@@ -10,15 +10,26 @@
 //! Text classified: the item's source lines (`line_start..=line_end` of its file in fixtures/sources/),
 //! as a reviewer would see them; figures are also given for the item's quote alone. Gold: every
 //! objective annotated on the item, whatever its basis (cited, subject, section, inferred).
+//!
+//! `--lodo` prints instead the leave-one-document-out figures of the bundled lexicon and of the trained
+//! model on the same folds (each seed document's items scored by a model trained on the other four),
+//! overall, per language and per objective. With it: `--part tuning|held-out|all` (which items take
+//! part, for training and scoring alike; the training settings were chosen with `--part tuning`),
+//! `--l2 X`, `--min-examples N` (training settings; default: the library's).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
-use gcm::mapping::{Classification, Classifier, Language, DEFAULT_THRESHOLD, PRINCIPLES};
+use gcm::mapping::evaluate::{Counts as LodoCounts, Figures};
+use gcm::mapping::{
+    leave_one_document_out, Classification, Classifier, LabelledPassage, Language, TrainOptions,
+    DEFAULT_THRESHOLD, PRINCIPLES,
+};
 use serde_json::Value;
 
 struct Item {
     id: String,
+    source: String,
     text: String,
     quote: String,
     language: Option<Language>,
@@ -50,7 +61,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut threshold = DEFAULT_THRESHOLD;
     let mut root = PathBuf::from(".");
-    let (mut sweep, mut errors) = (false, false);
+    let (mut sweep, mut errors, mut lodo) = (false, false, false);
+    let mut lodo_part: Option<Part> = None;
+    let mut options = TrainOptions::default();
     let mut index = 0;
     while index < args.len() {
         match args[index].as_str() {
@@ -66,12 +79,36 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 root = PathBuf::from(args.get(index).ok_or("--root needs a value")?);
             }
             "--sweep" => sweep = true,
+            "--lodo" => lodo = true,
+            "--part" => {
+                index += 1;
+                lodo_part = match args.get(index).map(String::as_str) {
+                    Some("tuning") => Some(Part::Tuning),
+                    Some("held-out") => Some(Part::HeldOut),
+                    Some("all") => None,
+                    _ => return Err("--part is tuning, held-out or all".into()),
+                };
+            }
+            "--l2" => {
+                index += 1;
+                options.l2 = args.get(index).ok_or("--l2 needs a value")?.parse()?;
+            }
+            "--min-examples" => {
+                index += 1;
+                options.min_examples = args
+                    .get(index)
+                    .ok_or("--min-examples needs a value")?
+                    .parse()?;
+            }
             "--errors" => errors = true,
             other => return Err(format!("unknown argument {other}").into()),
         }
         index += 1;
     }
     let items = load_items(&root)?;
+    if lodo {
+        return print_lodo(&items, lodo_part, &options, threshold);
+    }
     let classifier = Classifier::bundled();
     println!(
         "lexicon {}; threshold {threshold}; {} items",
@@ -408,6 +445,7 @@ fn load_items(root: &std::path::Path) -> Result<Vec<Item>, Box<dyn std::error::E
             .collect();
         items.push(Item {
             id,
+            source: value["source"].as_str().unwrap_or_default().to_string(),
             text,
             quote: value["quote"].as_str().unwrap_or_default().to_string(),
             language: value["language"].as_str().and_then(|l| l.parse().ok()),
@@ -417,4 +455,91 @@ fn load_items(root: &std::path::Path) -> Result<Vec<Item>, Box<dyn std::error::E
         });
     }
     Ok(items)
+}
+
+/// Leave-one-document-out: the lexicon and the trained model on the same folds (the seed documents).
+fn print_lodo(
+    items: &[Item],
+    part: Option<Part>,
+    options: &TrainOptions,
+    threshold: f64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let passages: Vec<LabelledPassage> = items
+        .iter()
+        .filter(|item| part.is_none_or(|p| part_of(&item.id) == p))
+        .map(|item| LabelledPassage {
+            document: item.source.clone(),
+            language: item.language.unwrap_or(Language::Und),
+            text: item.text.clone(),
+            positive: item.objectives.clone(),
+            negative: BTreeSet::new(),
+            primary: item.primary,
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let lodo = leave_one_document_out(&passages, options, threshold)?;
+    println!(
+        "leave-one-document-out over {} items of {} documents ({}); threshold {threshold}; {options:?}; {:.1} s",
+        passages.len(),
+        lodo.documents.len(),
+        part.map_or("all", part_name),
+        started.elapsed().as_secs_f64()
+    );
+    if !lodo.untrained.is_empty() {
+        println!("folds with nothing to learn from: {:?}", lodo.untrained);
+    }
+    let row = |label: &str, f: &Figures| {
+        println!(
+            "| {label} | {} | {:.3} ({}/{}) | {:.3} ({}/{}) | {:.3} | {:.3} | {:.3} |",
+            f.passages,
+            f.top1.rate(),
+            f.top1.hits,
+            f.top1.total,
+            f.top3.rate(),
+            f.top3.hits,
+            f.top3.total,
+            f.micro.precision(),
+            f.micro.recall(),
+            f.micro.f1()
+        )
+    };
+    println!("\n| model | items | top-1 | top-3 | micro P | micro R | micro F1 |");
+    println!("|---|---|---|---|---|---|---|");
+    row("lexicon", &lodo.lexicon.overall);
+    row("trained", &lodo.trained.overall);
+    println!("\n| language, model | items | top-1 | top-3 | micro P | micro R | micro F1 |");
+    println!("|---|---|---|---|---|---|---|");
+    for (language, figures) in &lodo.lexicon.per_language {
+        row(&format!("{language}, lexicon"), figures);
+        if let Some(trained) = lodo.trained.per_language.get(language) {
+            row(&format!("{language}, trained"), trained);
+        }
+    }
+    println!("\n| objective | gold | lexicon P | R | F1 | trained P | R | F1 |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for objective in 1..=23u8 {
+        let get = |report: &gcm::mapping::Report| -> LodoCounts {
+            report
+                .per_objective
+                .get(&objective)
+                .copied()
+                .unwrap_or_default()
+        };
+        let (a, b) = (get(&lodo.lexicon), get(&lodo.trained));
+        println!(
+            "| {objective} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            a.gold(),
+            a.precision(),
+            a.recall(),
+            a.f1(),
+            b.precision(),
+            b.recall(),
+            b.f1()
+        );
+    }
+    println!(
+        "\nverdict (trained against lexicon): {:?}",
+        gcm::mapping::compare(&lodo.lexicon, &lodo.trained)
+    );
+    Ok(())
 }

@@ -10,6 +10,12 @@
 //!    (objective 9) hides "migrantes", and a blocked agency name hides the words inside it;
 //! 4. per objective (and principle), `raw = Σ over distinct terms of weight × (1 + REPEAT_WEIGHT ×
 //!    (occurrences − 1))`, and `score = 1 − exp(−raw)`, which saturates towards 1.
+//!
+//! With a trained model ([`Classifier::with_model`]) the objectives' text score is instead the model's
+//! `σ(bias + Σ lexicon-score weights + Σ weights of the terms and word n-grams present)`, computed in the
+//! same pass (n-grams are looked up per word by hash, see `learned.rs`); principles keep the
+//! lexicon's score. Headings above a passage ([`Classifier::classify_passage`]) add their score as a
+//! noisy-OR: `score = 1 − (1 − text score) × Π (1 − heading score)` (docs/MAPPING.md).
 
 use std::sync::OnceLock;
 
@@ -17,8 +23,12 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::Serialize;
 
 use super::language::Language;
+use super::learned::{self, Learned, WordTable, STOPWORD};
 use super::lexicon::{Lexicon, LexiconError, Target, OBJECTIVES, PRINCIPLES};
+use super::model::{Model, ModelError};
 use super::normalise::{Normalised, SEPARATOR};
+use super::segment::{Heading, Passage};
+use super::structure::{self, HeadingEvidence};
 
 /// Default suggestion threshold on the score, chosen on the tuning part of the corpus (docs/MAPPING.md).
 pub const DEFAULT_THRESHOLD: f64 = 0.35;
@@ -29,6 +39,9 @@ pub const REPEAT_WEIGHT: f64 = 0.25;
 /// At most this many evidence spans are listed per suggestion (the score counts all of them).
 pub const MAX_EVIDENCE: usize = 25;
 
+/// At most this many learned words are listed per suggestion: the ones that weighed most for it.
+pub const MAX_LEARNED_EVIDENCE: usize = 8;
+
 /// Where a term was found: char offsets (Unicode scalar values) into the classified text, end exclusive.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {
@@ -38,13 +51,96 @@ pub struct Evidence {
     pub term: String,
 }
 
+/// A word or term that a trained model weighed for an objective, where it was found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LearnedEvidence {
+    /// Char offsets into the classified text, end exclusive (a bigram spans the stopwords between).
+    pub start: usize,
+    pub end: usize,
+    /// A lexicon term as written, or an n-gram's folded words ("trata personas").
+    pub term: String,
+    /// Its weight for the objective (logit units, rounded to three decimals); listed when positive.
+    pub weight: f64,
+}
+
 /// A suggested objective.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Suggestion {
     pub objective: u8,
     /// In [0, 1), rounded to three decimals.
     pub score: f64,
+    /// The lexicon terms of the objective found in the text.
     pub evidence: Vec<Evidence>,
+    /// With a trained model: the words it weighed most for this objective, heaviest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub learned: Vec<LearnedEvidence>,
+    /// The headings above the passage that name this objective (or its thematic area).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub headings: Vec<HeadingEvidence>,
+}
+
+impl Suggestion {
+    /// Where the suggestion came from: `heading`, `lexicon` (its terms), `model` (learned words).
+    pub fn sources(&self) -> Vec<&'static str> {
+        let mut sources = Vec::new();
+        if !self.headings.is_empty() {
+            sources.push("heading");
+        }
+        if !self.evidence.is_empty() {
+            sources.push("lexicon");
+        }
+        if !self.learned.is_empty() {
+            sources.push("model");
+        }
+        sources
+    }
+
+    /// One line for a reviewer, naming each source: `heading "Objetivo 13" (line 40); lexicon
+    /// gcm-lexicon-2026.1: "detención" at 12-21; learned model-20260301-1a2b3c4d: "albergues" +0.84 at
+    /// 40-49`. `version` is the classifier's ([`Classifier::version`]); the lexicon's own version is
+    /// named when a model is used.
+    pub fn rationale(&self, classifier: &Classifier) -> String {
+        const LISTED: usize = 5;
+        let mut parts: Vec<String> = self
+            .headings
+            .iter()
+            .map(HeadingEvidence::rationale)
+            .collect();
+        let list = |items: Vec<String>, total: usize| {
+            let mut text = items.join(", ");
+            if total > items.len() {
+                text.push_str(&format!(" and {} more", total - items.len()));
+            }
+            text
+        };
+        if !self.evidence.is_empty() {
+            let terms = self
+                .evidence
+                .iter()
+                .take(LISTED)
+                .map(|e| format!("\"{}\" at {}-{}", e.term, e.start, e.end))
+                .collect();
+            parts.push(format!(
+                "lexicon {}: {}",
+                classifier.lexicon_version(),
+                list(terms, self.evidence.len())
+            ));
+        }
+        if !self.learned.is_empty() {
+            let words = self
+                .learned
+                .iter()
+                .take(LISTED)
+                .map(|e| format!("\"{}\" {:+.2} at {}-{}", e.term, e.weight, e.start, e.end))
+                .collect();
+            parts.push(format!(
+                "learned {}: {}",
+                classifier.model_version().unwrap_or_default(),
+                list(words, self.learned.len())
+            ));
+        }
+        parts.join("; ")
+    }
 }
 
 /// A suggested guiding principle.
@@ -67,8 +163,8 @@ pub struct Classification {
     pub principles: Vec<PrincipleSuggestion>,
 }
 
-/// A lexicon compiled into one automaton.
-#[derive(Debug)]
+/// A lexicon compiled into one automaton, with a trained model or without.
+#[derive(Debug, Clone)]
 pub struct Classifier {
     version: String,
     automaton: AhoCorasick,
@@ -81,9 +177,38 @@ pub struct Classifier {
     /// costs far more than a lookup.
     stopwords: Vec<(u64, u8)>,
     entries: Vec<CompiledEntry>,
+    /// Per pattern, its folded text (no leading space) and the term as written of its first entry: how
+    /// a model names the lexicon's terms, and how evidence shows them.
+    patterns: Vec<String>,
+    pattern_terms: Vec<String>,
+    /// The FNV-1a hash of every stopword of every language, with its languages (a bit per language of
+    /// `Language::KNOWN`): words no n-gram contains.
+    stopword_hashes: Vec<(u64, u8)>,
+    /// The stopwords alone as a word table (for reading a text's n-grams without a model).
+    stopword_table: WordTable,
+    learned: Option<Learned>,
 }
 
-#[derive(Debug)]
+/// What the model reads of a passage: the lexicon's score per objective, the terms found (patterns,
+/// once each) and the word n-grams (hash and folded text, once each, in hash order).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PassageFeatures {
+    pub lexicon: [f64; OBJECTIVES as usize],
+    pub terms: Vec<usize>,
+    pub ngrams: Vec<(u64, String)>,
+    /// Words read (stopwords and one-letter words left out, repeats counted).
+    pub words: usize,
+}
+
+/// A model feature found in the text: byte offsets into the normalised copy.
+#[derive(Debug, Clone, Copy)]
+struct FeatureHit {
+    feature: u32,
+    start: usize,
+    end: usize,
+}
+
+#[derive(Debug, Clone)]
 struct CompiledEntry {
     language: Language,
     term: String,
@@ -140,9 +265,20 @@ impl Tally {
     }
 
     fn score(&self) -> f64 {
-        let score = 1.0 - (-self.raw).exp();
-        (score * 1000.0).round() / 1000.0
+        round3(self.unrounded())
     }
+
+    fn unrounded(&self) -> f64 {
+        1.0 - (-self.raw).exp()
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
 }
 
 impl Classifier {
@@ -213,6 +349,38 @@ impl Classifier {
                 reason: format!("the automaton cannot be built: {e}"),
             })?;
         let pattern_lengths = patterns.iter().map(|p| p.len() - 1).collect();
+        let pattern_terms = pattern_entries
+            .iter()
+            .map(|indices| {
+                indices
+                    .first()
+                    .map(|&e| entries[e].term.clone())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let patterns: Vec<String> = patterns.into_iter().map(|p| p[1..].to_string()).collect();
+        let mut stopword_hashes: Vec<(u64, u8)> = lexicon
+            .entries
+            .iter()
+            .filter(|entry| entry.target == Target::Stopword)
+            .filter_map(|entry| {
+                let language = entry.language.index()?;
+                Some((learned::ngram_hash(&entry.normalised), 1u8 << language))
+            })
+            .collect();
+        stopword_hashes.sort_unstable();
+        stopword_hashes.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 |= later.1;
+            }
+            same
+        });
+        let stopword_table = WordTable::new(
+            stopword_hashes
+                .iter()
+                .map(|(hash, languages)| (*hash, STOPWORD | u32::from(*languages))),
+        );
         Ok(Classifier {
             version: lexicon.version.clone(),
             automaton,
@@ -220,12 +388,54 @@ impl Classifier {
             pattern_lengths,
             stopwords,
             entries,
+            patterns,
+            pattern_terms,
+            stopword_hashes,
+            stopword_table,
+            learned: None,
         })
     }
 
-    /// The lexicon's version, to be recorded with every suggestion.
+    /// The bundled lexicon with a trained model: the model's lexicon must be the bundled one.
+    pub fn with_model(model: &Model) -> Result<Classifier, ModelError> {
+        Classifier::bundled().with_trained(model)
+    }
+
+    /// This classifier's lexicon with a trained model in place of its objective scores (principles keep
+    /// the lexicon's). Refuses a model that does not validate or was trained on another lexicon.
+    pub fn with_trained(&self, model: &Model) -> Result<Classifier, ModelError> {
+        model.validate()?;
+        if model.lexicon_version != self.version {
+            return Err(ModelError::new(format!(
+                "{} was trained on lexicon {}, this classifier's is {}: train it again",
+                model.version, model.lexicon_version, self.version
+            )));
+        }
+        let learned = Learned::compile(
+            model,
+            &self.patterns,
+            &self.pattern_terms,
+            &self.stopword_hashes,
+        )?;
+        let mut classifier = self.clone();
+        classifier.learned = Some(learned);
+        Ok(classifier)
+    }
+
+    /// What to record with every suggestion: the model's version with a trained model, else the
+    /// lexicon's.
     pub fn version(&self) -> &str {
+        self.model_version().unwrap_or(&self.version)
+    }
+
+    /// The lexicon's version (also with a trained model, whose features it provides).
+    pub fn lexicon_version(&self) -> &str {
         &self.version
+    }
+
+    /// The trained model's version, if one is used.
+    pub fn model_version(&self) -> Option<&str> {
+        self.learned.as_ref().map(|l| l.version.as_str())
     }
 
     /// Suggestions at the default threshold.
@@ -240,8 +450,53 @@ impl Classifier {
         language: Option<Language>,
         threshold: f64,
     ) -> Classification {
+        self.classify_in_context(text, language, &[], threshold)
+    }
+
+    /// A segmented passage at the default threshold, with the headings it sits under.
+    pub fn classify_passage(
+        &self,
+        passage: &Passage,
+        language: Option<Language>,
+    ) -> Classification {
+        self.classify_in_context(
+            &passage.text,
+            language,
+            &passage.headings,
+            DEFAULT_THRESHOLD,
+        )
+    }
+
+    /// Suggestions for a text under `headings` (outermost first, as [`Passage::headings`]) whose score
+    /// is at least `threshold`.
+    pub fn classify_in_context(
+        &self,
+        text: &str,
+        language: Option<Language>,
+        headings: &[Heading],
+        threshold: f64,
+    ) -> Classification {
         let normalised = Normalised::new(text);
-        let (hits, stopword_hits) = self.find(&normalised.bytes);
+        let hits = self.find_hits(&normalised.bytes);
+        // With a model, one pass over the words finds its n-grams and counts the stopwords.
+        let mut gram_hits: Vec<FeatureHit> = match &self.learned {
+            Some(_) => Vec::with_capacity(normalised.bytes.len() / 16 + 8),
+            None => Vec::new(),
+        };
+        let mut words = 0usize;
+        let stopword_hits = match &self.learned {
+            Some(model) => learned::scan_grams(&normalised.bytes, &model.table, |gram| {
+                words += usize::from(gram.split.is_none());
+                if let Some(feature) = gram.value {
+                    gram_hits.push(FeatureHit {
+                        feature,
+                        start: gram.start,
+                        end: gram.end,
+                    });
+                }
+            }),
+            None => self.stopword_hits(&normalised.bytes),
+        };
         let language = language.unwrap_or_else(|| Language::from_stopword_hits(stopword_hits));
         let kept = self.longest_leftmost(&hits, language);
 
@@ -251,7 +506,7 @@ impl Classifier {
             .origin
             .last()
             .map_or(0, |last| *last as usize + 1);
-        for hit in kept {
+        for hit in &kept {
             let start = normalised.origin[hit.start] as usize;
             let end = (normalised.origin[hit.end - 1] as usize + 1).min(text_chars);
             for &entry_index in &self.pattern_entries[hit.pattern] {
@@ -268,14 +523,71 @@ impl Classifier {
             }
         }
 
+        let char_span = |start: usize, end: usize| {
+            (
+                normalised.origin[start] as usize,
+                (normalised.origin[end - 1] as usize + 1).min(text_chars),
+            )
+        };
+        // The text's score per objective, and whether the text holds any evidence of it.
+        let mut text_scores = [0.0f64; OBJECTIVES as usize];
+        let mut evidenced = [false; OBJECTIVES as usize];
+        for (index, tally) in objectives.iter().enumerate() {
+            text_scores[index] = tally.unrounded();
+            evidenced[index] = tally.raw > 0.0;
+        }
+        let mut feature_hits = Vec::new();
+        if let Some(model) = &self.learned {
+            let logits;
+            (logits, feature_hits) =
+                self.logits(model, &kept, &gram_hits, words, &objectives, &mut evidenced);
+            for (score, logit) in text_scores.iter_mut().zip(logits) {
+                *score = sigmoid(logit);
+            }
+        }
+        let mut heading_scores = structure::heading_scores(headings);
+        // A thematic area spans five or six objectives: its heading raises only those of them that
+        // the passage's own lexicon terms already point to.
+        let area_only = structure::area_only(headings);
+        for (index, tally) in objectives.iter().enumerate() {
+            if area_only[index] && tally.raw == 0.0 {
+                heading_scores[index] = 0.0;
+            }
+        }
         let mut objectives: Vec<Suggestion> = objectives
             .into_iter()
             .enumerate()
-            .filter(|(_, tally)| tally.raw > 0.0 && tally.score() >= threshold)
-            .map(|(index, tally)| Suggestion {
-                objective: index as u8 + 1,
-                score: tally.score(),
-                evidence: tally.evidence,
+            .filter_map(|(index, tally)| {
+                let heading = heading_scores[index];
+                if !evidenced[index] && heading == 0.0 {
+                    return None;
+                }
+                // Without a heading or a model the score is the lexicon's, exactly as it always was.
+                let score = match (heading > 0.0, &self.learned) {
+                    (false, None) => tally.score(),
+                    (false, Some(_)) => round3(text_scores[index]),
+                    (true, _) => round3(1.0 - (1.0 - text_scores[index]) * (1.0 - heading)),
+                };
+                if score < threshold {
+                    return None;
+                }
+                let objective = index as u8 + 1;
+                let learned = match &self.learned {
+                    Some(model) => learned_evidence(model, &feature_hits, index, &char_span),
+                    None => Vec::new(),
+                };
+                let headings = if heading > 0.0 {
+                    structure::heading_evidence(headings, objective)
+                } else {
+                    Vec::new()
+                };
+                Some(Suggestion {
+                    objective,
+                    score,
+                    evidence: tally.evidence,
+                    learned,
+                    headings,
+                })
             })
             .collect();
         objectives.sort_by(|a, b| {
@@ -304,6 +616,147 @@ impl Classifier {
         }
     }
 
+    /// The trained model's logit per objective for a text, and the model's features found in it (each
+    /// feature once, at its first occurrence). Marks in `evidenced` the objectives that a feature found
+    /// weighs for.
+    fn logits(
+        &self,
+        model: &Learned,
+        kept: &[Hit],
+        gram_hits: &[FeatureHit],
+        words: usize,
+        tallies: &[Tally],
+        evidenced: &mut [bool; OBJECTIVES as usize],
+    ) -> ([f64; OBJECTIVES as usize], Vec<FeatureHit>) {
+        let mut logits = model.bias;
+        let mut lexicon_scores = [0.0; OBJECTIVES as usize];
+        for (score, tally) in lexicon_scores.iter_mut().zip(tallies) {
+            *score = tally.unrounded();
+        }
+        let best = lexicon_scores.iter().fold(0.0f64, |m, s| m.max(*s));
+        let mut from_lexicon = [0.0f32; learned::LANES];
+        for (score, column) in lexicon_scores.iter().zip(&model.lexicon) {
+            // Most objectives have no term in a passage: their column adds nothing.
+            if *score > 0.0 {
+                let score = *score as f32;
+                for (total, weight) in from_lexicon.iter_mut().zip(column) {
+                    *total += weight * score;
+                }
+            }
+        }
+        for (index, logit) in logits.iter_mut().enumerate() {
+            *logit += model.relative[index] * (lexicon_scores[index] - best)
+                + f64::from(from_lexicon[index]);
+        }
+        // Each feature counts once, however often it occurs (its first occurrence is its evidence): a
+        // bit per feature, one small allocation per call.
+        let mut seen = vec![0u64; model.labels.len().div_ceil(64)];
+        let mut first_time = |feature: u32| {
+            let (word, bit) = (feature as usize / 64, feature % 64);
+            let new = seen[word] >> bit & 1 == 0;
+            seen[word] |= 1 << bit;
+            new
+        };
+        let mut hits: Vec<FeatureHit> = Vec::with_capacity(kept.len() + 16);
+        for hit in kept {
+            if let Some(feature) = model.pattern_features[hit.pattern] {
+                if first_time(feature) {
+                    hits.push(FeatureHit {
+                        feature,
+                        start: hit.start,
+                        end: hit.end,
+                    });
+                }
+            }
+        }
+        for hit in gram_hits {
+            if first_time(hit.feature) {
+                hits.push(*hit);
+            }
+        }
+        // Terms and n-grams summed apart (n-grams are scaled by the passage's length), in f32 lanes.
+        let (mut terms, mut ngrams) = ([0.0f32; learned::LANES], [0.0f32; learned::LANES]);
+        let mut positive = 0u32;
+        for hit in &hits {
+            let row = &model.weights[hit.feature as usize];
+            let sum = if hit.feature < model.terms {
+                &mut terms
+            } else {
+                &mut ngrams
+            };
+            for (total, weight) in sum.iter_mut().zip(row) {
+                *total += weight;
+            }
+            positive |= model.positive[hit.feature as usize];
+        }
+        let ngram_value = learned::ngram_value(words);
+        for (index, logit) in logits.iter_mut().enumerate() {
+            *logit += f64::from(terms[index]) + f64::from(ngrams[index]) * ngram_value;
+            evidenced[index] |= positive >> index & 1 == 1;
+        }
+        (logits, hits)
+    }
+
+    /// What a model reads of a text (the same pass as [`Classifier::classify`] makes with a model),
+    /// for training.
+    pub(crate) fn features(&self, text: &str, language: Option<Language>) -> PassageFeatures {
+        let normalised = Normalised::new(text);
+        let (hits, stopword_hits) = self.find(&normalised.bytes);
+        let language = match language {
+            Some(Language::Und) | None => Language::from_stopword_hits(stopword_hits),
+            Some(known) => known,
+        };
+        let kept = self.longest_leftmost(&hits, language);
+        let mut raw = [0.0f64; OBJECTIVES as usize];
+        let mut tallies = vec![Tally::default(); usize::from(OBJECTIVES)];
+        let mut terms = Vec::new();
+        for hit in &kept {
+            terms.push(hit.pattern);
+            for &entry_index in &self.pattern_entries[hit.pattern] {
+                let entry = &self.entries[entry_index];
+                if let (Target::Objective(n), true) =
+                    (entry.target, language.admits(entry.language))
+                {
+                    tallies[usize::from(n) - 1].add(entry_index, entry, 0, 0);
+                }
+            }
+        }
+        for (slot, tally) in raw.iter_mut().zip(&tallies) {
+            *slot = tally.unrounded();
+        }
+        terms.sort_unstable();
+        terms.dedup();
+        let mut ngrams: Vec<(u64, String)> = Vec::new();
+        let bytes = &normalised.bytes;
+        let mut words = 0usize;
+        // The stopword count of this pass is the same as the one `find` made (tested below).
+        let _ = learned::scan_grams(bytes, &self.stopword_table, |gram| {
+            words += usize::from(gram.split.is_none());
+            let text = match gram.split {
+                Some((first_end, second_start)) => format!(
+                    "{} {}",
+                    String::from_utf8_lossy(&bytes[gram.start..first_end]),
+                    String::from_utf8_lossy(&bytes[second_start..gram.end])
+                ),
+                None => String::from_utf8_lossy(&bytes[gram.start..gram.end]).to_string(),
+            };
+            ngrams.push((gram.hash, text));
+        });
+        ngrams.sort_unstable();
+        ngrams.dedup_by(|a, b| a.0 == b.0);
+        PassageFeatures {
+            lexicon: raw,
+            terms,
+            ngrams,
+            words,
+        }
+    }
+
+    /// The folded text of each automaton pattern (a lexicon term), by pattern index.
+    pub(crate) fn pattern_text(&self, pattern: usize) -> &str {
+        &self.patterns[pattern]
+    }
+
     /// The language a text is detected as (what `classify` does with `language: None`).
     pub fn detect_language(&self, text: &str) -> Language {
         let normalised = Normalised::new(text);
@@ -312,6 +765,11 @@ impl Classifier {
 
     /// Every word-bounded match of a term or blocked name, and the stopword hits per language.
     fn find(&self, bytes: &[u8]) -> (Vec<Hit>, [u32; 4]) {
+        (self.find_hits(bytes), self.stopword_hits(bytes))
+    }
+
+    /// Every word-bounded match of a term or blocked name.
+    fn find_hits(&self, bytes: &[u8]) -> Vec<Hit> {
         let mut hits = Vec::new();
         for found in self.automaton.find_overlapping_iter(bytes) {
             let end = found.end();
@@ -324,7 +782,7 @@ impl Classifier {
                 });
             }
         }
-        (hits, self.stopword_hits(bytes))
+        hits
     }
 
     /// Stopwords per language among the first [`MAX_DETECTION_WORDS`] words of a normalised text.
@@ -409,6 +867,53 @@ impl Classifier {
         }
         kept
     }
+}
+
+/// The model's features found in the text that weigh for objective `index`, heaviest first (at most
+/// [`MAX_LEARNED_EVIDENCE`]).
+fn learned_evidence(
+    model: &Learned,
+    hits: &[FeatureHit],
+    index: usize,
+    char_span: &impl Fn(usize, usize) -> (usize, usize),
+) -> Vec<LearnedEvidence> {
+    // A lexicon term and an n-gram over the same words ("frontera", "trata de personas" and the bigram
+    // "trata personas") are two features at one place: they are shown once, with their weights added,
+    // under the term as the lexicon writes it (terms come first among the hits).
+    let mut weighed: Vec<(usize, usize, &str, f64)> = hits
+        .iter()
+        .filter_map(|hit| {
+            let weight = model.weight(hit.feature, index);
+            (weight != 0.0).then(|| {
+                let label = model.labels[hit.feature as usize].as_str();
+                (hit.start, hit.end, label, weight)
+            })
+        })
+        .collect();
+    // A stable sort keeps the term before the n-gram at the same place.
+    weighed.sort_by_key(|(start, end, _, _)| (*start, *end));
+    weighed.dedup_by(|later, kept| {
+        let same_place = later.0 == kept.0 && later.1 == kept.1;
+        if same_place {
+            kept.3 += later.3;
+        }
+        same_place
+    });
+    weighed.retain(|(_, _, _, weight)| *weight > 0.0);
+    weighed.sort_by(|a, b| b.3.total_cmp(&a.3).then(a.0.cmp(&b.0)));
+    weighed
+        .into_iter()
+        .take(MAX_LEARNED_EVIDENCE)
+        .map(|(start, end, label, weight)| {
+            let (start, end) = char_span(start, end);
+            LearnedEvidence {
+                start,
+                end,
+                term: label.to_string(),
+                weight: round3(weight),
+            }
+        })
+        .collect()
 }
 
 /// Stopwords are single words of at most this many bytes once folded.
@@ -608,6 +1113,22 @@ mod tests {
             ),
             (0, 11)
         );
+    }
+
+    #[test]
+    fn the_one_pass_stopword_count_of_a_model_is_the_classifier_s_own() {
+        let classifier = Classifier::bundled();
+        for text in [
+            "El gobierno y los municipios de la región, y a la vez o e a",
+            "O governo e os municípios da região",
+            "The government and the civil society of the region",
+            "Le gouvernement et les communes de la région",
+            &"de la y el ".repeat(700),
+        ] {
+            let bytes = Normalised::new(text).bytes;
+            let one_pass = learned::scan_grams(&bytes, &classifier.stopword_table, |_| {});
+            assert_eq!(one_pass, classifier.stopword_hits(&bytes), "{text}");
+        }
     }
 
     #[test]

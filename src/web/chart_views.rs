@@ -5,6 +5,9 @@
 use super::i18n::Lang;
 use super::pages::Names;
 use super::summaries;
+use crate::charts::map::{
+    map_png, map_summary, map_svg, MapChart, MapExtent, MapLabels, MapLanguage, MapValue,
+};
 use crate::charts::{self, Bar, BarChart, MatrixChart};
 use crate::framework::OBJECTIVE_COUNT;
 use crate::indicators::{self, CountryIndicators, CountryInfo, Dataset, METHOD_VERSION};
@@ -412,4 +415,73 @@ pub fn principles(
         marker_label: None,
     };
     draw_bars(&chart, png, size)
+}
+
+/// The map's language.
+pub fn map_language(lang: Lang) -> MapLanguage {
+    match lang {
+        Lang::En => MapLanguage::English,
+        Lang::Es => MapLanguage::Spanish,
+    }
+}
+
+/// What the map colours: each country of the group with its objectives with evidence (`None` when
+/// it has no evidence in these sources, which the map draws apart, never as zero).
+pub fn map_values(
+    data: &Dataset,
+    selection: &Selection,
+    countries: &[String],
+    lang: Lang,
+) -> Vec<MapValue> {
+    let names = Names { lang, data };
+    indicators::compute(data, &selection.counting, &selection.grouping, countries)
+        .iter()
+        .map(|row| MapValue {
+            iso3: row.iso3.clone(),
+            name: names.country(&row.iso3),
+            value: row.has_evidence().then_some(row.objectives_covered as u32),
+            in_group: true,
+        })
+        .collect()
+}
+
+/// The extent of a group's map: fitted to its countries (a group as wide as most of the world is
+/// drawn whole).
+pub fn map_extent(countries: &[String]) -> MapExtent {
+    MapExtent::Countries(countries.to_vec())
+}
+
+/// The choropleth of objectives with evidence for the group's countries.
+pub fn map(
+    data: &Dataset,
+    selection: &Selection,
+    group: &Group,
+    countries: &[String],
+    lang: Lang,
+    png: bool,
+    size: (u32, u32),
+) -> Drawn {
+    let values = map_values(data, selection, countries, lang);
+    let language = map_language(lang);
+    let group_name = group.to_string();
+    let t = lang.text();
+    let chart = MapChart {
+        title: t.fill("chart.map.title", &[("group", &group_name)]),
+        subtitle: t.fill(
+            "chart.matrix.subtitle",
+            &[
+                ("grouping", &grouping_words(selection)),
+                ("counted", &counted_words(data, selection, lang)),
+            ],
+        ),
+        extent: map_extent(countries),
+        summary: map_summary(&group_name, &values, language),
+        values,
+        labels: MapLabels::new(language),
+    };
+    if png {
+        map_png(&chart, size).map(|bytes| ("image/png", bytes))
+    } else {
+        map_svg(&chart, size).map(|svg| ("image/svg+xml", svg.into_bytes()))
+    }
 }

@@ -144,6 +144,26 @@ pub async fn coverage_matrix(
     respond(drawn)
 }
 
+/// `/charts/map.{svg,png}?group=`: a choropleth of objectives with evidence for the group's countries,
+/// countries without evidence in these sources drawn apart, small island states as marked points.
+pub async fn map(
+    state: web::Data<AppState>,
+    extension: web::Path<String>,
+    selected: Selected,
+    params: web::Query<ChartParams>,
+) -> Result<HttpResponse, ApiError> {
+    let Selected { data, selection } = selected;
+    let (group, countries) = selection.group(&data)?;
+    let natural = charts::map::map_size(&chart_views::map_extent(&countries));
+    let r = Request::new(&state, &selection, &params, &extension, natural)?;
+    let drawn = state
+        .render(move || {
+            chart_views::map(&data, &selection, &group, &countries, r.lang, r.png, r.size)
+        })
+        .await?;
+    respond(drawn)
+}
+
 /// `/charts/compare.{svg,png}?countries=`: the coverage matrix of a few countries (the champion
 /// countries unless `countries=` names others), as `/api/v1/compare` compares them.
 pub async fn compare(

@@ -356,6 +356,7 @@ pub fn app(
                     "/coverage-matrix.{ext:svg|png}",
                     charts_api::coverage_matrix,
                 ))
+                .service(routing::read("/map.{ext:svg|png}", charts_api::map))
                 .service(routing::read(
                     "/countries/{iso3}/areas.{ext:svg|png}",
                     charts_api::country_areas,

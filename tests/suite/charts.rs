@@ -310,3 +310,60 @@ async fn charts_speak_spanish_when_asked() {
         .unwrap()
         .contains("`pt` is not accepted; accepted: en, es"));
 }
+
+#[actix_web::test]
+async fn the_map_draws_the_region_and_the_world_with_its_text_and_table() {
+    let db = common::TestDatabase::new();
+    let state = common::prepared_state(&db);
+    for uri in [
+        "/charts/map.svg?group=lac",
+        "/charts/map.svg?group=world&lang=es",
+    ] {
+        let (status, content_type, body) = fetch(&state, uri).await;
+        assert_eq!(
+            (status, content_type.as_str()),
+            (200, "image/svg+xml"),
+            "{uri}"
+        );
+        let svg = String::from_utf8(body).unwrap();
+        let document = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+        let desc = document
+            .root_element()
+            .children()
+            .find(|n| n.has_tag_name("desc"))
+            .and_then(|n| n.text())
+            .unwrap_or_default()
+            .to_string();
+        // Colombia and Mexico have the most objectives with evidence, 18 each, in the default selection
+        // (tests/suite/indicators.rs works both out); in the world too, since the fixtures only hold
+        // countries of the Americas.
+        assert!(
+            desc.contains("Colombia") && desc.contains("18"),
+            "{uri}: {desc}"
+        );
+        assert!(
+            desc.contains("México") || desc.contains("Mexico"),
+            "{uri}: {desc}"
+        );
+    }
+    let (status, content_type, body) =
+        fetch(&state, "/charts/map.png?group=lac&width=800&height=600").await;
+    assert_eq!((status, content_type.as_str()), (200, "image/png"));
+    let image = image::load_from_memory(&body).expect("a PNG");
+    assert_eq!((image.width(), image.height()), (800, 600));
+
+    // The overview shows the map with the same sentence as its alternative, and the table behind it:
+    // Colombia's row says 18, in the 15–18 class.
+    let (status, _, body) = fetch(&state, "/?group=lac&lang=en").await;
+    assert_eq!(status, 200);
+    let page = String::from_utf8(body).unwrap();
+    assert!(
+        page.contains("src=\"/charts/map.svg?lang=en&#38;group=lac\""),
+        "the map is on the overview: {}",
+        &page[page.find("id=\"map\"").unwrap_or(0)..][..600.min(page.len())]
+    );
+    assert!(
+        page.contains("<tr><th scope=\"row\">Colombia</th><td>18</td><td>15–18</td></tr>"),
+        "the table behind the map"
+    );
+}

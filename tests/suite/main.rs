@@ -18,6 +18,7 @@ mod golden;
 mod health;
 mod import;
 mod indicators;
+mod learning;
 mod map;
 mod mapping;
 mod migrations;

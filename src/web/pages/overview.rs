@@ -54,6 +54,10 @@ pub struct OverviewPage {
     pub figures: Vec<Figure>,
     pub summary: String,
     pub matrix_svg: String,
+    /// The map of the group, its text alternative and the table behind it.
+    pub map_svg: String,
+    pub map_summary: String,
+    pub map_rows: Vec<crate::charts::map::MapRow>,
     pub columns: Vec<ColumnGroup>,
     pub rows: Vec<MatrixRow>,
     pub no_evidence: Vec<CountryLink>,
@@ -180,7 +184,17 @@ fn overview_page(request: &PageRequest) -> Result<OverviewPage, ParamError> {
         .collect();
     gap_rows.sort();
     let summary = summaries::group(lang, with.len(), rows.len(), &leaders, most);
+    let map_values = crate::web::chart_views::map_values(data, selection, &countries, lang);
+    let map_language = crate::web::chart_views::map_language(lang);
+    let map_summary = crate::charts::map::map_summary(&group_name, &map_values, map_language);
+    let map_rows = crate::charts::map::map_table(
+        &map_values,
+        &crate::charts::map::MapLabels::new(map_language),
+    );
     Ok(OverviewPage {
+        map_svg: page.chart("/charts/map.svg", ""),
+        map_summary,
+        map_rows,
         form: selection_form(names, &selection.params),
         group_name,
         figures,
