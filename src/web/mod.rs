@@ -287,6 +287,20 @@ pub fn app(
         .app_data(web::Data::new(state))
         .app_data(web::QueryConfig::default().error_handler(|e, _| error::query_error(e).into()))
         .app_data(web::PathConfig::default().error_handler(|e, _| error::path_error(e).into()))
+        // The review page's small forms: a malformed one is a 400 page naming the body.
+        .app_data(
+            web::FormConfig::default()
+                .limit(16 * 1024)
+                .error_handler(|e, request| {
+                    let error =
+                        ApiError::bad_parameter("body", format!("the form cannot be read: {e}"));
+                    actix_web::error::InternalError::from_response(
+                        "refused",
+                        error_answer(request, error),
+                    )
+                    .into()
+                }),
+        )
         .service(routing::read("/health", health::health))
         // The JSON API, with full paths: they are what its description (/api/v1/openapi.json) lists.
         .service(routing::read("/api/v1/openapi.json", openapi::description))

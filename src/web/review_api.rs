@@ -241,6 +241,27 @@ pub async fn post_document(
     .await?;
     let format = crate::formats::check_declared(declared, &bytes)?;
     let actor = format!("token:{}", editor.0.name);
+    match store_upload(&state, meta, bytes, format, actor).await? {
+        Ok(summary) => Ok(HttpResponse::Created()
+            .insert_header((
+                actix_web::http::header::LOCATION,
+                format!("/api/v1/sources/{}", summary.source),
+            ))
+            .json(DocumentStoredAnswer::new(&summary))),
+        Err(refused) => Err(refusal(refused)),
+    }
+}
+
+/// Reads, segments and classifies an uploaded report, then stores it: the one path of
+/// `POST /api/v1/documents` and of the upload form. The outer error is the service's (the database,
+/// the blocking pool); the inner one says why this document was refused (nothing of it is stored).
+pub(crate) async fn store_upload(
+    state: &AppState,
+    meta: crate::ingestion::document::DocumentMeta,
+    bytes: Vec<u8>,
+    format: crate::formats::Format,
+    actor: String,
+) -> Result<Result<crate::ingestion::DocumentSummary, crate::ingestion::DocumentError>, ApiError> {
     let limits = state.policy.extract_limits.clone();
     // Reading, segmenting and classifying is CPU work without the database: it runs on the blocking
     // pool before a connection is taken, so a large report holds neither an HTTP worker nor a
@@ -258,43 +279,45 @@ pub async fn post_document(
     let planned = match actix_web::rt::time::timeout(budget, planning).await {
         Ok(planned) => planned?,
         Err(_) => {
-            return Err(ApiError::Unreadable(
+            return Ok(Err(crate::ingestion::DocumentError::Unreadable(
                 crate::formats::FormatError::TimedOut {
                     seconds: budget.as_secs_f64(),
                     at: "reading and classifying the document".into(),
                 },
-            ))
+            )))
         }
     };
-    let outcome = match planned {
-        Ok(plan) => {
-            state
-                .with_db(move |conn| Ok(crate::ingestion::store_document(conn, &plan, &actor)))
-                .await?
-        }
-        Err(refused) => Err(refused),
+    let plan = match planned {
+        Ok(plan) => plan,
+        Err(refused) => return Ok(Err(refused)),
     };
+    let outcome = state
+        .with_db(move |conn| Ok(crate::ingestion::store_document(conn, &plan, &actor)))
+        .await?;
     match outcome {
-        Ok(summary) => Ok(HttpResponse::Created()
-            .insert_header((
-                actix_web::http::header::LOCATION,
-                format!("/api/v1/sources/{}", summary.source),
-            ))
-            .json(DocumentStoredAnswer::new(&summary))),
-        Err(crate::ingestion::DocumentError::Invalid(problems)) => Err(ApiError::Invalid(
-            problems.iter().map(|p| p.to_string()).collect(),
-        )),
-        Err(crate::ingestion::DocumentError::Duplicate(source)) => Err(ApiError::Conflict(
-            format!("this document is already stored as source `{source}`"),
-        )),
-        Err(crate::ingestion::DocumentError::Unreadable(error)) => Err(error.into()),
         Err(crate::ingestion::DocumentError::Database(error)) => Err(error.into()),
+        other => Ok(other),
+    }
+}
+
+/// The API's answer to a refused document: 422 with every problem, 409 for bytes already stored, and
+/// the status of a file that cannot be read (415, 413 or 422).
+pub(crate) fn refusal(refused: crate::ingestion::DocumentError) -> ApiError {
+    match refused {
+        crate::ingestion::DocumentError::Invalid(problems) => {
+            ApiError::Invalid(problems.iter().map(|p| p.to_string()).collect())
+        }
+        crate::ingestion::DocumentError::Duplicate(source) => ApiError::Conflict(format!(
+            "this document is already stored as source `{source}`"
+        )),
+        crate::ingestion::DocumentError::Unreadable(error) => error.into(),
+        crate::ingestion::DocumentError::Database(error) => error.into(),
     }
 }
 
 /// The format a `Content-Type` declares; text must be UTF-8 (a `charset` other than utf-8 is refused,
 /// none is taken as UTF-8).
-fn declared_format(content_type: &str) -> Result<crate::formats::Format, ApiError> {
+pub(crate) fn declared_format(content_type: &str) -> Result<crate::formats::Format, ApiError> {
     let format = crate::formats::Format::from_content_type(content_type)?;
     let charset_ok = content_type
         .split(';')

@@ -293,3 +293,280 @@ async fn overview_to_country_to_evidence_in_two_languages_and_a_download() {
     screenshot(&client, "5-downloads").await;
     client.close().await.unwrap();
 }
+
+/// How long the reviewer's test waits for a page: reading the PDF and the machine's other work (the
+/// suite runs beside it) may take a while.
+const PATIENCE: Duration = Duration::from_secs(90);
+
+/// Creates a person with the CLI, as an administrator does: `gcm user create --password-stdin`.
+fn create_user(database_url: &str, name: &str, password: &str) {
+    use std::io::Write;
+    let mut child = crate::common::gcm_command()
+        .args([
+            "user",
+            "create",
+            "--name",
+            name,
+            "--role",
+            "editor",
+            "--password-stdin",
+        ])
+        .env("GCM__DATABASE__URL", database_url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("gcm user create starts");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{password}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "gcm user create: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+async fn text_of(client: &Client, css: &str) -> String {
+    client
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Clicks the button `css` of a small form and waits for the page that answers (the review page
+/// again, at the passage): the old page is marked before the click, so the wait ends only on a new one.
+async fn submit_in(client: &Client, css: &str) {
+    client
+        .execute("window.gcmOldPage = true;", vec![])
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let state = client
+            .execute(
+                "return [window.gcmOldPage === true, document.readyState];",
+                vec![],
+            )
+            .await
+            .unwrap_or(serde_json::json!([true, "loading"]));
+        if state == serde_json::json!([false, "complete"]) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "{css}: no new page");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[actix_web::test]
+async fn a_reviewer_signs_in_uploads_a_report_decides_and_the_country_changes() {
+    let required = std::env::var("GCM_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+    let chromium = find_program(&["chromium", "chromium-browser", "google-chrome"]);
+    let driver = find_program(&["chromedriver"]);
+    let (Some(chromium), Some(driver)) = (chromium, driver) else {
+        let why = "chromium and chromedriver are not on PATH (Debian: apt-get install chromium chromium-driver)";
+        assert!(!required, "GCM_REQUIRE_BROWSER=1 but {why}");
+        eprintln!("skipped: {why}");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let downloads = dir.path().join("downloads");
+    std::fs::create_dir_all(&downloads).expect("downloads folder");
+    let server = serve(dir.path());
+    let base = server.base.clone();
+    let database_url = format!("sqlite://{}", dir.path().join("gcm.db").display());
+    create_user(&database_url, "ana", "una contraseña larga de prueba");
+    let (_driver, driver_url) = chromedriver(&driver);
+    let client = connect(&driver_url, &chromium, &downloads).await;
+
+    // Colombia before: 18 of 23 objectives, gaps 8, 13, 15, 18 and 22 (tests/suite/indicators.rs).
+    client
+        .goto(&format!("{base}/countries/COL?lang=en"))
+        .await
+        .unwrap();
+    assert_eq!(
+        text_of(&client, "#country-summary").await,
+        "Colombia has evidence for 18 of 23 objectives; none for objectives 8, 13, 15, 18 and 22."
+    );
+
+    // The upload form is for people signed in: it sends to the sign-in form, which comes back to it.
+    client
+        .goto(&format!("{base}/documents/new?lang=en"))
+        .await
+        .unwrap();
+    if client
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css("form.sign-in"))
+        .await
+        .is_err()
+    {
+        let url = client.current_url().await.unwrap();
+        let source = client.source().await.unwrap_or_default();
+        panic!("no sign-in form at {url}: {source}");
+    }
+    client
+        .find(Locator::Id("name"))
+        .await
+        .unwrap()
+        .send_keys("ana")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys("una contraseña larga de prueba")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form.sign-in button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Css("form.upload"))
+        .await
+        .expect("back on the upload form, signed in");
+    assert_eq!(
+        text_of(&client, "form.sign-out button").await,
+        "Sign out ana"
+    );
+    screenshot(&client, "6-upload-form").await;
+
+    // The report: the LibreOffice PDF of the fixtures (34 passages on 4 pages).
+    let pdf = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/formats/informe-libreoffice.pdf");
+    client
+        .find(Locator::Id("upload-file"))
+        .await
+        .unwrap()
+        .send_keys(pdf.to_str().unwrap())
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("upload-country"))
+        .await
+        .unwrap()
+        .send_keys("COL")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("upload-cycle"))
+        .await
+        .unwrap()
+        .select_by_value("2025")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("upload-title"))
+        .await
+        .unwrap()
+        .send_keys("Informe nacional de prueba")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("form.upload button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let progress = client
+        .wait()
+        .at_most(PATIENCE)
+        .for_element(Locator::Id("progress-text"))
+        .await
+        .expect("the review page opens");
+    let url = client.current_url().await.unwrap();
+    let source = url
+        .path()
+        .strip_prefix("/documents/")
+        .expect("on the review page")
+        .to_string();
+    assert!(source.starts_with("doc-col-2025-"), "{source}");
+    // Of the 34 passages, p1 (the title page's note) and p2 (the introduction) have no objective
+    // suggestion (`gcm ingest` of the file, then `gcm export evidence`: their rows have no objective),
+    // so they count as reviewed from the start. p16 and p19 have no term of any objective but sit under
+    // headings that name one, which suggests it.
+    assert_eq!(progress.text().await.unwrap(), "2 of 34 passages reviewed");
+    screenshot(&client, "7-review").await;
+
+    // The keyboard: "j" moves to the first undecided passage (p3).
+    client
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("j")
+        .await
+        .unwrap();
+    let focused = client.active_element().await.unwrap();
+    assert_eq!(
+        focused.attr("id").await.unwrap().as_deref(),
+        Some(format!("p-{source}-p003").as_str())
+    );
+
+    // p6 (under "Objetivo 3") has its suggestions by confidence: 3 (0.906, its heading and its terms),
+    // 18 (0.835), 6 (0.777), 5 (0.393). Accept 18, the second (one of Colombia's gaps), then reject 6,
+    // the third; decided suggestions keep their place in the list.
+    let p6 = format!("#p-{source}-p006");
+    let nth = |n: usize, decision: &str| {
+        format!(
+            "{p6} ul.suggestions:first-of-type > li:nth-child({n}) form.decision.{decision} button"
+        )
+    };
+    submit_in(&client, &nth(2, "accept")).await;
+    assert!(text_of(&client, &format!("{p6} li.suggestion.accepted"))
+        .await
+        .starts_with("18. "));
+    submit_in(&client, &nth(3, "reject")).await;
+    let rejected = text_of(&client, &format!("{p6} li.suggestion.rejected")).await;
+    assert!(rejected.starts_with("6. "), "{rejected}");
+    assert!(rejected.contains("rejected by user:ana"), "{rejected}");
+    // Add objective 8 (another gap) to p1, which had no suggestion.
+    let p1 = format!("p-{source}-p001");
+    client
+        .find(Locator::Id(&format!("{p1}-objective")))
+        .await
+        .unwrap()
+        .select_by_value("8")
+        .await
+        .unwrap();
+    submit_in(&client, &format!("#{p1} form.add button")).await;
+    assert!(text_of(&client, &format!("#{p1} li.suggestion.accepted"))
+        .await
+        .starts_with("8. "));
+    screenshot(&client, "8-decided").await;
+
+    // The country's page follows at once: 20 of 23, gaps 13, 15 and 22.
+    client
+        .goto(&format!("{base}/countries/COL?lang=en"))
+        .await
+        .unwrap();
+    assert_eq!(
+        text_of(&client, "#country-summary").await,
+        "Colombia has evidence for 20 of 23 objectives; none for objectives 13, 15 and 22."
+    );
+    screenshot(&client, "9-country-after").await;
+    client.close().await.unwrap();
+}

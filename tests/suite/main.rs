@@ -27,4 +27,5 @@ mod pages;
 mod reliability;
 mod report_uploads;
 mod review;
+mod reviewing;
 mod sessions;

@@ -5,10 +5,14 @@
 
 mod compare;
 mod country;
+mod decisions;
 mod documents;
 mod evidence;
+mod marks;
 mod objective;
 mod overview;
+mod review;
+mod upload;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -27,7 +31,7 @@ use crate::indicators::{Dataset, METHOD_VERSION};
 use crate::selection::{given, ParamError, Selection, SelectionParams};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use super::routing::read;
+    use super::routing::{form, read, write};
     cfg.service(read("/", overview::overview))
         .service(read("/countries/{iso3}", country::country))
         .service(read("/objectives/{n}", objective::objective))
@@ -36,6 +40,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(read("/evidence/{id}", evidence::item))
         .service(read("/downloads", documents::downloads))
         .service(read("/methodology", documents::methodology))
+        .service(form("/documents", review::documents, upload::post_document))
+        .service(read("/documents/new", upload::new_document))
+        .service(read("/documents/{source_id}", review::review))
+        .service(write("/mappings/{id}/decision", decisions::mapping))
+        .service(write("/items/{id}/objectives", decisions::add_objective))
+        .service(write("/items/{id}/principles", decisions::add_principle))
+        .service(write(
+            "/items/{id}/principles/{key}/decision",
+            decisions::principle,
+        ))
+        .service(write("/items/{id}/not-evidence", decisions::not_evidence))
         .service(super::routing::form(
             "/sign-in",
             super::session::sign_in_page,
@@ -52,6 +67,28 @@ pub struct PageRequest {
     pub data: Arc<Dataset>,
     pub selection: Selection,
     pub request: HttpRequest,
+    /// Who is signed in, if anyone (the layout says so and offers to sign out).
+    pub account: Option<Account>,
+}
+
+/// The person signed in, as a page shows them: their name, and the token their forms carry.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub name: String,
+    pub csrf_token: String,
+}
+
+/// Who is signed in on this request, if anyone (none without a session cookie, at no cost).
+async fn account_of(request: &HttpRequest) -> Option<Account> {
+    let mut payload = Payload::None;
+    let signed_in = super::session::MaybeSignedIn::from_request(request, &mut payload)
+        .await
+        .ok()?
+        .0?;
+    Some(Account {
+        name: signed_in.name,
+        csrf_token: signed_in.csrf_token,
+    })
 }
 
 impl PageRequest {
@@ -62,11 +99,13 @@ impl PageRequest {
             .await
             .map_err(|e| PageError::new(lang, e))?;
         let selection = Selection::resolve(&data, &params).in_page(lang)?;
+        let account = account_of(&request).await;
         Ok(PageRequest {
             lang,
             data,
             selection,
             request,
+            account,
         })
     }
 
@@ -103,6 +142,10 @@ pub struct Page {
     pub filters: String,
     pub method_version: &'static str,
     pub current: &'static str,
+    /// Who is signed in: the layout shows "Sign out NAME" (a form with their token), else "Sign in".
+    pub account: Option<Account>,
+    /// The sign-in page, coming back to this one; none on the sign-in page itself.
+    pub sign_in_href: Option<String>,
 }
 
 impl Page {
@@ -163,6 +206,12 @@ impl Page {
         self.resource(path, &format!("excel=1&lang={}", self.lang))
     }
 
+    /// "Sign out NAME", for the person signed in.
+    pub fn sign_out_label(&self) -> String {
+        let name = self.account.as_ref().map_or("", |a| a.name.as_str());
+        self.t.fill("account.sign_out", &[("name", name)])
+    }
+
     /// `aria-current` for the navigation entry of this page.
     pub fn aria_current(&self, entry: &str) -> &'static str {
         if entry == self.current {
@@ -187,7 +236,14 @@ pub fn layout(page: &PageRequest, title: String, current: &'static str) -> Page 
             .collect();
     pairs.push(("lang".into(), lang.other().code().into()));
     let switch_href = format!("{}?{}", request.path(), encode_pairs(&pairs));
+    let here = match request.query_string() {
+        "" => request.path().to_string(),
+        query => format!("{}?{query}", request.path()),
+    };
     Page {
+        account: page.account.clone(),
+        sign_in_href: (request.path() != "/sign-in")
+            .then(|| format!("/sign-in?{}&lang={}", pair("next", &here), lang.code())),
         lang: lang.code(),
         t: lang.text(),
         embed: page.selection.embed,
@@ -575,12 +631,14 @@ pub fn html<T: Template>(template: &T, lang: Lang) -> Result<HttpResponse, PageE
 
 const STYLE_CSS: &str = include_str!("../../../assets/static/style.css");
 const APP_JS: &str = include_str!("../../../assets/static/app.js");
+const REVIEW_JS: &str = include_str!("../../../assets/static/review.js");
 
 /// The stylesheet and the script, compiled in.
 async fn static_file(file: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let (content_type, body) = match file.as_str() {
         "style.css" => ("text/css; charset=utf-8", STYLE_CSS),
         "app.js" => ("text/javascript; charset=utf-8", APP_JS),
+        "review.js" => ("text/javascript; charset=utf-8", REVIEW_JS),
         other => return Err(ApiError::NotFound(format!("no static file `{other}`"))),
     };
     Ok(HttpResponse::Ok()
