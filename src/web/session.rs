@@ -295,10 +295,19 @@ pub async fn sign_in(
             secure,
         );
     }
-    let address = request
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    // The client's address as the `Forwarded` / `X-Forwarded-For` header of a load balancer gives it,
+    // else the connection's: behind a balancer the connection's address is the balancer's, and every
+    // reviewer would share one count. A client can forge the header to dodge the count by address; the
+    // count by name still holds.
+    let address = {
+        let info = request.connection_info();
+        info.realip_remote_addr()
+            .map(|a| match a.parse::<std::net::SocketAddr>() {
+                Ok(socket) => socket.ip().to_string(),
+                Err(_) => a.to_string(),
+            })
+            .unwrap_or_else(|| "unknown".into())
+    };
     let policy = state.policy.sessions;
     let (who, password) = (name.clone(), form.password);
     let outcome = state

@@ -471,3 +471,37 @@ async fn a_rejection_is_kept_through_a_reimport_and_undo_brings_it_back() {
         [("mapping.undo", "user:ana"), ("mapping.reject", "user:ana")]
     );
 }
+
+#[actix_web::test]
+async fn wrong_passwords_from_one_client_address_are_counted_together() {
+    let db = common::TestDatabase::new();
+    let state = common::prepared_state(&db);
+    account(&state, "ana");
+    let (field, cookie) = sign_in_form(&state).await;
+    // Behind a load balancer the client's address comes in X-Forwarded-For. Five wrong passwords from
+    // 203.0.113.7, each for another name (so no name reaches its own limit of 5)...
+    for name in ["uno", "dos", "tres", "cuatro", "cinco"] {
+        let answer = call(
+            &state,
+            sign_in_request(name, "wrong password", &field, &cookie, Some(ORIGIN))
+                .insert_header(("X-Forwarded-For", "203.0.113.7")),
+        )
+        .await;
+        assert_eq!(answer.status, 401, "{name}");
+    }
+    // ...and the sixth from that address is 429, while ana from another address signs in.
+    let from_same = call(
+        &state,
+        sign_in_request("ana", PASSWORD, &field, &cookie, Some(ORIGIN))
+            .insert_header(("X-Forwarded-For", "203.0.113.7")),
+    )
+    .await;
+    assert_eq!(from_same.status, 429);
+    let from_other = call(
+        &state,
+        sign_in_request("ana", PASSWORD, &field, &cookie, Some(ORIGIN))
+            .insert_header(("X-Forwarded-For", "198.51.100.20")),
+    )
+    .await;
+    assert_eq!(from_other.status, 303);
+}
