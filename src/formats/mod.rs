@@ -555,11 +555,31 @@ pub fn passages(extracted: &Extracted) -> Vec<PagedPassage> {
             .copied()
             .unwrap_or(line)
     };
+    // Headings are shared by the passages under them: each shared list is mapped back once.
+    let mut headings_back: std::collections::HashMap<
+        usize,
+        std::sync::Arc<[crate::mapping::Heading]>,
+    > = std::collections::HashMap::new();
+    let any_break = original.len() < lines.len();
     segment(&kept)
         .into_iter()
         .map(|mut passage| {
             passage.line_start = back(passage.line_start);
             passage.line_end = back(passage.line_end);
+            if any_break && !passage.headings.is_empty() {
+                let key = std::sync::Arc::as_ptr(&passage.headings) as *const () as usize;
+                let mapped = headings_back.entry(key).or_insert_with(|| {
+                    passage
+                        .headings
+                        .iter()
+                        .map(|h| crate::mapping::Heading {
+                            line: back(h.line),
+                            ..h.clone()
+                        })
+                        .collect()
+                });
+                passage.headings = mapped.clone();
+            }
             let (start, end) = map.span(passage.line_start, passage.line_end);
             let paged = extracted.pages.is_some();
             PagedPassage {

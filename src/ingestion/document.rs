@@ -12,7 +12,7 @@ use crate::evidence::{
     Basis, Item, ObjectiveMapping, PageSpan, PrincipleMapping, Source, LANGUAGES, SOURCE_KINDS,
 };
 use crate::formats::Extracted;
-use crate::mapping::{Classification, Classifier, Evidence, Language};
+use crate::mapping::{Classification, Classifier, Language};
 
 /// What the uploader says about a report.
 #[derive(Debug, Clone, Default)]
@@ -53,8 +53,6 @@ pub struct DocumentPlan {
 const TITLE_CHARS: usize = 90;
 /// Longest quote of a passage item: the passage's first lines, verbatim.
 const QUOTE_CHARS: usize = 600;
-/// Evidence spans written into a mapping's rationale.
-const RATIONALE_TERMS: usize = 6;
 
 /// Checks the metadata, cuts the report (as read from `received`) into passages and classifies each
 /// one. The source's text is the extracted text, page breaks kept, so every quote stands in it verbatim.
@@ -216,7 +214,9 @@ pub fn plan_document(
             }),
             _ => None,
         };
-        let classification = classifier.classify(&passage.text, given_language);
+        // The passage with the headings it sits under: a heading that names an objective is evidence
+        // of it.
+        let classification = classifier.classify_passage(passage, given_language);
         let item_language = match classification.language {
             Language::Und => source_language.clone(),
             known => known.code().to_string(),
@@ -260,7 +260,7 @@ pub fn plan_document(
             status: None,
             figures: vec![],
             pages,
-            objectives: objective_mappings(&classification, classifier.version()),
+            objectives: objective_mappings(&classification, classifier),
             principles: classification
                 .principles
                 .iter()
@@ -301,7 +301,10 @@ pub fn plan_document(
 
 /// The suggestions as `auto` mappings; the best one is primary, and the rationale names the terms
 /// that triggered it, so a reviewer sees why.
-fn objective_mappings(classification: &Classification, version: &str) -> Vec<ObjectiveMapping> {
+fn objective_mappings(
+    classification: &Classification,
+    classifier: &Classifier,
+) -> Vec<ObjectiveMapping> {
     classification
         .objectives
         .iter()
@@ -311,23 +314,9 @@ fn objective_mappings(classification: &Classification, version: &str) -> Vec<Obj
             basis: Basis::Auto,
             confidence: s.score.clamp(0.0, 1.0),
             primary: rank == 0,
-            rationale: Some(rationale(&s.evidence, version)),
+            rationale: Some(s.rationale(classifier)),
         })
         .collect()
-}
-
-fn rationale(evidence: &[Evidence], version: &str) -> String {
-    let terms: Vec<String> = evidence
-        .iter()
-        .take(RATIONALE_TERMS)
-        .map(|e| format!("\"{}\" at {}-{}", e.term, e.start, e.end))
-        .collect();
-    let more = evidence.len().saturating_sub(RATIONALE_TERMS);
-    let mut text = format!("lexicon {version}: {}", terms.join(", "));
-    if more > 0 {
-        text.push_str(&format!(" and {more} more"));
-    }
-    text
 }
 
 /// `text` cut to at most `max` characters; at a word boundary with an ellipsis when `ellipsis`, else a

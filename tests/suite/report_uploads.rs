@@ -467,3 +467,56 @@ fn gcm_ingest_reads_the_format_from_the_content() {
     assert!(!ok);
     assert!(err.contains("password"), "{err}");
 }
+
+#[actix_web::test]
+async fn a_heading_that_names_an_objective_is_evidence_of_it_with_its_line() {
+    let db = common::TestDatabase::new();
+    let state = common::prepared_state(&db);
+    let token = editor(&state);
+    let (status, _, stored) = send(
+        &state,
+        post(&token, URI, PDF, fixture("informe-libreoffice.pdf")),
+    )
+    .await;
+    assert_eq!(status, 201, "{stored}");
+    let source = stored["source"].as_str().unwrap().to_string();
+    let listed = get_json(
+        &state,
+        &format!("/api/v1/evidence?source={source}&limit=200"),
+    )
+    .await;
+    // "La Ley de Movilidad Humana..." sits under the heading "Objetivo 5: vías de migración regular"
+    // (tests/suite/formats.rs reads its section): objective 5 is suggested with the heading as evidence.
+    let item = passage(
+        listed["items"].as_array().unwrap(),
+        "La Ley de Movilidad Humana",
+    );
+    let five = item["objectives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["objective"] == 5)
+        .unwrap_or_else(|| panic!("objective 5 suggested: {}", item["objectives"]));
+    let rationale = five["rationale"].as_str().unwrap();
+    assert!(
+        rationale.starts_with("heading \"Objetivo 5: vías de migración regular\" (line "),
+        "{rationale}"
+    );
+    // The line named is the heading's line in the stored text (page breaks counted).
+    let line: usize = rationale
+        .split("(line ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    let lines = get_json(
+        &state,
+        &format!("/api/v1/sources/{source}?lines={line}-{line}"),
+    )
+    .await;
+    let text = lines["lines"][0]["text"].as_str().unwrap();
+    assert!(
+        text.contains("Objetivo 5: vías de migración regular"),
+        "line {line}: {text}"
+    );
+}
