@@ -11,8 +11,14 @@ use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::EnvFilter;
 
 pub fn init(default_filter: &str) {
+    // The PDF reader logs every font it loads and each glyph it cannot map: its business, not the
+    // operator's, unless a filter asks for it by name.
+    let quiet = |filter: EnvFilter| match "pdf_oxide=error".parse() {
+        Ok(directive) if !default_filter.contains("pdf_oxide") => filter.add_directive(directive),
+        _ => filter,
+    };
     let filter = EnvFilter::try_from_default_env()
-        .or_else(|_| EnvFilter::try_new(default_filter))
+        .or_else(|_| EnvFilter::try_new(default_filter).map(quiet))
         .unwrap_or_else(|_| EnvFilter::new("info"));
     let ansi = io::IsTerminal::is_terminal(&io::stderr());
     // try_init: a second call (tests) keeps the first subscriber instead of panicking.

@@ -505,9 +505,10 @@ async fn a_reviewer_signs_in_uploads_a_report_decides_and_the_country_changes() 
         .expect("on the review page")
         .to_string();
     assert!(source.starts_with("doc-col-2025-"), "{source}");
-    // Of the 34 passages, p1 and p2 have no objective suggestion (as `gcm ingest` stores the file:
-    // the introduction's passages sit under no heading that names an objective and hold no term of
-    // the lexicon), so they count as reviewed from the start.
+    // Of the 34 passages, p1 (the title page's note) and p2 (the introduction) have no objective
+    // suggestion (`gcm ingest` of the file, then `gcm export evidence`: their rows have no objective),
+    // so they count as reviewed from the start. p16 and p19 have no term of any objective but sit under
+    // headings that name one, which suggests it.
     assert_eq!(progress.text().await.unwrap(), "2 of 34 passages reviewed");
     screenshot(&client, "7-review").await;
 
@@ -525,23 +526,20 @@ async fn a_reviewer_signs_in_uploads_a_report_decides_and_the_country_changes() 
         Some(format!("p-{source}-p003").as_str())
     );
 
-    // p6's suggestions by confidence: 3 (0.906, its heading names objective 3), 18 (0.835), 6 (0.777),
-    // 5 (0.393). Accept 18 (one of Colombia's gaps), reject 6.
+    // p6 (under "Objetivo 3") has its suggestions by confidence: 3 (0.906, its heading and its terms),
+    // 18 (0.835), 6 (0.777), 5 (0.393). Accept 18, the second (one of Colombia's gaps), then reject 6,
+    // the third; decided suggestions keep their place in the list.
     let p6 = format!("#p-{source}-p006");
-    let suggestion = |n: u32| format!("{p6} li.suggestion.auto:has(a[href^='/objectives/{n}?'])");
-    submit_in(
-        &client,
-        &format!("{} form.decision.accept button", suggestion(18)),
-    )
-    .await;
+    let nth = |n: usize, decision: &str| {
+        format!(
+            "{p6} ul.suggestions:first-of-type > li:nth-child({n}) form.decision.{decision} button"
+        )
+    };
+    submit_in(&client, &nth(2, "accept")).await;
     assert!(text_of(&client, &format!("{p6} li.suggestion.accepted"))
         .await
         .starts_with("18. "));
-    submit_in(
-        &client,
-        &format!("{} form.decision.reject button", suggestion(6)),
-    )
-    .await;
+    submit_in(&client, &nth(3, "reject")).await;
     let rejected = text_of(&client, &format!("{p6} li.suggestion.rejected")).await;
     assert!(rejected.starts_with("6. "), "{rejected}");
     assert!(rejected.contains("rejected by user:ana"), "{rejected}");
