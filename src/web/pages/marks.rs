@@ -20,45 +20,92 @@ pub struct Segment {
     pub marked: bool,
 }
 
-/// The terms a rationale names, in its order. Anything that is not `"TERM" at START-END` is skipped, so
-/// a rationale written by hand (or by an older lexicon) yields fewer terms, never an error.
+/// The terms a rationale names, in its order, with their spans in the passage: those of its `lexicon`
+/// part (`"trata" at 10-15`) and the words of its `learned` part that argued for the suggestion
+/// (`"víctimas" +0.42 at 30-38`). The `heading "..." (line N)` parts name a heading the passage sits
+/// under, which is not in the passage's text: they are skipped. Anything else is skipped too, so a
+/// rationale written by hand (or by an older classifier) yields fewer terms, never an error.
 pub fn rationale_terms(rationale: &str) -> Vec<Term> {
-    const AT: &str = "\" at ";
+    let Some(start) = terms_start(rationale) else {
+        return Vec::new();
+    };
     let mut terms = Vec::new();
-    let mut rest = rationale;
+    let mut rest = &rationale[start..];
     while let Some(open) = rest.find('"') {
         let after_open = &rest[open + 1..];
-        let Some(close) = after_open.find(AT) else {
+        let Some(close) = after_open.find('"') else {
             break;
         };
         let term = &after_open[..close];
-        let after = &after_open[close + AT.len()..];
-        let digits = |text: &str| -> (Option<usize>, usize) {
-            let length = text.bytes().take_while(u8::is_ascii_digit).count();
-            (text[..length].parse().ok(), length)
-        };
-        let (start, start_len) = digits(after);
-        let mut consumed = start_len;
-        let mut end = None;
-        if start.is_some() && after[start_len..].starts_with('-') {
-            let (value, end_len) = digits(&after[start_len + 1..]);
-            end = value;
-            consumed = start_len + 1 + end_len;
+        rest = &after_open[close + 1..];
+        if let Some((span, consumed)) = span_after(rest) {
+            terms.push(Term {
+                term: term.to_string(),
+                start: span.0,
+                end: span.1,
+            });
+            rest = &rest[consumed..];
         }
-        if let (Some(start), Some(end)) = (start, end) {
-            // A term inside the quotes has no quote of its own: a stray one means the text was not a
-            // term list, and the part before it is skipped.
-            if end > start && !term.contains('"') {
-                terms.push(Term {
-                    term: term.to_string(),
-                    start,
-                    end,
-                });
-            }
-        }
-        rest = &after[consumed..];
     }
     terms
+}
+
+/// Where a rationale's term lists begin: after its headings, whose text is the report's own and may
+/// hold anything.
+fn terms_start(rationale: &str) -> Option<usize> {
+    ["lexicon ", "learned "]
+        .into_iter()
+        .filter_map(|key| {
+            rationale
+                .match_indices(key)
+                .map(|(at, _)| at)
+                .find(|&at| at == 0 || rationale[..at].ends_with("; "))
+        })
+        .min()
+}
+
+/// The headings a rationale names (`heading "Objetivo 5: vías regulares" (line 40)`): the passage sits
+/// under them, and they name the objective.
+pub fn rationale_headings(rationale: &str) -> Vec<String> {
+    let end = terms_start(rationale).unwrap_or(rationale.len());
+    rationale[..end]
+        .split("; ")
+        .filter_map(|part| {
+            let quoted = part
+                .strip_prefix("area heading ")
+                .or_else(|| part.strip_prefix("heading "))?
+                .strip_prefix('"')?;
+            let close = quoted.rfind("\" (line ")?;
+            Some(quoted[..close].to_string())
+        })
+        .collect()
+}
+
+/// ` at START-END`, or ` +W at START-END` (a learned word's weight; a negative one argued against the
+/// suggestion and gives nothing), at the start of `text`: the span and the bytes it took.
+fn span_after(text: &str) -> Option<((usize, usize), usize)> {
+    let mut at = 0;
+    if let Some(weighted) = text.strip_prefix(' ').filter(|t| t.starts_with(['+', '-'])) {
+        if weighted.starts_with('-') {
+            return None;
+        }
+        let length = 1 + weighted[1..]
+            .bytes()
+            .take_while(|b| b.is_ascii_digit() || *b == b'.')
+            .count();
+        at = 1 + length;
+    }
+    let rest = text[at..].strip_prefix(" at ")?;
+    at += 4;
+    let digits = |text: &str| -> (Option<usize>, usize) {
+        let length = text.bytes().take_while(u8::is_ascii_digit).count();
+        (text[..length].parse().ok(), length)
+    };
+    let (start, start_len) = digits(rest);
+    let after = rest[start_len..].strip_prefix('-')?;
+    let (end, end_len) = digits(after);
+    let (start, end) = (start?, end?);
+    (end > start).then_some(((start, end), at + start_len + 1 + end_len))
 }
 
 /// `text` cut into segments, the character spans `spans` (start inclusive, end exclusive) marked.
@@ -146,9 +193,39 @@ mod tests {
             1
         );
         assert_eq!(
-            rationale_terms("\"x\" at 99999999999999999999999-1"),
+            rationale_terms("lexicon x: \"x\" at 99999999999999999999999-1"),
             vec![]
         );
+    }
+
+    #[test]
+    fn headings_are_skipped_and_learned_words_for_it_kept() {
+        // A heading's text is the report's and not in the passage: even one with quotes and " at " in
+        // it gives no span. The lexicon's terms and the learned words with a positive weight do.
+        let rationale = "heading \"Objetivo 5: \"vías\" at 1-2\" (line 40); area heading \"Tema\" \
+                         (line 38, TA2); lexicon gcm-lexicon-2026.1: \"regularización\" at 10-24; \
+                         learned m1: \"permisos\" +0.42 at 30-38, \"no\" -0.10 at 40-42";
+        let spans: Vec<(String, usize, usize)> = rationale_terms(rationale)
+            .into_iter()
+            .map(|t| (t.term, t.start, t.end))
+            .collect();
+        assert_eq!(
+            spans,
+            vec![
+                ("regularización".to_string(), 10, 24),
+                ("permisos".to_string(), 30, 38)
+            ]
+        );
+        assert!(rationale_terms("heading \"Objetivo 5\" (line 40)").is_empty());
+        assert_eq!(
+            rationale_headings(rationale),
+            vec![
+                "Objetivo 5: \"vías\" at 1-2".to_string(),
+                "Tema".to_string()
+            ]
+        );
+        assert!(rationale_headings("lexicon x: \"a\" at 1-2").is_empty());
+        assert_eq!(rationale_terms("learned m: \"x\" +0.5 at 0-1").len(), 1);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::marks::{marked_segments, rationale_terms, Segment};
+use super::marks::{marked_segments, rationale_headings, rationale_terms, Segment};
 use super::{layout, pair, Account, InPage, Names, Page, PageError, PageRequest};
 use crate::db::documents::{is_reviewed, DocumentListing, ReviewProgress, PASSAGE};
 use crate::db::items::{EvidenceFilter, EvidenceItem};
@@ -229,18 +229,30 @@ pub fn location(item: &EvidenceItem, t: &Messages) -> String {
     }
 }
 
+/// What triggered a suggestion, in words: its terms quoted, and the headings the passage sits under
+/// ("“trata”, “víctimas” · under the heading “Objetivo 10”").
 fn quoted_terms(rationale: Option<&str>, lang: Lang) -> String {
     let (open, close) = match lang {
         Lang::En => ("“", "”"),
         Lang::Es => ("«", "»"),
     };
-    rationale
-        .map(rationale_terms)
-        .unwrap_or_default()
+    let Some(rationale) = rationale else {
+        return String::new();
+    };
+    let quote = |text: &str| format!("{open}{text}{close}");
+    let terms: Vec<String> = rationale_terms(rationale)
         .iter()
-        .map(|t| format!("{open}{}{close}", t.term))
+        .map(|t| quote(&t.term))
+        .collect();
+    let headings: Vec<String> = rationale_headings(rationale)
+        .iter()
+        .map(|h| format!("{} {}", lang.text().get("review.under_heading"), quote(h)))
+        .collect();
+    [terms.join(", "), headings.join(", ")]
+        .into_iter()
+        .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(" · ")
 }
 
 /// A path segment, percent-encoded (item ids and principle keys are plain, but the address is built
