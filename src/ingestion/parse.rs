@@ -644,6 +644,31 @@ mod tests {
     }
 
     #[test]
+    fn pages_come_both_or_neither_and_in_order() {
+        let with = |pages: &str| GOOD.replace("\"kind\"", &format!("{pages},\"kind\""));
+        let (batch, problems) = parse(&[items_file(&with(r#""page_start":2,"page_end":3"#))]);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(batch.items[0].1.pages, Some(PageSpan { start: 2, end: 3 }));
+        for (pages, expected) in [
+            (r#""page_start":2"#, "new/items.jsonl:1: page_end: page_start is given without page_end"),
+            (r#""page_end":2"#, "new/items.jsonl:1: page_start: page_end is given without page_start"),
+            (
+                r#""page_start":3,"page_end":2"#,
+                "new/items.jsonl:1: page_start: pages 3-2 are not a range (1 <= page_start <= page_end)",
+            ),
+            (
+                r#""page_start":0,"page_end":0"#,
+                "new/items.jsonl:1: page_start: pages 0-0 are not a range (1 <= page_start <= page_end)",
+            ),
+        ] {
+            let (batch, problems) = parse(&[items_file(&with(pages))]);
+            assert!(batch.items.is_empty(), "{pages}");
+            let shown: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+            assert_eq!(shown, vec![expected.to_string()], "{pages}");
+        }
+    }
+
+    #[test]
     fn unknown_item_fields_are_refused() {
         let line = GOOD.replace("\"kind\"", "\"kindd\":1,\"kind\"");
         let (_, problems) = parse(&[items_file(&line)]);

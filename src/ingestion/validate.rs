@@ -550,6 +550,19 @@ mod tests {
     }
 
     #[test]
+    fn pages_must_match_the_page_breaks_of_the_source_text() {
+        // "doc" has no form-feed line: all of it is page 1, so lines 2-3 are on pages 1-1.
+        let mut paged = item();
+        paged.pages = Some(crate::evidence::PageSpan { start: 1, end: 1 });
+        assert_eq!(check(paged.clone()), Vec::<String>::new());
+        paged.pages = Some(crate::evidence::PageSpan { start: 1, end: 2 });
+        assert_eq!(
+            check(paged),
+            vec!["f.jsonl:4: page_start: pages 1-2 do not match the page breaks of source `doc`: lines 2-3 are on pages 1-1"]
+        );
+    }
+
+    #[test]
     fn unknown_country_objective_out_of_range_and_missing_quote_are_named() {
         let mut bad = item();
         bad.reporting_iso3 = Some("XXX".into());
