@@ -78,6 +78,9 @@ pub struct WebSettings {
     pub frame_ancestors: Vec<String>,
     /// Mark the session cookie `Secure` (HTTPS only).
     pub secure_cookies: bool,
+    /// Load balancers and proxies (addresses or networks) whose `Forwarded` / `X-Forwarded-For` header
+    /// names the client; from anyone else the header is ignored.
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -186,7 +189,8 @@ impl Settings {
                     .try_parsing(true)
                     // GCM__WEB__FRAME_ANCESTORS="https://a.example https://b.example"
                     .list_separator(" ")
-                    .with_list_parse_key("web.frame_ancestors"),
+                    .with_list_parse_key("web.frame_ancestors")
+                    .with_list_parse_key("web.trusted_proxies"),
             )
             .build()
             .map_err(|e| describe_config_error(file, e))?;
@@ -272,7 +276,24 @@ impl Settings {
                 )));
             }
         }
+        for entry in &self.web.trusted_proxies {
+            if crate::web::client_address::parse_trusted(entry).is_none() {
+                return Err(SettingsError::Invalid(format!(
+                    "web.trusted_proxies entry `{entry}` is not an address or network such as 10.0.0.5 or 10.0.0.0/8"
+                )));
+            }
+        }
         Ok(())
+    }
+}
+
+impl WebSettings {
+    /// The trusted proxies as networks (entries were checked when the settings were loaded).
+    pub fn trusted_proxy_networks(&self) -> Vec<ipnet::IpNet> {
+        self.trusted_proxies
+            .iter()
+            .filter_map(|entry| crate::web::client_address::parse_trusted(entry))
+            .collect()
     }
 }
 

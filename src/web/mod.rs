@@ -4,6 +4,7 @@
 pub mod answers;
 pub mod auth;
 pub mod caching;
+pub mod client_address;
 mod chart_views;
 mod charts_api;
 pub mod error;
@@ -68,6 +69,8 @@ pub struct WebPolicy {
     pub sessions: crate::db::users::SessionPolicy,
     /// Mark the session cookie `Secure`.
     pub secure_cookies: bool,
+    /// Proxies whose forwarding headers name the client (`web.trusted_proxies`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for WebPolicy {
@@ -89,6 +92,7 @@ impl WebPolicy {
             extract_limits: settings.limits.extract_limits(),
             sessions: crate::db::users::SessionPolicy::from_settings(&settings.auth),
             secure_cookies: settings.web.secure_cookies,
+            trusted_proxies: settings.web.trusted_proxy_networks(),
         }
     }
 

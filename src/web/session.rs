@@ -295,18 +295,24 @@ pub async fn sign_in(
             secure,
         );
     }
-    // The client's address as the `Forwarded` / `X-Forwarded-For` header of a load balancer gives it,
-    // else the connection's: behind a balancer the connection's address is the balancer's, and every
-    // reviewer would share one count. A client can forge the header to dodge the count by address; the
-    // count by name still holds.
+    // Behind a load balancer the connection's address is the balancer's, and every reviewer would share
+    // one count: the client's address comes from the forwarding headers, but only when the connection is
+    // from a proxy named in `web.trusted_proxies` (anyone else could forge them to dodge the count).
     let address = {
-        let info = request.connection_info();
-        info.realip_remote_addr()
-            .map(|a| match a.parse::<std::net::SocketAddr>() {
-                Ok(socket) => socket.ip().to_string(),
-                Err(_) => a.to_string(),
-            })
-            .unwrap_or_else(|| "unknown".into())
+        let header = |name: &str| {
+            request
+                .headers()
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+        };
+        super::client_address::client_address(
+            request.peer_addr().map(|socket| socket.ip()),
+            header("forwarded"),
+            header("x-forwarded-for"),
+            &state.policy.trusted_proxies,
+        )
+        .map(|ip| ip.to_string())
+        .unwrap_or_else(|| "unknown".into())
     };
     let policy = state.policy.sessions;
     let (who, password) = (name.clone(), form.password);

@@ -475,33 +475,80 @@ async fn a_rejection_is_kept_through_a_reimport_and_undo_brings_it_back() {
 #[actix_web::test]
 async fn wrong_passwords_from_one_client_address_are_counted_together() {
     let db = common::TestDatabase::new();
-    let state = common::prepared_state(&db);
+    // The service sits behind a load balancer at 10.0.0.2, named in web.trusted_proxies.
+    let policy = gcm::web::WebPolicy {
+        trusted_proxies: vec!["10.0.0.0/24".parse().unwrap()],
+        ..gcm::web::WebPolicy::default()
+    };
+    let state = gcm::web::AppState::with_policy(common::prepared_state(&db).db, policy);
     account(&state, "ana");
     let (field, cookie) = sign_in_form(&state).await;
-    // Behind a load balancer the client's address comes in X-Forwarded-For. Five wrong passwords from
+    let balancer: std::net::SocketAddr = "10.0.0.2:41000".parse().unwrap();
+    // The balancer passes the client's address in X-Forwarded-For. Five wrong passwords from
     // 203.0.113.7, each for another name (so no name reaches its own limit of 5)...
     for name in ["uno", "dos", "tres", "cuatro", "cinco"] {
         let answer = call(
             &state,
             sign_in_request(name, "wrong password", &field, &cookie, Some(ORIGIN))
+                .peer_addr(balancer)
                 .insert_header(("X-Forwarded-For", "203.0.113.7")),
         )
         .await;
         assert_eq!(answer.status, 401, "{name}");
     }
-    // ...and the sixth from that address is 429, while ana from another address signs in.
+    // ...and the sixth from that address is 429, even when the client prepends a forged address (the
+    // balancer appends the one it saw, and the nearest untrusted hop counts)...
     let from_same = call(
         &state,
         sign_in_request("ana", PASSWORD, &field, &cookie, Some(ORIGIN))
-            .insert_header(("X-Forwarded-For", "203.0.113.7")),
+            .peer_addr(balancer)
+            .insert_header(("X-Forwarded-For", "192.0.2.1, 203.0.113.7")),
     )
     .await;
     assert_eq!(from_same.status, 429);
+    // ...while ana from another address signs in.
     let from_other = call(
         &state,
         sign_in_request("ana", PASSWORD, &field, &cookie, Some(ORIGIN))
+            .peer_addr(balancer)
             .insert_header(("X-Forwarded-For", "198.51.100.20")),
     )
     .await;
     assert_eq!(from_other.status, 303);
+}
+
+#[actix_web::test]
+async fn a_client_cannot_dodge_the_count_by_address_with_a_forged_header() {
+    let db = common::TestDatabase::new();
+    // No proxy is trusted (the default): X-Forwarded-For from a direct client is ignored.
+    let state = common::prepared_state(&db);
+    account(&state, "ana");
+    let (field, cookie) = sign_in_form(&state).await;
+    let client: std::net::SocketAddr = "203.0.113.7:52000".parse().unwrap();
+    // Five wrong passwords for five names from 203.0.113.7, each claiming another address...
+    for (name, claimed) in [
+        ("uno", "192.0.2.1"),
+        ("dos", "192.0.2.2"),
+        ("tres", "192.0.2.3"),
+        ("cuatro", "192.0.2.4"),
+        ("cinco", "192.0.2.5"),
+    ] {
+        let answer = call(
+            &state,
+            sign_in_request(name, "wrong password", &field, &cookie, Some(ORIGIN))
+                .peer_addr(client)
+                .insert_header(("X-Forwarded-For", claimed)),
+        )
+        .await;
+        assert_eq!(answer.status, 401, "{name}");
+    }
+    // ...all counted against 203.0.113.7: the sixth, with yet another claim, is 429.
+    let sixth = call(
+        &state,
+        sign_in_request("ana", PASSWORD, &field, &cookie, Some(ORIGIN))
+            .peer_addr(client)
+            .insert_header(("X-Forwarded-For", "192.0.2.6")),
+    )
+    .await;
+    assert_eq!(sixth.status, 429);
 }
