@@ -415,6 +415,32 @@ mod tests {
     }
 
     #[test]
+    fn trusted_proxies_come_space_separated_and_are_checked() {
+        let settings = Settings::load_from(
+            None,
+            env(&[("GCM__WEB__TRUSTED_PROXIES", "10.0.0.5 192.168.0.0/16")]),
+        )
+        .unwrap();
+        assert_eq!(
+            settings.web.trusted_proxy_networks(),
+            vec![
+                "10.0.0.5/32".parse::<ipnet::IpNet>().unwrap(),
+                "192.168.0.0/16".parse().unwrap()
+            ]
+        );
+        let error = Settings::load_from(
+            None,
+            env(&[("GCM__WEB__TRUSTED_PROXIES", "balancer.internal")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("web.trusted_proxies entry `balancer.internal`"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn unknown_key_is_refused() {
         let err = Settings::load_from(None, env(&[("GCM__SERVER__PORTT", "1")]))
             .unwrap_err()

@@ -149,12 +149,18 @@ mod tests {
     fn a_trusted_connection_without_a_chain_is_its_own_address() {
         let address = client_address(Some(ip("10.0.0.2")), None, None, &balancer());
         assert_eq!(address, Some(ip("10.0.0.2")));
-        assert_eq!(client_address(None, None, Some("203.0.113.7"), &balancer()), None);
+        assert_eq!(
+            client_address(None, None, Some("203.0.113.7"), &balancer()),
+            None
+        );
     }
 
     #[test]
     fn trusted_entries_are_addresses_or_networks() {
-        assert_eq!(parse_trusted("10.0.0.5"), Some("10.0.0.5/32".parse().unwrap()));
+        assert_eq!(
+            parse_trusted("10.0.0.5"),
+            Some("10.0.0.5/32".parse().unwrap())
+        );
         assert_eq!(parse_trusted("fd00::/8"), Some("fd00::/8".parse().unwrap()));
         assert_eq!(parse_trusted("balancer.internal"), None);
     }

@@ -4,9 +4,9 @@
 pub mod answers;
 pub mod auth;
 pub mod caching;
-pub mod client_address;
 mod chart_views;
 mod charts_api;
+pub mod client_address;
 pub mod error;
 mod evidence_api;
 mod exports_api;
