@@ -263,6 +263,82 @@ async fn passage_text_is_escaped_and_documents_are_newest_first() {
     assert!(html.contains("<mark>víctimas de trata</mark>"));
 }
 
+#[actix_web::test]
+async fn a_long_report_is_reviewed_fifty_passages_a_page() {
+    let db = common::TestDatabase::new();
+    let state = common::prepared_state(&db);
+    let token = editor_token(&state);
+    // 60 paragraphs, each its own passage (blank lines apart): pages of 50 make two pages, 50 and 10.
+    // Each paragraph is worded apart (n mod 6, 5 and 7 pick its parts: 210 distinct combinations), since
+    // lines repeated through a document are read as running headers and dropped.
+    let who = [
+        "El ministerio",
+        "La defensoría",
+        "El municipio",
+        "La cancillería",
+        "El consulado",
+        "La red local",
+    ];
+    let does = [
+        "protege a",
+        "orienta a",
+        "registra a",
+        "acompaña a",
+        "informa a",
+    ];
+    let whom = [
+        "las víctimas de trata en la frontera norte",
+        "los trabajadores migrantes temporales",
+        "las familias que envían remesas",
+        "los niños no acompañados en tránsito",
+        "las personas retornadas al país",
+        "los estudiantes extranjeros",
+        "las comunidades de acogida del sur",
+    ];
+    let report: String = (1..=60usize)
+        .map(|n| format!("{} {} {}.\n\n", who[n % 6], does[n % 5], whom[n % 7]))
+        .collect();
+    let source = upload(
+        &state,
+        &token,
+        "/api/v1/documents?country=COL&cycle=2025&title=Largo",
+        &report,
+    )
+    .await;
+    let articles = |html: &str| html.matches("<article ").count();
+    let (status, html) = get_page(&state, &format!("/documents/{source}?lang=en")).await;
+    assert_eq!(status, 200);
+    assert_eq!(articles(&html), 50);
+    let words = text(&html);
+    assert!(words.contains("60 of 60 passages shown"), "{words}");
+    assert!(
+        words.contains("Passages 1–50 of 60 · page 1 of 2"),
+        "{words}"
+    );
+    assert!(words.contains("Passage 50 of 60"));
+    assert!(!words.contains("Passage 51 of 60"));
+    // The pager links to page 2 (askama writes `&` as `&#38;`), at the top and the foot of the page.
+    let next = format!("rel=\"next\" href=\"/documents/{source}?page=2&#38;lang=en\"");
+    assert_eq!(html.matches(&next).count(), 2, "{html}");
+
+    let (status, html) = get_page(&state, &format!("/documents/{source}?page=2&lang=en")).await;
+    assert_eq!(status, 200);
+    assert_eq!(articles(&html), 10);
+    let words = text(&html);
+    assert!(
+        words.contains("Passages 51–60 of 60 · page 2 of 2"),
+        "{words}"
+    );
+    assert!(words.contains("Passage 51 of 60"));
+    // Back to page 1, whose address has no page number.
+    let previous = format!("rel=\"prev\" href=\"/documents/{source}?lang=en\"");
+    assert_eq!(html.matches(&previous).count(), 2, "{html}");
+
+    let (status, html) = get_page(&state, &format!("/documents/{source}?page=0&lang=en")).await;
+    assert_eq!(status, 400);
+    assert!(text(&html).contains("page"), "{html}");
+}
+
 const PASSWORD: &str = "una contraseña larga de prueba";
 
 /// A person's session, as the browser holds it after signing in: the cookie's secret and the token

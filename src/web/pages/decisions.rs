@@ -315,10 +315,11 @@ mod tests {
         let filter = ReviewFilter {
             show: super::super::review::Show::Undecided,
             objective: Some(7),
+            page: 3,
         };
         assert_eq!(
             back_to("doc-col-2025-ab12", "doc-col-2025-ab12-p003", &filter, Lang::Es),
-            "/documents/doc-col-2025-ab12?show=undecided&objective=7&lang=es#p-doc-col-2025-ab12-p003"
+            "/documents/doc-col-2025-ab12?show=undecided&objective=7&page=3&lang=es#p-doc-col-2025-ab12-p003"
         );
         assert_eq!(
             back_to("s", "s-p1", &ReviewFilter::default(), Lang::En),

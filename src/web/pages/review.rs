@@ -14,7 +14,7 @@ use super::{layout, pair, Account, InPage, Names, Page, PageError, PageRequest};
 use crate::db::documents::{is_reviewed, DocumentListing, ReviewProgress, PASSAGE};
 use crate::db::items::{EvidenceFilter, EvidenceItem};
 use crate::framework::OBJECTIVE_COUNT;
-use crate::selection::params::{given, OBJECTIVE_NUMBER};
+use crate::selection::params::{given, WholeNumber, OBJECTIVE_NUMBER};
 use crate::selection::ParamError;
 use crate::web::i18n::{Lang, Messages};
 use crate::web::{ApiError, AppState};
@@ -38,19 +38,43 @@ impl Show {
     }
 }
 
-/// The review page's filters as the address gives them (`?show=undecided|all&objective=N`).
+/// Passages on one review page: a report of several hundred pages would otherwise make one page of
+/// thousands of forms, slow to load and to find one's way in.
+pub const PASSAGES_PER_PAGE: usize = 50;
+
+/// A review page's number: 1 or more (past the last page is the last page).
+const PAGE_NUMBER: WholeNumber = WholeNumber {
+    what: "a page number",
+    min: 1,
+    max: Some(1_000_000),
+};
+
+/// The review page's filters as the address gives them (`?show=undecided|all&objective=N&page=N`).
 #[derive(Debug, Default, Deserialize)]
 pub struct ReviewParams {
     pub show: Option<String>,
     pub objective: Option<String>,
+    pub page: Option<String>,
 }
 
 /// The review page's filters, checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReviewFilter {
     pub show: Show,
     /// Only passages with a suggestion (of any state) for this objective.
     pub objective: Option<i32>,
+    /// Which page of the passages shown (1 is the first).
+    pub page: usize,
+}
+
+impl Default for ReviewFilter {
+    fn default() -> ReviewFilter {
+        ReviewFilter {
+            show: Show::All,
+            objective: None,
+            page: 1,
+        }
+    }
 }
 
 impl ReviewFilter {
@@ -69,7 +93,12 @@ impl ReviewFilter {
             .map(|text| OBJECTIVE_NUMBER.read("objective", text))
             .transpose()?
             .map(|n| n as i32);
-        Ok(ReviewFilter { show, objective })
+        let page = PAGE_NUMBER.read_or("page", &params.page, 1)? as usize;
+        Ok(ReviewFilter {
+            show,
+            objective,
+            page,
+        })
     }
 
     /// The filters and the language as a query string (`show=undecided&objective=7&lang=es`): what the
@@ -81,6 +110,9 @@ impl ReviewFilter {
         }
         if let Some(objective) = self.objective {
             pairs.push(("objective".into(), objective.to_string()));
+        }
+        if self.page > 1 {
+            pairs.push(("page".into(), self.page.to_string()));
         }
         pairs.push(("lang".into(), lang.code().into()));
         super::encode_pairs(&pairs)
@@ -169,6 +201,8 @@ pub struct ReviewPage {
     pub progress_text: String,
     pub next_undecided: Option<String>,
     pub shown: String,
+    /// Where the page is among the pages of passages; none when they all fit on one.
+    pub paging: Option<Paging>,
     pub show_choices: Vec<Choice>,
     pub objective_choices: Vec<Choice>,
     pub passages: Vec<PassageView>,
@@ -197,6 +231,87 @@ pub struct DocumentRowView {
     pub progress: ReviewProgress,
     pub progress_text: String,
     pub uploaded: String,
+}
+
+/// Which page of the passages is shown, with links to the pages beside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paging {
+    /// "Passages 51–100 of 134 shown · page 2 of 3".
+    pub text: String,
+    pub previous_href: Option<String>,
+    pub next_href: Option<String>,
+}
+
+/// Cuts the shown passages to the filter's page (past the last page, the last one). Links to an
+/// undecided passage on another page (the "next undecided" of each passage and of the page) carry that
+/// page's address; `base` is the review page's path.
+pub fn paginate(
+    views: Vec<PassageView>,
+    filter: ReviewFilter,
+    base: &str,
+    lang: Lang,
+    per_page: usize,
+) -> (Vec<PassageView>, Option<Paging>, Option<String>) {
+    let per_page = per_page.max(1);
+    let shown = views.len();
+    let pages = shown.div_ceil(per_page).max(1);
+    let page = filter.page.clamp(1, pages);
+    let page_of: std::collections::HashMap<String, usize> = views
+        .iter()
+        .enumerate()
+        .map(|(index, view)| (format!("#{}", view.anchor), index / per_page + 1))
+        .collect();
+    let address = |target: usize| {
+        format!(
+            "{base}?{}",
+            ReviewFilter {
+                page: target,
+                ..filter
+            }
+            .query(lang)
+        )
+    };
+    let link = |fragment: &String| match page_of.get(fragment) {
+        Some(&target) if target != page => format!("{}{fragment}", address(target)),
+        _ => fragment.clone(),
+    };
+    let first_undecided = views
+        .iter()
+        .find(|view| !view.reviewed)
+        .map(|view| link(&format!("#{}", view.anchor)));
+    let mut on_page: Vec<PassageView> = views
+        .into_iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .collect();
+    for view in &mut on_page {
+        view.next_undecided = view.next_undecided.as_ref().map(&link);
+    }
+    // On a page with an undecided passage, "next undecided" is the first of this page.
+    let next_undecided = on_page
+        .iter()
+        .find(|view| !view.reviewed)
+        .map(|view| format!("#{}", view.anchor))
+        .or(first_undecided);
+    let paging = (pages > 1).then(|| {
+        let first = (page - 1) * per_page + 1;
+        let last = first + on_page.len() - 1;
+        Paging {
+            text: lang.text().fill(
+                "review.paging",
+                &[
+                    ("first", &first.to_string()),
+                    ("last", &last.to_string()),
+                    ("shown", &shown.to_string()),
+                    ("page", &page.to_string()),
+                    ("pages", &pages.to_string()),
+                ],
+            ),
+            previous_href: (page > 1).then(|| address(page - 1)),
+            next_href: (page < pages).then(|| address(page + 1)),
+        }
+    });
+    (on_page, paging, next_undecided)
 }
 
 /// "34 of 120 passages reviewed".
@@ -572,10 +687,14 @@ pub fn review_page(
     let document = &data.document;
     let page = layout(request, document.title.clone(), "documents");
     let (passages, progress) = passage_views(data, filter, names);
-    let next_undecided = passages
-        .iter()
-        .find(|p| !p.reviewed)
-        .map(|p| format!("#{}", p.anchor));
+    let shown_count = passages.len();
+    let (passages, paging, next_undecided) = paginate(
+        passages,
+        filter,
+        &format!("/documents/{}", segment(&document.source_id)),
+        lang,
+        PASSAGES_PER_PAGE,
+    );
     let pages = document
         .pages
         .map(|p| t.fill("documents.pages_n", &[("pages", &p.to_string())]));
@@ -592,7 +711,7 @@ pub fn review_page(
     let shown = t.fill(
         "review.shown",
         &[
-            ("shown", &passages.len().to_string()),
+            ("shown", &shown_count.to_string()),
             ("passages", &progress.passages.to_string()),
         ],
     );
@@ -603,6 +722,7 @@ pub fn review_page(
         progress_text: progress_text(progress, t),
         next_undecided,
         shown,
+        paging,
         show_choices: [
             (Show::All, "review.show.all"),
             (Show::Undecided, "review.show.undecided"),
@@ -979,7 +1099,7 @@ mod tests {
         let dataset = Dataset::default();
         let undecided = ReviewFilter {
             show: Show::Undecided,
-            objective: None,
+            ..ReviewFilter::default()
         };
         let (views, progress) = passage_views(&data(), undecided, names(&dataset));
         let anchors: Vec<&str> = views.iter().map(|v| v.anchor.as_str()).collect();
@@ -994,6 +1114,7 @@ mod tests {
         let twenty = ReviewFilter {
             show: Show::All,
             objective: Some(20),
+            ..ReviewFilter::default()
         };
         let (views, _) = passage_views(&data(), twenty, names(&dataset));
         let anchors: Vec<&str> = views.iter().map(|v| v.anchor.as_str()).collect();
@@ -1007,6 +1128,7 @@ mod tests {
             ReviewFilter::parse(&ReviewParams {
                 show: show.map(String::from),
                 objective: objective.map(String::from),
+                page: None,
             })
         };
         assert_eq!(parse(None, None).unwrap(), ReviewFilter::default());
@@ -1017,5 +1139,64 @@ mod tests {
         assert_eq!(parse(Some("some"), None).unwrap_err().parameter, "show");
         assert_eq!(parse(None, Some("0")).unwrap_err().parameter, "objective");
         assert_eq!(parse(None, Some("x")).unwrap_err().parameter, "objective");
+        let page = |text: &str| {
+            ReviewFilter::parse(&ReviewParams {
+                page: Some(text.into()),
+                ..ReviewParams::default()
+            })
+        };
+        assert_eq!(page("2").unwrap().page, 2);
+        let error = page("0").unwrap_err();
+        assert_eq!(error.parameter, "page");
+        assert!(error.to_string().contains("a page number"), "{error}");
+    }
+
+    /// Five passages of which p2 and p5 are undecided (see `data`), cut into pages of two.
+    #[test]
+    fn passages_are_paged_and_links_to_other_pages_carry_their_page() {
+        let dataset = Dataset::default();
+        let page = |n: usize| {
+            let filter = ReviewFilter {
+                page: n,
+                ..ReviewFilter::default()
+            };
+            let (views, _) = passage_views(&data(), filter, names(&dataset));
+            paginate(views, filter, "/documents/doc", Lang::En, 2)
+        };
+        // Page 1 holds p1 and p2 (2 of 5 passages, 3 pages). p2 is undecided, so "next undecided" of the
+        // page is p2 on this page; p2's own next undecided is p5, on page 3.
+        let (views, paging, next) = page(1);
+        let anchors: Vec<&str> = views.iter().map(|v| v.anchor.as_str()).collect();
+        assert_eq!(anchors, vec!["p-doc-p001", "p-doc-p002"]);
+        assert_eq!(next.as_deref(), Some("#p-doc-p002"));
+        assert_eq!(
+            views[1].next_undecided.as_deref(),
+            Some("/documents/doc?page=3&lang=en#p-doc-p005")
+        );
+        let paging = paging.expect("three pages");
+        assert_eq!(paging.text, "Passages 1–2 of 5 · page 1 of 3");
+        assert_eq!(paging.previous_href, None);
+        assert_eq!(
+            paging.next_href.as_deref(),
+            Some("/documents/doc?page=2&lang=en")
+        );
+        // Page 2 holds p3 and p4, both reviewed: the page's "next undecided" is the first undecided
+        // passage of all, p2, back on page 1 (its address has no page: page 1 is the default).
+        let (views, paging, next) = page(2);
+        assert_eq!(views.len(), 2);
+        assert_eq!(next.as_deref(), Some("/documents/doc?lang=en#p-doc-p002"));
+        assert_eq!(
+            paging.unwrap().previous_href.as_deref(),
+            Some("/documents/doc?lang=en")
+        );
+        // Past the last page is the last page: p5 alone, "Passages 5–5".
+        let (views, paging, _) = page(9);
+        assert_eq!(views.len(), 1);
+        assert_eq!(paging.unwrap().text, "Passages 5–5 of 5 · page 3 of 3");
+        // All on one page: no pager at all.
+        let filter = ReviewFilter::default();
+        let (views, _) = passage_views(&data(), filter, names(&dataset));
+        let (views, paging, _) = paginate(views, filter, "/documents/doc", Lang::En, 50);
+        assert_eq!((views.len(), paging), (5, None));
     }
 }
