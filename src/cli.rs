@@ -87,6 +87,49 @@ pub enum Command {
         #[arg(long, default_value_t = crate::mapping::DEFAULT_THRESHOLD)]
         threshold: f64,
     },
+    /// The mapping models in the store: train one from the reviewers' decisions and the annotated
+    /// items, list them, or choose which one suggests objectives (a fresh store uses the bundled
+    /// lexicon).
+    Mapping {
+        #[command(subcommand)]
+        action: MappingAction,
+    },
+    /// Run the current model over the stored passages of uploaded reports again: suggestions nobody
+    /// decided on are added, updated or removed; accepted, added and rejected mappings and passages
+    /// marked as not evidence are never touched. One transaction per report; prints what changed.
+    Reclassify {
+        /// The uploaded report's source id (as `gcm ingest` printed it).
+        #[arg(
+            long,
+            value_name = "ID",
+            required_unless_present = "all",
+            conflicts_with = "all"
+        )]
+        source: Option<String>,
+        /// Every uploaded report.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MappingAction {
+    /// Train a model on the store's labelled passages (annotated items; accepted, added and rejected
+    /// suggestions), print the leave-one-document-out evaluation of the current model and of the new
+    /// one on the same folds, and store the new one as current unless it is worse.
+    Train {
+        /// Store the new model as current even when it is worse than the current one.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List the stored models (version, date, examples, training-data hash, top-1, the current one).
+    Models,
+    /// Make a stored model current, or `lexicon` for the bundled lexicon (a rollback).
+    Use {
+        /// A version as `gcm mapping models` lists it, or `lexicon`.
+        #[arg(value_name = "VERSION")]
+        model: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,6 +6,7 @@ mod export;
 mod extract;
 mod import;
 mod ingest;
+mod mapping;
 mod serve;
 mod synth;
 mod token;
@@ -34,6 +35,10 @@ pub fn run(command: Command, settings: &Settings) -> anyhow::Result<()> {
             output,
             threshold,
         } => classify::classify(&input, output.as_deref(), threshold),
+        Command::Mapping { action } => mapping::mapping(settings, action),
+        Command::Reclassify { source, all } => {
+            mapping::reclassify(settings, source.as_deref(), all)
+        }
     }
 }
 

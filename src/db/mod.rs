@@ -9,6 +9,7 @@ pub mod import;
 pub mod indicators;
 pub mod items;
 pub mod lookups;
+pub mod models;
 pub mod reference;
 pub mod review;
 mod rows;

@@ -196,6 +196,7 @@ diesel::table! {
         rationale -> Nullable<Text>,
         created_by -> Text,
         created_at -> Timestamp,
+        model_version -> Nullable<Text>,
     }
 }
 
@@ -317,6 +318,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    models (version) {
+        version -> Text,
+        created_at -> Timestamp,
+        created_by -> Text,
+        examples -> Integer,
+        documents -> Integer,
+        training_sha256 -> Text,
+        lexicon_version -> Text,
+        top1 -> Double,
+        top3 -> Double,
+        evaluation -> Text,
+        model -> Text,
+        training_data -> Text,
+        is_current -> Bool,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(rejected_suggestions -> evidence_items (item_id));
 diesel::joinable!(not_evidence_items -> evidence_items (item_id));
@@ -345,4 +364,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     champions,
     data_versions,
     documents,
+    models,
 );

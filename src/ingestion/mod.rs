@@ -239,7 +239,9 @@ pub fn ingest_document(
     received: &Received<'_>,
     actor: &str,
 ) -> Result<DocumentSummary, DocumentError> {
-    let plan = plan_document(meta, received)?;
+    let classifier =
+        crate::db::models::current_classifier(conn).map_err(crate::db::DbError::from)?;
+    let plan = plan_document(meta, received, &classifier)?;
     store_document(conn, &plan, actor)
 }
 
@@ -257,9 +259,9 @@ pub struct Received<'a> {
 pub fn plan_document(
     meta: &document::DocumentMeta,
     received: &Received<'_>,
+    classifier: &crate::mapping::Classifier,
 ) -> Result<document::DocumentPlan, DocumentError> {
     let report = crate::formats::extract(received.bytes, received.format, received.limits)?;
-    let classifier = crate::mapping::Classifier::bundled();
     document::plan_document(
         meta,
         received.bytes,
@@ -316,6 +318,8 @@ pub fn store_document(
             return Err(StoreError::Refused(DocumentError::Invalid(problems)));
         }
         crate::db::import::apply_batch_as(conn, &plan.batch, &author, &|| {})?;
+        // Every suggestion records the model (or lexicon) version that made it.
+        crate::db::models::mark_suggestions(conn, &plan.source_id, &plan.lexicon_version)?;
         let after = serde_json::to_value(&summary).ok();
         crate::db::review::record(
             conn,
@@ -363,4 +367,50 @@ impl From<diesel::result::Error> for StoreError {
     fn from(error: diesel::result::Error) -> StoreError {
         StoreError::Database(error.into())
     }
+}
+
+/// The current model's suggestions for the stored passages of a report, as
+/// [`crate::db::models::reclassify_source`] asks for them: the report's text cut into passages again
+/// (so each passage is read under its headings, as at ingestion), matched to the stored passages by
+/// their line spans; a stored passage whose span is no longer found is read alone.
+pub fn suggest_for_report(
+    report: &crate::db::models::StoredReport,
+    classifier: &crate::mapping::Classifier,
+) -> Vec<Vec<crate::db::models::Suggested>> {
+    let extracted = crate::formats::Extracted {
+        text: report.body.clone(),
+        pages: None,
+        format: crate::formats::Format::Text,
+        warnings: Vec::new(),
+    };
+    let by_span: std::collections::HashMap<(usize, usize), crate::mapping::Passage> =
+        crate::formats::passages(&extracted)
+            .into_iter()
+            .map(|paged| {
+                let passage = paged.passage;
+                ((passage.line_start, passage.line_end), passage)
+            })
+            .collect();
+    report
+        .passages
+        .iter()
+        .map(|stored| {
+            let language = stored.language.parse().ok();
+            let span = (stored.line_start as usize, stored.line_end as usize);
+            let classification = match (by_span.get(&span), &stored.text) {
+                (Some(passage), _) => classifier.classify_passage(passage, language),
+                (None, Some(text)) => classifier.classify(text, language),
+                (None, None) => return Vec::new(),
+            };
+            classification
+                .objectives
+                .iter()
+                .map(|s| crate::db::models::Suggested {
+                    objective: i32::from(s.objective),
+                    confidence: s.score,
+                    rationale: s.rationale(classifier),
+                })
+                .collect()
+        })
+        .collect()
 }

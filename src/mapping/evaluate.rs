@@ -245,6 +245,99 @@ pub fn leave_one_document_out(
     Ok(result)
 }
 
+/// The current model and a new one, each scored leave-one-document-out on the same folds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    /// The documents, one fold each, in order.
+    pub documents: Vec<String>,
+    /// The current model's figures: the bundled lexicon's, or those of its training procedure (its
+    /// training data and options) refitted per fold without the held-out document.
+    pub current: Report,
+    /// The new model's figures: trained per fold on `passages` without the held-out document.
+    pub new: Report,
+}
+
+/// The training of the current model: the passages it learned from and its options. `None` is the
+/// bundled lexicon, which learns nothing.
+pub type CurrentTraining<'a> = Option<(&'a [LabelledPassage], &'a TrainOptions)>;
+
+/// Scores the current model and a new one trained with `options` on `passages`, both leave-one-document-
+/// out over the documents of `passages`: for each document, the current model's procedure is refitted
+/// on its own training data without that document (a model that saw the held-out passages would flatter
+/// itself), the new one on `passages` without it, and both score that document's passages of `passages`.
+pub fn compare_on_folds(
+    passages: &[LabelledPassage],
+    current: CurrentTraining<'_>,
+    options: &TrainOptions,
+    threshold: f64,
+) -> Result<Comparison, TrainError> {
+    let lexicon = Classifier::bundled();
+    let read = |set: &[LabelledPassage]| -> Vec<PassageFeatures> {
+        set.iter()
+            .map(|p| lexicon.features(&p.text, Some(p.language)))
+            .collect()
+    };
+    let features = read(passages);
+    let current_features = current.map(|(data, _)| read(data));
+    let documents: Vec<String> = passages
+        .iter()
+        .map(|p| p.document.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let trained_at = NaiveDateTime::default();
+    // A model trained on `set` without `document`, or none when nothing is left to learn from.
+    let fold = |set: &[LabelledPassage],
+                set_features: &[PassageFeatures],
+                document: &str,
+                options: &TrainOptions|
+     -> Result<Option<Classifier>, TrainError> {
+        let training: Vec<(&LabelledPassage, &PassageFeatures)> = set
+            .iter()
+            .zip(set_features)
+            .filter(|(p, _)| p.document != document)
+            .collect();
+        if !training.iter().any(|(p, _)| !p.positive.is_empty()) {
+            return Ok(None);
+        }
+        let model = train::fit(lexicon, &training, options, trained_at)?;
+        lexicon
+            .with_trained(&model)
+            .map(Some)
+            .map_err(|e| TrainError {
+                reason: e.to_string(),
+            })
+    };
+    let mut result = Comparison {
+        documents: documents.clone(),
+        current: Report::default(),
+        new: Report::default(),
+    };
+    for document in &documents {
+        let by_current = match (current, &current_features) {
+            (Some((data, current_options)), Some(data_features)) => {
+                fold(data, data_features, document, current_options)?
+            }
+            _ => None,
+        };
+        let by_new = fold(passages, &features, document, options)?;
+        for passage in passages.iter().filter(|p| &p.document == document) {
+            let language = Some(passage.language);
+            let classify = |classifier: &Option<Classifier>| {
+                classifier
+                    .as_ref()
+                    .unwrap_or(lexicon)
+                    .classify_with_threshold(&passage.text, language, threshold)
+            };
+            result
+                .current
+                .add(passage, &classify(&by_current), threshold);
+            result.new.add(passage, &classify(&by_new), threshold);
+        }
+    }
+    Ok(result)
+}
+
 /// Whether a new model may replace the current one, measured on the same passages.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "verdict", rename_all = "snake_case")]

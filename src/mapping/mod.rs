@@ -27,7 +27,10 @@ pub use classify::{
     Classification, Classifier, Evidence, LearnedEvidence, PrincipleSuggestion, Suggestion,
     DEFAULT_THRESHOLD,
 };
-pub use evaluate::{compare, leave_one_document_out, LeaveOneOut, Report, Verdict};
+pub use evaluate::{
+    compare, compare_on_folds, leave_one_document_out, Comparison, CurrentTraining, LeaveOneOut,
+    Report, Verdict,
+};
 pub use language::Language;
 pub use lexicon::{Lexicon, LexiconError, PRINCIPLES};
 pub use model::{Model, ModelError, TrainOptions};

@@ -268,13 +268,17 @@ pub(crate) async fn store_upload(
     // connection. The extractors keep to the time limit between pages; the wait here is a backstop
     // for one page that runs long.
     let budget = limits.time_limit + std::time::Duration::from_secs(5);
+    // The current model's classifier (compiled once per model version; one indexed read otherwise).
+    let classifier = state
+        .with_db(|conn| Ok(crate::db::models::current_classifier(conn)?))
+        .await?;
     let planning = web::block(move || {
         let received = crate::ingestion::Received {
             bytes: &bytes,
             format,
             limits: &limits,
         };
-        crate::ingestion::plan_document(&meta, &received)
+        crate::ingestion::plan_document(&meta, &received, &classifier)
     });
     let planned = match actix_web::rt::time::timeout(budget, planning).await {
         Ok(planned) => planned?,

@@ -22,6 +22,7 @@ mod learning;
 mod map;
 mod mapping;
 mod migrations;
+mod models;
 mod openapi;
 mod pages;
 mod reliability;

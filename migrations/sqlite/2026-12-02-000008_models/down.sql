@@ -1,0 +1,2 @@
+ALTER TABLE objective_mappings DROP COLUMN model_version;
+DROP TABLE models;
