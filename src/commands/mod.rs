@@ -7,6 +7,7 @@ mod extract;
 mod import;
 mod ingest;
 mod serve;
+mod snapshot;
 mod synth;
 mod token;
 mod user;
@@ -27,6 +28,7 @@ pub fn run(command: Command, settings: &Settings) -> anyhow::Result<()> {
         Command::Ingest(options) => ingest::ingest(settings, options),
         Command::Extract(options) => extract::extract(settings, options),
         Command::Token { action } => token::token(settings, action),
+        Command::Snapshot { action } => snapshot::snapshot(settings, action),
         Command::User { action } => user::user(settings, action),
         Command::Synth(options) => synth::synth(options),
         Command::Classify {
