@@ -660,3 +660,62 @@ pub fn materialised_path(folder: &Path, info: &EditionInfo) -> PathBuf {
     let sha = info.export_sha256.get(..16).unwrap_or(&info.export_sha256);
     folder.join(format!("{}-{sha}.sqlite3", info.id))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_edition_id_is_a_safe_name() {
+        assert!(EditionRequest::new("2026-lac_review.v1", "T", None).is_ok());
+        // Path separators, a leading dot or dash, spaces inside and 65 characters are refused, with
+        // the field named.
+        for bad in ["../x", ".hidden", "-x", "a b", &"a".repeat(65), ""] {
+            let error = EditionRequest::new(bad, "T", None).unwrap_err();
+            assert_eq!(error.field, "id", "{bad}");
+        }
+        assert_eq!(
+            EditionRequest::new("a", " ", None).unwrap_err().field,
+            "title"
+        );
+        let long_note = "n".repeat(NOTE_MAX + 1);
+        assert_eq!(
+            EditionRequest::new("a", "T", Some(&long_note))
+                .unwrap_err()
+                .field,
+            "note"
+        );
+        // An empty note is no note; spaces around values go.
+        let request = EditionRequest::new(" a ", " T ", Some("  ")).unwrap();
+        assert_eq!((request.id.as_str(), request.title.as_str()), ("a", "T"));
+        assert_eq!(request.note, None);
+    }
+
+    #[test]
+    fn the_export_hashes_its_uncompressed_bytes_and_verifies() {
+        let tables = ExportedTables {
+            objectives: vec![ObjectiveRow {
+                number: 1,
+                title_en: "Data".into(),
+                title_es: "Datos".into(),
+                short_en: "Data".into(),
+                short_es: "Datos".into(),
+            }],
+            ..Default::default()
+        };
+        let export = compress(&tables).unwrap();
+        let bytes = decompress(&export.gzip).unwrap();
+        // The header line, then the one row, in the table's column order.
+        let expected = format!(
+            "{EXPORT_HEADER}\n{{\"table\":\"objectives\",\"row\":{{\"number\":1,\"title_en\":\"Data\",\
+             \"title_es\":\"Datos\",\"short_en\":\"Data\",\"short_es\":\"Datos\"}}}}\n"
+        );
+        assert_eq!(String::from_utf8(bytes).unwrap(), expected);
+        assert_eq!(export.bytes, expected.len() as u64);
+        assert_eq!(export.sha256, hex(&Sha256::digest(expected.as_bytes())));
+        assert!(verify(&export.gzip, &export.sha256).is_ok());
+        assert!(verify(&export.gzip, &"0".repeat(64))
+            .unwrap_err()
+            .contains("its description says"));
+    }
+}

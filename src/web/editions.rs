@@ -345,3 +345,43 @@ pub async fn changes(
         .await?;
     Ok(HttpResponse::Ok().json(ChangesAnswer::new(&opened.info, &computed)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_edition_member_comes_first_in_an_object_only() {
+        let info = EditionInfo {
+            id: "e".into(),
+            title: "T".into(),
+            note: None,
+            created_at: chrono::DateTime::from_timestamp(0, 0)
+                .unwrap_or_default()
+                .naive_utc(),
+            created_by: "x".into(),
+            method_version: "m".into(),
+            model_version: "l".into(),
+            framework_version: "f".into(),
+            source_count: 0,
+            item_count: 0,
+            mapping_count: 0,
+            country_count: 0,
+            export_sha256: "0".repeat(64),
+            export_bytes: 0,
+        };
+        let edition = EditionAnswer::new(&info);
+        let member = serde_json::to_string(&edition).unwrap_or_default();
+        assert_eq!(
+            with_edition_member(b"{\"a\":1}", &edition),
+            format!("{{\"edition\":{member},\"a\":1}}").into_bytes()
+        );
+        assert_eq!(
+            with_edition_member(b"{}", &edition),
+            format!("{{\"edition\":{member}}}").into_bytes()
+        );
+        assert_eq!(with_edition_member(b"[1]", &edition), b"[1]".to_vec());
+        assert_eq!(snapshot_of("group=lac&snapshot=%20x%20"), Some("x".into()));
+        assert_eq!(snapshot_of("snapshot="), None);
+    }
+}
