@@ -59,6 +59,12 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Freeze the store into a citable edition that later writes never change, or list the editions
+    /// (every read endpoint, page, chart and table answers from one with `snapshot=ID`).
+    Snapshot {
+        #[command(subcommand)]
+        action: SnapshotAction,
+    },
     /// Manage the accounts of people who sign in to the pages to upload and review reports
     /// (passwords are stored as Argon2id hashes; at least 12 characters).
     User {
@@ -159,6 +165,24 @@ pub enum UserAction {
         #[arg(long)]
         password_stdin: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SnapshotAction {
+    /// Freeze the evidence, the mappings, the framework, the method and model versions as they are now.
+    Create {
+        /// 1-64 letters, digits, `.`, `-` or `_`, starting with a letter or digit (`2026-lac-review`).
+        #[arg(long)]
+        id: String,
+        /// The title a citation gives it.
+        #[arg(long)]
+        title: String,
+        /// What it was made for.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// List the editions: id, date, counts, SHA-256 of the canonical export.
+    List,
 }
 
 #[derive(Debug, Subcommand)]

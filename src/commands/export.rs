@@ -70,7 +70,7 @@ pub fn export(settings: &Settings, options: ExportOptions) -> anyhow::Result<()>
         "bundle" => {
             let filter = exports::bundle_evidence_filter(&selection);
             let items = db::items::all(&mut conn, &filter)?;
-            exports::bundle(&data, &selection, csv, &items, now)
+            exports::bundle(&data, &selection, csv, &items, now, None)
                 .map_err(|e| match e {
                     exports::BundleError::Param(e) => flag(e),
                     other => other.into(),
@@ -93,7 +93,23 @@ fn backup(settings: &Settings, dir: &std::path::Path) -> anyhow::Result<()> {
     let store = startup::prepare_schema(settings)?;
     let mut conn = store.get()?;
     let content = db::backup::store_content(&mut conn)?;
-    let files = exports::backup::backup_files(&content).map_err(anyhow::Error::msg)?;
+    let mut files = exports::backup::backup_files(&content).map_err(anyhow::Error::msg)?;
+    // Editions travel as they are stored: their description and their compressed export, whose
+    // SHA-256 the import checks.
+    let editions = db::editions::all_stored(&mut conn)?;
+    if !editions.is_empty() {
+        let described: Vec<&db::editions::EditionInfo> = editions.iter().map(|e| &e.info).collect();
+        files.push((
+            "editions/editions.json".to_string(),
+            serde_json::to_vec_pretty(&described)?,
+        ));
+        for edition in &editions {
+            files.push((
+                format!("editions/{}.jsonl.gz", edition.info.id),
+                edition.gzip.clone(),
+            ));
+        }
+    }
     for (path, bytes) in &files {
         let target = dir.join(path);
         if let Some(parent) = target.parent() {
@@ -104,12 +120,13 @@ fn backup(settings: &Settings, dir: &std::path::Path) -> anyhow::Result<()> {
             .with_context(|| format!("cannot write {}", target.display()))?;
     }
     println!(
-        "wrote {} cycles, {} sources, {} items, {} submissions and {} champions to {}",
+        "wrote {} cycles, {} sources, {} items, {} submissions, {} champions and {} editions to {}",
         content.cycles.len(),
         content.sources.len(),
         content.items.len(),
         content.submissions.len(),
         content.champions.len(),
+        editions.len(),
         dir.display()
     );
     Ok(())

@@ -8,6 +8,7 @@ mod import;
 mod ingest;
 mod mapping;
 mod serve;
+mod snapshot;
 mod synth;
 mod token;
 mod user;
@@ -28,6 +29,7 @@ pub fn run(command: Command, settings: &Settings) -> anyhow::Result<()> {
         Command::Ingest(options) => ingest::ingest(settings, options),
         Command::Extract(options) => extract::extract(settings, options),
         Command::Token { action } => token::token(settings, action),
+        Command::Snapshot { action } => snapshot::snapshot(settings, action),
         Command::User { action } => user::user(settings, action),
         Command::Synth(options) => synth::synth(options),
         Command::Classify {

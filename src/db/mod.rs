@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod cycles;
 pub mod documents;
+pub mod editions;
 mod forms;
 pub mod import;
 pub mod indicators;
@@ -151,6 +152,8 @@ impl Timeouts {
 pub struct ConnectionOpener {
     target: DatabaseTarget,
     timeouts: Timeouts,
+    /// An edition's database: opened to be read only (`PRAGMA query_only`), nothing else set.
+    read_only: bool,
 }
 
 impl ConnectionOpener {
@@ -198,6 +201,15 @@ impl ManageConnection for ConnectionOpener {
             DatabaseTarget::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
+                if self.read_only {
+                    conn.batch_execute("PRAGMA query_only = ON; PRAGMA foreign_keys = ON;")
+                        .map_err(diesel::r2d2::Error::QueryError)?;
+                    items::lower_utils::register_impl(&mut conn, |text: Option<String>| {
+                        text.map(|t| t.to_lowercase())
+                    })
+                    .map_err(diesel::r2d2::Error::QueryError)?;
+                    return Ok(AnyConnection::Sqlite(conn));
+                }
                 // Foreign keys are off by default in SQLite; WAL lets readers work while one writer writes;
                 // busy_timeout makes a writer wait for the lock instead of failing at once.
                 conn.batch_execute(&format!(
@@ -259,6 +271,7 @@ impl Database {
         let opener = ConnectionOpener {
             target: target.clone(),
             timeouts,
+            read_only: false,
         };
         let pool = Pool::builder()
             .max_size(settings.pool_size)
@@ -274,12 +287,38 @@ impl Database {
         })
     }
 
+    /// The pool of an edition's materialised SQLite file (`editions::materialise`), read only.
+    pub fn open_edition(path: &std::path::Path, timeouts: Timeouts, pool_size: u32) -> Database {
+        let target = DatabaseTarget::Sqlite(path.to_path_buf());
+        let opener = ConnectionOpener {
+            target: target.clone(),
+            timeouts,
+            read_only: true,
+        };
+        let pool = Pool::builder()
+            .max_size(pool_size.max(1))
+            .min_idle(Some(0))
+            .connection_timeout(timeouts.connect)
+            .error_handler(Box::new(diesel::r2d2::NopErrorHandler))
+            .build_unchecked(opener);
+        Database {
+            pool,
+            target,
+            timeouts,
+        }
+    }
+
     pub fn target(&self) -> &DatabaseTarget {
         &self.target
     }
 
     pub fn timeouts(&self) -> Timeouts {
         self.timeouts
+    }
+
+    /// Connections the pool opens at most.
+    pub fn pool_size(&self) -> u32 {
+        self.pool.max_size()
     }
 
     /// A connection from the pool, or `Unavailable` once the configured timeout has passed.

@@ -1,5 +1,5 @@
 //! Diesel table definitions, written by hand to match `migrations/{sqlite,postgres}`. Only types that both
-//! backends share are used (Integer, Text, Bool, Timestamp), so one definition serves both.
+//! backends share are used (Integer, BigInt, Double, Text, Bool, Timestamp, Binary), so one definition serves both.
 
 diesel::table! {
     reference_datasets (name) {
@@ -336,6 +336,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    editions (id) {
+        id -> Text,
+        title -> Text,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        created_by -> Text,
+        method_version -> Text,
+        model_version -> Text,
+        framework_version -> Text,
+        source_count -> Integer,
+        item_count -> Integer,
+        mapping_count -> Integer,
+        country_count -> Integer,
+        export_sha256 -> Text,
+        export_bytes -> BigInt,
+        content -> Binary,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(rejected_suggestions -> evidence_items (item_id));
 diesel::joinable!(not_evidence_items -> evidence_items (item_id));
@@ -364,5 +384,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     champions,
     data_versions,
     documents,
+    editions,
     models,
 );

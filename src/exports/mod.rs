@@ -2,6 +2,7 @@
 //! matrix. Pure: tables in, bytes out, so the HTTP export and a file written by the CLI are the same bytes.
 
 pub mod backup;
+pub mod citation;
 
 use std::borrow::Cow;
 
@@ -672,12 +673,13 @@ pub fn bundle(
     options: CsvOptions,
     items: &[crate::db::items::EvidenceItem],
     generated: chrono::DateTime<chrono::Utc>,
+    edition: Option<&crate::db::editions::EditionInfo>,
 ) -> Result<Rendered, BundleError> {
     let today = generated.date_naive();
     let indicators = render(data, selection, options, Kind::Indicators, today)?;
     let matrix = render(data, selection, options, Kind::CoverageMatrix, today)?;
     let evidence = encode(&evidence_table(items), options);
-    let metadata = serde_json::json!({
+    let mut metadata = serde_json::json!({
         "generated_at": generated.to_rfc3339(),
         "method_version": crate::indicators::METHOD_VERSION,
         "group": crate::selection::given(&selection.params.group).unwrap_or("lac"),
@@ -692,7 +694,15 @@ pub fn bundle(
             "methodology": "METHODOLOGY.md",
         },
     });
-    let files = vec![
+    // An edition's bundle is a citable data set: DataCite's properties beside the selection's, and
+    // CITATION.cff.
+    if let (Some(info), Some(fields)) = (edition, metadata.as_object_mut()) {
+        if let serde_json::Value::Object(datacite) = citation::datacite(info) {
+            fields.extend(datacite);
+        }
+        fields.insert("edition".into(), serde_json::json!(info.id));
+    }
+    let mut files = vec![
         (indicators.file_name.clone(), indicators.bytes),
         (matrix.file_name.clone(), matrix.bytes),
         ("evidence.csv".to_string(), evidence),
@@ -705,6 +715,12 @@ pub fn bundle(
             serde_json::to_vec_pretty(&metadata).unwrap_or_default(),
         ),
     ];
+    if let Some(info) = edition {
+        files.push((
+            "CITATION.cff".to_string(),
+            citation::citation_cff(info).into_bytes(),
+        ));
+    }
     let bytes = zip_files(&files).map_err(BundleError::Zip)?;
     Ok(Rendered {
         file_name: format!("gcm-bundle_{}.zip", today.format("%Y-%m-%d")),

@@ -2,6 +2,7 @@
 //! elsewhere into a `Dataset`; everything here is arithmetic that a statistician can redo by hand.
 
 mod change;
+pub mod editions;
 mod gaps;
 mod peers;
 

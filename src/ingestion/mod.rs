@@ -26,6 +26,10 @@ pub enum FileKind {
     Items,
     Submissions,
     Champions,
+    /// `editions/editions.json`: the editions of a backup, described (docs/EDITIONS.md).
+    EditionList,
+    /// `editions/<id>.jsonl.gz`: an edition's compressed canonical export.
+    EditionExport,
 }
 
 impl FileKind {
@@ -39,6 +43,17 @@ impl FileKind {
             .is_some_and(|folder| folder == "sources");
         if in_sources_folder {
             return Some(FileKind::SourceText);
+        }
+        let in_editions_folder = normalised
+            .rsplit('/')
+            .nth(1)
+            .is_some_and(|folder| folder == "editions");
+        if in_editions_folder {
+            return match name {
+                "editions.json" => Some(FileKind::EditionList),
+                _ if name.ends_with(".jsonl.gz") => Some(FileKind::EditionExport),
+                _ => None,
+            };
         }
         match name {
             "cycles.csv" => Some(FileKind::Cycles),
@@ -167,7 +182,9 @@ pub fn import_as(
     progress: &dyn Fn(usize, usize),
 ) -> Result<crate::db::import::ImportSummary, ImportError> {
     let (batch, mut problems) = parse(files);
-    if batch.is_empty() && problems.is_empty() {
+    let (editions, edition_problems) = read_editions(files);
+    problems.extend(edition_problems);
+    if batch.is_empty() && editions.is_empty() && problems.is_empty() {
         problems.push(Problem::new(
             "import",
             None,
@@ -190,6 +207,7 @@ pub fn import_as(
             done.set(done.get() + 1);
             progress(done.get(), total);
         })?;
+        crate::db::editions::restore(conn, &editions)?;
         let after = serde_json::json!({
             "files": files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
             "summary": summary,
@@ -198,6 +216,59 @@ pub fn import_as(
         Ok::<_, crate::db::DbError>(summary)
     })?;
     Ok(summary)
+}
+
+/// The editions of a backup: `editions/editions.json` describes them, `editions/<id>.jsonl.gz` holds
+/// each one's export, whose SHA-256 must be the one described (a damaged or edited export is refused).
+fn read_editions(files: &[InputFile]) -> (Vec<crate::db::editions::StoredEdition>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let mut editions = Vec::new();
+    let file_name = |f: &InputFile| {
+        f.name
+            .replace('\\', "/")
+            .rsplit('/')
+            .next()
+            .map(str::to_string)
+    };
+    for list in files.iter().filter(|f| f.kind == FileKind::EditionList) {
+        let described: Vec<crate::db::editions::EditionInfo> =
+            match serde_json::from_slice(&list.bytes) {
+                Ok(described) => described,
+                Err(error) => {
+                    problems.push(Problem::new(
+                        &list.name,
+                        Some(error.line()),
+                        "editions",
+                        format!("not a list of editions: {error}"),
+                    ));
+                    continue;
+                }
+            };
+        for info in described {
+            let wanted = format!("{}.jsonl.gz", info.id);
+            let export = files.iter().find(|f| {
+                f.kind == FileKind::EditionExport && file_name(f).as_deref() == Some(&wanted)
+            });
+            let Some(export) = export else {
+                problems.push(Problem::new(
+                    &list.name,
+                    None,
+                    "id",
+                    format!("edition `{}` has no export editions/{wanted}", info.id),
+                ));
+                continue;
+            };
+            if let Err(why) = crate::db::editions::verify(&export.bytes, &info.export_sha256) {
+                problems.push(Problem::new(&export.name, None, "export", why));
+                continue;
+            }
+            editions.push(crate::db::editions::StoredEdition {
+                info,
+                gzip: export.bytes.clone(),
+            });
+        }
+    }
+    (editions, problems)
 }
 
 /// What storing a document did.

@@ -39,7 +39,7 @@ pub fn parse(files: &[InputFile]) -> (Batch, Vec<Problem>) {
 
     for file in files {
         match file.kind {
-            FileKind::SourceText => {}
+            FileKind::SourceText | FileKind::EditionList | FileKind::EditionExport => {}
             FileKind::Cycles => {
                 for (origin, row) in csv_rows::<CycleRow>(file, &mut problems) {
                     batch.cycles.push((origin, row.into_cycle()));

@@ -89,7 +89,10 @@ fn read_folder(folder: &Path, files: &mut Vec<InputFile>, problems: &mut Vec<Pro
     entries.sort();
     for path in entries {
         if path.is_dir() {
-            if path.file_name().is_some_and(|n| n == "sources") {
+            if path
+                .file_name()
+                .is_some_and(|n| n == "sources" || n == "editions")
+            {
                 read_folder(&path, files, problems);
             }
             continue;

@@ -33,6 +33,9 @@ pub struct SelectionParams {
     pub countries: Option<String>,
     pub lang: Option<String>,
     pub embed: Option<String>,
+    /// An edition's id: the answer comes from that frozen edition (checked by the HTTP layer, which
+    /// opens the edition's database before the selection is resolved against its dataset).
+    pub snapshot: Option<String>,
 }
 
 impl SelectionParams {
@@ -48,6 +51,7 @@ impl SelectionParams {
             ("from", &self.from),
             ("to", &self.to),
             ("countries", &self.countries),
+            ("snapshot", &self.snapshot),
         ]
         .into_iter()
         .filter_map(|(k, v)| given(v).map(|v| (k.to_string(), v.to_string())))

@@ -51,7 +51,7 @@ pub async fn caller(request: &HttpRequest) -> Result<Caller, ApiError> {
         })?
         .to_string();
     let found = state
-        .with_db(move |conn| tokens::authenticate(conn, &token))
+        .with_live_db(move |conn| tokens::authenticate(conn, &token))
         .await?;
     found
         .map(|(name, role)| Caller { name, role })

@@ -98,8 +98,18 @@ pub async fn bundle(
         .with_db(move |conn| crate::db::items::all(conn, &filter))
         .await?;
     let generated = chrono::Utc::now();
+    let edition = state.edition.as_ref().map(|opened| opened.info.clone());
     let rendered = state
-        .render(move || exports::bundle(&data, &selection, options, &items, generated))
+        .render(move || {
+            exports::bundle(
+                &data,
+                &selection,
+                options,
+                &items,
+                generated,
+                edition.as_deref(),
+            )
+        })
         .await?
         .map_err(|error| match error {
             exports::BundleError::Param(error) => ApiError::from(error),

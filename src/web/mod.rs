@@ -7,6 +7,7 @@ pub mod caching;
 mod chart_views;
 mod charts_api;
 pub mod client_address;
+pub mod editions;
 pub mod error;
 mod evidence_api;
 mod exports_api;
@@ -44,6 +45,11 @@ pub struct AppState {
     pub response_cache: Arc<caching::ResponseCache>,
     /// One permit per chart or table being rendered (`limits.concurrent_renders`).
     renders: Arc<tokio::sync::Semaphore>,
+    /// The editions this process has opened, shared by the live state and every edition's state.
+    pub editions: Arc<editions::Shelf>,
+    /// The edition this state answers from (`snapshot=`), with the live store beside it for who is
+    /// calling (tokens, sessions); None for live data.
+    pub edition: Option<editions::Opened>,
 }
 
 /// The settings the HTTP layer enforces.
@@ -150,6 +156,21 @@ impl AppState {
             renders: Arc::new(tokio::sync::Semaphore::new(policy.concurrent_renders)),
             policy: Arc::new(policy),
             response_cache: Arc::new(caching::ResponseCache::default()),
+            editions: Arc::new(editions::Shelf::default()),
+            edition: None,
+        }
+    }
+
+    /// [`AppState::with_db`] on the live store even when this state answers from an edition: who is
+    /// calling (tokens, sessions) is known only there.
+    pub async fn with_live_db<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut PooledConn) -> Result<T, DbError> + Send + 'static,
+    {
+        match &self.edition {
+            None => self.with_db(work).await,
+            Some(opened) => opened.live.with_db(work).await,
         }
     }
 
@@ -278,6 +299,7 @@ pub fn app(
         .add((actix_web::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .add((actix_web::http::header::REFERRER_POLICY, "same-origin"));
     App::new()
+        .wrap(actix_web::middleware::from_fn(editions::edition_selection))
         .wrap(actix_web::middleware::from_fn(caching::response_cache))
         .wrap(actix_web::middleware::from_fn(auth::reading_policy))
         .wrap(actix_web::middleware::from_fn(
@@ -349,6 +371,15 @@ pub fn app(
             review_api::undo,
         ))
         .service(routing::read("/api/v1/audit", review_api::audit))
+        .service(routing::form(
+            "/api/v1/snapshots",
+            editions::list,
+            editions::create,
+        ))
+        .service(routing::read(
+            "/api/v1/snapshots/{id}/changes",
+            editions::changes,
+        ))
         .service(routing::write(
             "/api/v1/documents",
             review_api::post_document,

@@ -6,7 +6,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{evidence_api, framework_api, health, indicators_api, review_api};
+use super::{editions, evidence_api, framework_api, health, indicators_api, review_api};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -37,14 +37,18 @@ use super::{evidence_api, framework_api, health, indicators_api, review_api};
         review_api::undo,
         review_api::audit,
         review_api::post_document,
+        editions::list,
+        editions::create,
+        editions::changes,
         description,
     ),
-    modifiers(&BearerToken),
+    modifiers(&BearerToken, &EditionParameter),
     tags(
         (name = "reference", description = "The GCM framework and the countries"),
         (name = "evidence", description = "Source documents and the evidence read out of them"),
         (name = "indicators", description = "Coverage indicators (docs/METHODOLOGY.md)"),
         (name = "review", description = "Writes: document uploads and reviewers' decisions (a token)"),
+        (name = "editions", description = "Frozen, citable editions of the data (docs/EDITIONS.md)"),
         (name = "service", description = "The service itself")
     )
 )]
@@ -60,6 +64,38 @@ impl Modify for BearerToken {
             "token",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Every read takes `snapshot=ID`, an edition (`GET /api/v1/snapshots`), and answers from it.
+struct EditionParameter;
+
+impl Modify for EditionParameter {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let (Some(get), false) = (item.get.as_mut(), path.starts_with("/api/v1/snapshots"))
+            else {
+                continue;
+            };
+            if path == "/health" || path == "/api/v1/openapi.json" {
+                continue;
+            }
+            let parameter = ParameterBuilder::new()
+                .name("snapshot")
+                .parameter_in(ParameterIn::Query)
+                .description(Some(
+                    "an edition's id (GET /api/v1/snapshots): the answer comes from that frozen \
+                     edition, names it in the Gcm-Edition header and, for a JSON object, in its \
+                     `edition` member; live data without it",
+                ))
+                .schema(Some(
+                    utoipa::openapi::ObjectBuilder::new()
+                        .schema_type(utoipa::openapi::schema::Type::String),
+                ))
+                .build();
+            get.parameters.get_or_insert_with(Vec::new).push(parameter);
+        }
     }
 }
 

@@ -62,7 +62,7 @@ async fn session_of(request: &HttpRequest) -> Result<Option<SignedIn>, ApiError>
     let state = app_state(request)?;
     let policy = state.policy.sessions;
     let holder = state
-        .with_db(move |conn| users::session(conn, &secret, &policy))
+        .with_live_db(move |conn| users::session(conn, &secret, &policy))
         .await?;
     Ok(holder.map(|h| SignedIn {
         name: h.name,

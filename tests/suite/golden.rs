@@ -74,6 +74,10 @@ const REQUESTS: &[Request] = &[
     get("/api/v1/compare?countries=COL,ECU,MEX"),
     get("/api/v1/gaps"),
     get("/api/v1/gaps?group=bloc:SICA&cycle=2025"),
+    // Editions: none in the fixtures, so the list is empty and an edition named is unknown.
+    get("/api/v1/snapshots"),
+    get("/api/v1/indicators?snapshot=nope"),
+    get("/api/v1/snapshots/nope/changes"),
     // Charts, SVG in both languages and one PNG of each kind.
     get("/charts/coverage-matrix.svg"),
     get("/charts/coverage-matrix.svg?lang=es&group=world&cycle=2021"),

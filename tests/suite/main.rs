@@ -10,6 +10,7 @@ mod browser;
 mod charts;
 mod classify;
 mod documents;
+mod editions;
 mod evidence_api;
 mod exports;
 mod formats;

@@ -5,6 +5,7 @@
 //! Fields are declared in alphabetical order: the answers keep the key order of the JSON maps they
 //! replaced, so clients, caches and the golden record (`tests/suite/golden.rs`) see the same bytes.
 
+pub mod editions;
 pub mod evidence;
 pub mod framework;
 pub mod indicators;

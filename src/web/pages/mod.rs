@@ -146,6 +146,10 @@ pub struct Page {
     pub account: Option<Account>,
     /// The sign-in page, coming back to this one; none on the sign-in page itself.
     pub sign_in_href: Option<String>,
+    /// The edition the page shows (`snapshot=`), for the banner that says so; None for live data.
+    pub edition: Option<Arc<crate::db::editions::EditionInfo>>,
+    /// This page on live data: the address without `snapshot`.
+    pub live_href: String,
 }
 
 impl Page {
@@ -206,6 +210,21 @@ impl Page {
         self.resource(path, &format!("excel=1&lang={}", self.lang))
     }
 
+    /// The banner of a page shown from an edition: its title, id and date.
+    pub fn edition_banner(&self) -> String {
+        let Some(edition) = &self.edition else {
+            return String::new();
+        };
+        self.t.fill(
+            "edition.banner",
+            &[
+                ("title", edition.title.as_str()),
+                ("id", edition.id.as_str()),
+                ("date", &edition.created_at.format("%Y-%m-%d").to_string()),
+            ],
+        )
+    }
+
     /// "Sign out NAME", for the person signed in.
     pub fn sign_out_label(&self) -> String {
         let name = self.account.as_ref().map_or("", |a| a.name.as_str());
@@ -234,13 +253,30 @@ pub fn layout(page: &PageRequest, title: String, current: &'static str) -> Page 
             .into_iter()
             .filter(|(k, _)| k != "lang")
             .collect();
+    let live_pairs: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(k, _)| k != "snapshot")
+        .cloned()
+        .collect();
+    let live_href = format!(
+        "{}?{}",
+        request.path(),
+        encode_pairs(&[live_pairs, vec![("lang".into(), lang.code().into())]].concat())
+    );
     pairs.push(("lang".into(), lang.other().code().into()));
     let switch_href = format!("{}?{}", request.path(), encode_pairs(&pairs));
     let here = match request.query_string() {
         "" => request.path().to_string(),
         query => format!("{}?{query}", request.path()),
     };
+    use actix_web::HttpMessage;
+    let edition = request
+        .extensions()
+        .get::<Arc<crate::db::editions::EditionInfo>>()
+        .cloned();
     Page {
+        edition,
+        live_href,
         account: page.account.clone(),
         sign_in_href: (request.path() != "/sign-in")
             .then(|| format!("/sign-in?{}&lang={}", pair("next", &here), lang.code())),
