@@ -166,6 +166,7 @@ exported_rows! {
     ObjectiveMappingRow, objective_mappings, |r| r.id, {
         id: i32, item_id: String, objective: i32, basis: String, confidence: f64, is_primary: bool,
         rationale: Option<String>, created_by: String, created_at: NaiveDateTime,
+        model_version: Option<String>,
     }
     PrincipleMappingRow, principle_mappings, |r| (r.item_id.clone(), r.principle.clone()), {
         item_id: String, principle: String, basis: String, confidence: f64, created_by: String,
@@ -417,11 +418,12 @@ fn framework_version(tables: &ExportedTables) -> String {
 /// Freezes the store as it is now into the edition `request`, with its audit row, in one write
 /// transaction: the write lock held while the tables are read, so no write falls between the export and
 /// its row (on PostgreSQL the transaction reads at one snapshot). An existing id is refused and nothing
-/// is written.
+/// is written. The model version recorded is the store's current model, or `bundled_model_version`
+/// (the bundled lexicon's) when no trained model is current.
 pub fn create(
     conn: &mut AnyConnection,
     request: &EditionRequest,
-    model_version: &str,
+    bundled_model_version: &str,
     actor: &str,
 ) -> Result<EditionInfo, CreateError> {
     super::write_transaction(conn, |conn| {
@@ -431,6 +433,9 @@ pub fn create(
         if find(conn, &request.id)?.is_some() {
             return Err(CreateError::Exists(request.id.clone()));
         }
+        let model_version = super::models::current_version(conn)?
+            .unwrap_or_else(|| bundled_model_version.to_string());
+        let model_version = model_version.as_str();
         let tables = read_tables(conn)?;
         let export = compress(&tables)?;
         let (source_count, item_count, mapping_count, country_count) = counts(&tables);

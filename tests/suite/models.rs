@@ -253,6 +253,27 @@ async fn reviewers_teach_a_stored_model_that_reclassify_and_rollback_respect() {
         assert_eq!(audit[0].before.as_ref().unwrap()["current"], "lexicon");
     }
 
+    // An edition frozen now records the trained model as the one that made its suggestions.
+    let (ok, out, err) = gcm(
+        &db,
+        &[
+            "snapshot",
+            "create",
+            "--id",
+            "after-training",
+            "--title",
+            "After training",
+        ],
+    );
+    assert!(ok, "{out}\n{err}");
+    {
+        let mut conn = state.db.get().unwrap();
+        let edition = gcm::db::editions::find(&mut conn, "after-training")
+            .unwrap()
+            .expect("the edition");
+        assert_eq!(edition.model_version, version);
+    }
+
     // The service picks up the new current model at the next upload: the new card no longer gets 11
     // and gets 5, recorded as the model's suggestion.
     let second = upload(&state, &token, "Complemento", &second_report()).await;
