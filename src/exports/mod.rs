@@ -357,7 +357,7 @@ pub fn evidence_table(items: &[crate::db::items::EvidenceItem]) -> Table {
     }
 }
 
-pub const INDICATOR_HEADERS: [&str; 14] = [
+pub const INDICATOR_HEADERS: [&str; 15] = [
     "iso3",
     "country",
     "indicator",
@@ -372,7 +372,17 @@ pub const INDICATOR_HEADERS: [&str; 14] = [
     "bases",
     "method_version",
     "sources",
+    "voices",
 ];
+
+/// Voices as a cell: their names, space-separated, in `Voice` order.
+fn voices_cell(voices: &[crate::evidence::Voice]) -> String {
+    voices
+        .iter()
+        .map(|v| v.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
 fn status(has: bool) -> &'static str {
     if has {
@@ -390,6 +400,9 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
     for c in rows {
         let name = scope.name(&c.iso3);
         let sources = c.sources.join(" ");
+        // An objective's rows name the voices that give evidence for it; every other row the voices
+        // of all the country's counted items.
+        let country_voices = voices_cell(&c.voices);
         let mut push = |indicator: &str,
                         dimension_type: &str,
                         dimension: String,
@@ -397,7 +410,8 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
                         numerator: Cell,
                         denominator: Cell,
                         unit: &str,
-                        has: bool| {
+                        has: bool,
+                        voices: &str| {
             out.push(vec![
                 Cell::from(c.iso3.as_str()),
                 Cell::from(name.as_str()),
@@ -413,6 +427,7 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
                 Cell::from(bases.as_str()),
                 Cell::from(METHOD_VERSION),
                 Cell::from(sources.as_str()),
+                Cell::from(voices),
             ]);
         };
         let has = c.has_evidence();
@@ -426,6 +441,7 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
             total.into(),
             "objectives",
             has,
+            &country_voices,
         );
         push(
             "objectives_share",
@@ -436,8 +452,10 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
             total.into(),
             "share",
             has,
+            &country_voices,
         );
         for o in &c.objectives {
+            let voices = voices_cell(&o.voices);
             push(
                 "depth",
                 "objective",
@@ -447,6 +465,7 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
                 Cell::Empty,
                 "depth 0-3",
                 o.depth > 0,
+                &voices,
             );
             push(
                 "evidence_count",
@@ -457,6 +476,7 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
                 Cell::Empty,
                 "items",
                 o.depth > 0,
+                &voices,
             );
         }
         for a in &c.areas {
@@ -469,6 +489,7 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
                 a.total.into(),
                 "objectives",
                 a.covered > 0,
+                &country_voices,
             );
         }
         push(
@@ -480,6 +501,7 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
             c.principles.len().into(),
             "principles",
             has,
+            &country_voices,
         );
         for p in &c.principles {
             push(
@@ -491,6 +513,7 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
                 Cell::Empty,
                 "items",
                 p.evidence_count > 0,
+                &country_voices,
             );
         }
         push(
@@ -502,6 +525,7 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
             Cell::Empty,
             "normalised Shannon evenness (0-1)",
             has,
+            &country_voices,
         );
         let solid = c
             .solid_share
@@ -515,6 +539,31 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
             c.mappings_counted.into(),
             "share",
             has,
+            &country_voices,
+        );
+        // Of the objectives with evidence: those more than one voice supports, and those only the
+        // government's own reports support (METHODOLOGY 2.12).
+        push(
+            "corroborated",
+            "overall",
+            "all".into(),
+            c.corroborated.into(),
+            c.corroborated.into(),
+            c.objectives_covered.into(),
+            "objectives",
+            has,
+            &country_voices,
+        );
+        push(
+            "government_only",
+            "overall",
+            "all".into(),
+            c.government_only.into(),
+            c.government_only.into(),
+            c.objectives_covered.into(),
+            "objectives",
+            has,
+            &country_voices,
         );
         let reported = match &scope.counting.cycles {
             None => !c.voluntary_reports.is_empty(),
@@ -529,6 +578,7 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
             Cell::Empty,
             "1 = submitted",
             has,
+            &country_voices,
         );
     }
     Table {

@@ -14,11 +14,11 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::evidence::Basis;
+use crate::evidence::{Basis, Voice};
 use crate::framework::{Grouping, OBJECTIVE_COUNT};
 
 /// Version of the method; every answer and export carries it. Bump it whenever a definition changes.
-pub const METHOD_VERSION: &str = "gcm-coverage/1.0";
+pub const METHOD_VERSION: &str = "gcm-coverage/1.1";
 
 /// Item kinds that describe something done (depth 2, or 3 with reported figures); every other kind
 /// only mentions it (depth 1).
@@ -83,6 +83,16 @@ pub struct Dataset {
     /// Cycle ids in their order, and the sources of each.
     pub cycles: Vec<String>,
     pub sources_by_cycle: BTreeMap<String, Vec<String>>,
+    /// Whose voice each source is, looked up from an item's source. An item of a source missing here
+    /// counts as evidence all the same but names no voice.
+    pub source_voices: HashMap<Arc<str>, Voice>,
+}
+
+impl Dataset {
+    /// The voice of a source, when the dataset knows it.
+    pub fn voice_of(&self, source: &str) -> Option<Voice> {
+        self.source_voices.get(source).copied()
+    }
 }
 
 /// Which evidence counts: cycles (None = all) and mapping bases.
@@ -149,6 +159,21 @@ pub struct ObjectiveCell {
     pub depth: u8,
     pub evidence_count: usize,
     pub items: Vec<Arc<str>>,
+    /// The voices of the sources of `items`, in `Voice` order, each once; empty when there is no
+    /// evidence (which says nothing about what was done).
+    pub voices: Vec<Voice>,
+}
+
+impl ObjectiveCell {
+    /// More than one voice gives evidence for the objective (METHODOLOGY 2.12).
+    pub fn corroborated(&self) -> bool {
+        self.voices.len() > 1
+    }
+
+    /// Only the government's own reports give evidence for the objective.
+    pub fn government_only(&self) -> bool {
+        self.voices == [Voice::Government]
+    }
 }
 
 /// An area's coverage. Fields in alphabetical order: the API sends this struct as it is, in the key
@@ -189,6 +214,12 @@ pub struct CountryIndicators {
     pub solid_share: Option<f64>,
     pub voluntary_reports: Vec<String>,
     pub sources: Vec<String>,
+    /// Objectives with evidence from more than one voice (METHODOLOGY 2.12).
+    pub corroborated: usize,
+    /// Objectives whose only evidence is the government's own reports.
+    pub government_only: usize,
+    /// The voices of the counted items' sources, in `Voice` order.
+    pub voices: Vec<Voice>,
 }
 
 impl CountryIndicators {
@@ -248,6 +279,7 @@ pub fn compute(
             continue;
         }
         let acc = &mut accumulators[at];
+        let voice = data.voice_of(&item.source);
         let mut counted = false;
         for &(objective, basis) in &item.objectives {
             if !counted_basis[basis as usize] || !(1..=OBJECTIVE_COUNT).contains(&objective) {
@@ -257,6 +289,9 @@ pub fn compute(
             let cell = &mut acc.objectives[objective as usize - 1];
             cell.0 = cell.0.max(item.depth);
             cell.1.push(item.id.clone());
+            if let Some(voice) = voice {
+                cell.2[voice as usize] = true;
+            }
             acc.mappings += 1;
             acc.bases[basis as usize] += 1;
         }
@@ -275,6 +310,9 @@ pub fn compute(
         }
         acc.items += 1;
         acc.sources.insert(item.source.clone());
+        if let Some(voice) = voice {
+            acc.voices[voice as usize] = true;
+        }
     }
     countries
         .iter()
@@ -283,9 +321,20 @@ pub fn compute(
         .collect()
 }
 
+/// Which voices were seen, indexed by `Voice as usize`.
+type VoiceSet = [bool; Voice::ALL.len()];
+
+fn voice_list(seen: &VoiceSet) -> Vec<Voice> {
+    Voice::ALL
+        .into_iter()
+        .filter(|v| seen[*v as usize])
+        .collect()
+}
+
 struct Accumulator {
-    /// Per objective: deepest item, and the items.
-    objectives: Vec<(u8, Vec<Arc<str>>)>,
+    /// Per objective: deepest item, the items, and the voices of their sources.
+    objectives: Vec<(u8, Vec<Arc<str>>, VoiceSet)>,
+    voices: VoiceSet,
     principles: Vec<Vec<Arc<str>>>,
     /// Items counted (each item is visited once, so a count is enough).
     items: usize,
@@ -298,7 +347,8 @@ struct Accumulator {
 impl Accumulator {
     fn new(principles: usize) -> Accumulator {
         Accumulator {
-            objectives: vec![(0, Vec::new()); OBJECTIVE_COUNT as usize],
+            objectives: vec![(0, Vec::new(), [false; Voice::ALL.len()]); OBJECTIVE_COUNT as usize],
+            voices: [false; Voice::ALL.len()],
             principles: vec![Vec::new(); principles],
             items: 0,
             sources: HashSet::new(),
@@ -313,11 +363,12 @@ fn finish(data: &Dataset, grouping: &Grouping, iso3: &str, acc: Accumulator) -> 
         .objectives
         .into_iter()
         .enumerate()
-        .map(|(i, (depth, items))| ObjectiveCell {
+        .map(|(i, (depth, items, voices))| ObjectiveCell {
             objective: i as i32 + 1,
             depth,
             evidence_count: items.len(),
             items,
+            voices: voice_list(&voices),
         })
         .collect();
     let covered: BTreeSet<i32> = objectives
@@ -363,6 +414,9 @@ fn finish(data: &Dataset, grouping: &Grouping, iso3: &str, acc: Accumulator) -> 
             .map(|c| c.voluntary_reports.iter().cloned().collect())
             .unwrap_or_default(),
         sources,
+        corroborated: objectives.iter().filter(|c| c.corroborated()).count(),
+        government_only: objectives.iter().filter(|c| c.government_only()).count(),
+        voices: voice_list(&acc.voices),
         objectives,
     }
 }

@@ -29,3 +29,4 @@ mod report_uploads;
 mod review;
 mod reviewing;
 mod sessions;
+mod voices;

@@ -1,0 +1,20 @@
+-- Whose voice each source is (docs/METHODOLOGY.md 2.12): government, un, intergovernmental,
+-- civil_society, academic or other. Every source gets one; stored sources get it from their record:
+-- a national report is its government's; a publisher of the UN system (the UN Network on Migration,
+-- IOM) is `un`; a regional process or intergovernmental organisation outside the UN system (the
+-- Regional and South American Conferences on Migration, the OAS and the Summits of the Americas, the
+-- European Union) is `intergovernmental`; anything else takes the default of its kind, as an import
+-- without a `voice` does (`Voice::default_for_kind`).
+ALTER TABLE sources ADD COLUMN voice TEXT NOT NULL DEFAULT 'other'
+    CHECK (voice IN ('government', 'un', 'intergovernmental', 'civil_society', 'academic', 'other'));
+
+UPDATE sources SET voice = CASE
+    WHEN kind = 'national_report' THEN 'government'
+    WHEN publisher LIKE 'United Nations%' OR publisher LIKE 'UN %'
+        OR publisher LIKE 'International Organization for Migration%' OR publisher LIKE 'IOM%' THEN 'un'
+    WHEN publisher LIKE '%Conference on Migration%' OR publisher LIKE '%Organization of American States%'
+        OR publisher LIKE '%Summits of the Americas%' OR publisher LIKE '%European Union%' THEN 'intergovernmental'
+    WHEN kind = 'regional_review_report' THEN 'un'
+    WHEN kind = 'meeting_report' THEN 'intergovernmental'
+    ELSE 'other'
+END;
