@@ -406,3 +406,56 @@ fn a_backup_keeps_every_voice_and_a_restore_gives_them_back() {
     back.sort();
     assert_eq!(back, expected);
 }
+
+#[test]
+fn the_migration_gives_stored_sources_the_voices_of_their_publishers() {
+    use diesel::connection::SimpleConnection;
+    let db = common::TestDatabase::new();
+    let state = common::prepared_state(&db);
+    let mut conn = state.db.get().unwrap();
+    // A store from before voices: the seeds as loaded then (the voice column and its migration
+    // reverted; migrations that came after it reverted with it), plus a national report and a
+    // catalogue whose publisher no rule places.
+    let mut reverted = Vec::new();
+    while !reverted
+        .iter()
+        .any(|v: &String| v.starts_with("20261202000009"))
+    {
+        reverted.push(gcm::db::revert_last_migration(&mut conn).unwrap());
+        assert!(
+            reverted.len() < 10,
+            "the voices migration was not found: {reverted:?}"
+        );
+    }
+    conn.batch_execute(
+        "INSERT INTO sources (id, file_name, title, publisher, kind, language, published, \
+         published_precision, cycle_id, note, checksum, line_count, body, imported_at) VALUES \
+         ('chl-nr', 'chl.txt', 'Informe', 'Gobierno de Chile', 'national_report', 'es', NULL, \
+          'unknown', '2025', NULL, 'x', 1, 'Informe', '2026-01-01 00:00:00'), \
+         ('uni-cat', 'uni.txt', 'Catálogo', 'Universidad de Chile', 'practice_catalogue', 'es', \
+          NULL, 'unknown', '2025', NULL, 'y', 1, 'Catálogo', '2026-01-01 00:00:00')",
+    )
+    .unwrap();
+    gcm::db::run_migrations(&mut conn).unwrap();
+    let mut voices: Vec<(String, String)> = gcm::db::sources::list(&mut conn)
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.id, s.voice))
+        .collect();
+    voices.sort();
+    // The seeds get the voices fixtures/sources.csv names (the same rules on their publishers); the
+    // national report its government's; the university's catalogue the default of its kind, `other`
+    // (no rule names universities: the import asks for the voice instead).
+    assert_eq!(
+        voices,
+        pairs(&[
+            ("chl-nr", "government"),
+            ("seed-000", "intergovernmental"),
+            ("seed-001", "un"),
+            ("seed-002", "intergovernmental"),
+            ("seed-003", "intergovernmental"),
+            ("seed-004", "intergovernmental"),
+            ("uni-cat", "other"),
+        ])
+    );
+}
