@@ -508,6 +508,65 @@ mod tests {
     }
 
     #[test]
+    fn voices_per_cell_corroborated_and_government_only_by_hand() {
+        // Sources: src-2021 the government's, src-2025 civil society's, src-x unknown to the dataset.
+        let mut d = data(vec![
+            fact(
+                "a",
+                "XXX",
+                "2021",
+                2,
+                &[(1, Basis::Inferred), (2, Basis::Inferred)],
+            ),
+            fact(
+                "b",
+                "XXX",
+                "2025",
+                1,
+                &[(2, Basis::Inferred), (3, Basis::Inferred)],
+            ),
+            // Not counted by default (auto): lends objective 4 no evidence and no voice.
+            fact("c", "XXX", "2025", 1, &[(4, Basis::Auto)]),
+            ItemFact {
+                source: "src-x".into(),
+                ..fact("d", "XXX", "2021", 1, &[(5, Basis::Inferred)])
+            },
+        ]);
+        d.source_voices = [
+            (Arc::from("src-2021"), Voice::Government),
+            (Arc::from("src-2025"), Voice::CivilSociety),
+        ]
+        .into_iter()
+        .collect();
+        let c = &compute(&d, &Counting::default(), &mptf(), &["XXX".into()])[0];
+        // 1: government only; 2: government and civil society; 3: civil society only; 4: nothing
+        // counted; 5: evidence whose source names no voice.
+        assert_eq!(c.objectives[0].voices, [Voice::Government]);
+        assert_eq!(
+            c.objectives[1].voices,
+            [Voice::Government, Voice::CivilSociety]
+        );
+        assert_eq!(c.objectives[2].voices, [Voice::CivilSociety]);
+        assert!(c.objectives[3].voices.is_empty());
+        assert!(c.objectives[4].voices.is_empty());
+        assert_eq!(c.objectives[4].depth, 1);
+        assert_eq!(c.objectives_covered, 4); // 1, 2, 3, 5
+        assert_eq!((c.corroborated, c.government_only), (1, 1));
+        assert_eq!(c.voices, [Voice::Government, Voice::CivilSociety]);
+        // Only 2025: objectives 2 and 3, each civil society's alone.
+        let c = &compute(
+            &d,
+            &Counting::default().only_cycle("2025"),
+            &mptf(),
+            &["XXX".into()],
+        )[0];
+        assert_eq!(
+            (c.objectives_covered, c.corroborated, c.government_only),
+            (2, 0, 0)
+        );
+    }
+
+    #[test]
     fn depth_follows_kind_and_figures() {
         assert_eq!(item_depth("statement", true), 1);
         assert_eq!(item_depth("mandate", false), 1);

@@ -653,6 +653,26 @@ mod tests {
     }
 
     #[test]
+    fn a_voice_is_optional_and_checked() {
+        let t = Lang::En.text();
+        let cycles = vec!["2025".to_string()];
+        let known = |iso3: &str| iso3 == "COL";
+        let with = |voice: &str| UploadValues {
+            voice: voice.into(),
+            ..values("COL", "2025", "Informe", "", "")
+        };
+        let (meta, _) = check_fields(&with(""), &known, &cycles, t);
+        assert_eq!(meta.unwrap().voice, None, "none: the default of the kind");
+        let (meta, _) = check_fields(&with("civil_society"), &known, &cycles, t);
+        assert_eq!(meta.unwrap().voice.as_deref(), Some("civil_society"));
+        let (meta, problems) = check_fields(&with("ngo"), &known, &cycles, t);
+        assert!(meta.is_none());
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].field, Some("voice"));
+        assert_eq!(problems[0].text, "Choose a voice from the list.");
+    }
+
+    #[test]
     fn the_fields_are_checked_all_at_once() {
         let t = Lang::En.text();
         let cycles = vec!["2021".to_string(), "2025".to_string()];
