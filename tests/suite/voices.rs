@@ -414,8 +414,8 @@ fn the_migration_gives_stored_sources_the_voices_of_their_publishers() {
     let state = common::prepared_state(&db);
     let mut conn = state.db.get().unwrap();
     // A store from before voices: the seeds as loaded then (the voice column and its migration
-    // reverted; migrations that came after it reverted with it), plus a national report and a
-    // catalogue whose publisher no rule places.
+    // reverted; migrations that came after it reverted with it), plus a national report, a
+    // catalogue whose publisher no rule places and a sheet of IOM's.
     let mut reverted = Vec::new();
     while !reverted
         .iter()
@@ -433,7 +433,9 @@ fn the_migration_gives_stored_sources_the_voices_of_their_publishers() {
          ('chl-nr', 'chl.txt', 'Informe', 'Gobierno de Chile', 'national_report', 'es', NULL, \
           'unknown', '2025', NULL, 'x', 1, 'Informe', '2026-01-01 00:00:00'), \
          ('uni-cat', 'uni.txt', 'Catálogo', 'Universidad de Chile', 'practice_catalogue', 'es', \
-          NULL, 'unknown', '2025', NULL, 'y', 1, 'Catálogo', '2026-01-01 00:00:00')",
+          NULL, 'unknown', '2025', NULL, 'y', 1, 'Catálogo', '2026-01-01 00:00:00'), \
+         ('iom-sheet', 'iom.txt', 'Ficha', 'iom country office', 'programme_sheet', 'es', \
+          NULL, 'unknown', '2025', NULL, 'z', 1, 'Ficha', '2026-01-01 00:00:00')",
     )
     .unwrap();
     gcm::db::run_migrations(&mut conn).unwrap();
@@ -445,11 +447,13 @@ fn the_migration_gives_stored_sources_the_voices_of_their_publishers() {
     voices.sort();
     // The seeds get the voices fixtures/sources.csv names (the same rules on their publishers); the
     // national report its government's; the university's catalogue the default of its kind, `other`
-    // (no rule names universities: the import asks for the voice instead).
+    // (no rule names universities: the import asks for the voice instead); IOM's sheet `un`, its
+    // publisher written in lower case (compared in lower case on both backends).
     assert_eq!(
         voices,
         pairs(&[
             ("chl-nr", "government"),
+            ("iom-sheet", "un"),
             ("seed-000", "intergovernmental"),
             ("seed-001", "un"),
             ("seed-002", "intergovernmental"),

@@ -8,12 +8,17 @@
 ALTER TABLE sources ADD COLUMN voice TEXT NOT NULL DEFAULT 'other'
     CHECK (voice IN ('government', 'un', 'intergovernmental', 'civil_society', 'academic', 'other'));
 
+-- Publishers are compared in lower case: SQLite's LIKE ignores ASCII case and PostgreSQL's does not, so
+-- both backends give a stored source the same voice.
 UPDATE sources SET voice = CASE
     WHEN kind = 'national_report' THEN 'government'
-    WHEN publisher LIKE 'United Nations%' OR publisher LIKE 'UN %'
-        OR publisher LIKE 'International Organization for Migration%' OR publisher LIKE 'IOM%' THEN 'un'
-    WHEN publisher LIKE '%Conference on Migration%' OR publisher LIKE '%Organization of American States%'
-        OR publisher LIKE '%Summits of the Americas%' OR publisher LIKE '%European Union%' THEN 'intergovernmental'
+    WHEN lower(publisher) LIKE 'united nations%' OR lower(publisher) LIKE 'un %'
+        OR lower(publisher) LIKE 'international organization for migration%'
+        OR lower(publisher) LIKE 'iom%' THEN 'un'
+    WHEN lower(publisher) LIKE '%conference on migration%'
+        OR lower(publisher) LIKE '%organization of american states%'
+        OR lower(publisher) LIKE '%summits of the americas%'
+        OR lower(publisher) LIKE '%european union%' THEN 'intergovernmental'
     WHEN kind = 'regional_review_report' THEN 'un'
     WHEN kind = 'meeting_report' THEN 'intergovernmental'
     ELSE 'other'
