@@ -267,6 +267,10 @@ pub struct IngestOptions {
     /// The source kind (national_report when absent).
     #[arg(long)]
     pub kind: Option<String>,
+    /// Whose voice the report is (government, un, intergovernmental, civil_society, academic,
+    /// other); the default of the kind when absent (a national report is government).
+    #[arg(long)]
+    pub voice: Option<String>,
 }
 
 /// The options of `gcm extract`.

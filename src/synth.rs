@@ -69,7 +69,13 @@ pub fn world_dataset(
     let codes: Vec<String> = reference.countries.iter().map(|c| c.iso3.clone()).collect();
     let (cycles, items) = generate_facts(spec, &codes);
     let members = codes[..spec.countries.min(codes.len())].to_vec();
+    // Every synthetic source is a national report: the government's voice.
+    let source_voices = items
+        .iter()
+        .map(|item| (item.source.clone(), crate::evidence::Voice::Government))
+        .collect();
     let data = crate::indicators::Dataset {
+        source_voices,
         items,
         principles: reference
             .framework
@@ -189,6 +195,7 @@ fn for_each_country(spec: &SynthSpec, country_codes: &[String], mut take: impl F
                 title: format!("Synthetic report of {iso3}, {}", cycle.id),
                 publisher: "gcm synth".into(),
                 kind: "national_report".into(),
+                voice: crate::evidence::Voice::Government,
                 language: "en".into(),
                 published: None,
                 cycle: cycle.id.clone(),

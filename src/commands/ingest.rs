@@ -24,6 +24,7 @@ pub fn ingest(settings: &Settings, options: IngestOptions) -> anyhow::Result<()>
                 .unwrap_or_default()
         }),
         kind: options.kind,
+        voice: options.voice,
         file_name: file_name(file),
     };
     let db = startup::prepare_schema(settings)?;

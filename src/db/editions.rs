@@ -148,6 +148,7 @@ exported_rows! {
         id: String, file_name: String, title: String, publisher: String, kind: String, language: String,
         published: Option<String>, published_precision: String, cycle_id: String, note: Option<String>,
         checksum: String, line_count: i32, body: String, imported_at: NaiveDateTime,
+        voice: String,
     }
     DocumentRow, documents, |r| r.source_id.clone(), {
         source_id: String, content_sha256: String, format: String, byte_count: i64, pages: Option<i32>,

@@ -39,6 +39,7 @@ pub struct SourceFields {
     pub title: String,
     pub publisher: String,
     pub kind: String,
+    pub voice: String,
     pub language: String,
     pub published: Option<String>,
     pub cycle_id: String,

@@ -292,6 +292,7 @@ fn source_fields(source: &Source) -> SourceFields {
         title: source.title.clone(),
         publisher: source.publisher.clone(),
         kind: source.kind.clone(),
+        voice: source.voice.as_str().to_string(),
         language: source.language.clone(),
         published: source.published.map(|d| d.to_string()),
         cycle_id: source.cycle.clone(),

@@ -1,6 +1,7 @@
 //! Reading the evidence store into the plain `Dataset` the indicator core computes from.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -13,7 +14,7 @@ use super::schema::{
     sources, submissions,
 };
 use super::{reference, AnyConnection, DbError};
-use crate::evidence::Basis;
+use crate::evidence::{Basis, Voice};
 use crate::indicators::{item_depth, CountryInfo, Dataset, ItemFact};
 
 /// The store's version and the dataset, read in one transaction so they match: on PostgreSQL at
@@ -34,9 +35,15 @@ fn load_dataset(conn: &mut AnyConnection) -> Result<Dataset, DbError> {
         .order(review_cycles::position)
         .select(review_cycles::id)
         .load(conn)?;
-    let source_cycle: BTreeMap<String, String> = sources::table
+    let source_rows: Vec<SourceCycleRow> = sources::table
         .select(SourceCycleRow::as_select())
-        .load(conn)?
+        .load(conn)?;
+    // The column's check admits only voices; one this build does not know names none.
+    let source_voices: HashMap<Arc<str>, Voice> = source_rows
+        .iter()
+        .filter_map(|row| Some((Arc::from(row.id.as_str()), Voice::parse(&row.voice)?)))
+        .collect();
+    let source_cycle: BTreeMap<String, String> = source_rows
         .into_iter()
         .map(|row| (row.id, row.cycle_id))
         .collect();
@@ -137,5 +144,6 @@ fn load_dataset(conn: &mut AnyConnection) -> Result<Dataset, DbError> {
         groupings: framework.groupings,
         cycles,
         sources_by_cycle,
+        source_voices,
     })
 }

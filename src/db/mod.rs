@@ -460,6 +460,24 @@ pub fn with_setup_lock<T>(
     result
 }
 
+/// Reverts the last applied migration; returns its version (used by tests that check what a
+/// migration does to the rows a store already holds).
+pub fn revert_last_migration(conn: &mut AnyConnection) -> Result<String, DbError> {
+    let migration_error =
+        |e: Box<dyn std::error::Error + Send + Sync>| DbError::Migration(e.to_string());
+    let reverted = match conn {
+        AnyConnection::Sqlite(c) => c
+            .revert_last_migration(SQLITE_MIGRATIONS)
+            .map_err(migration_error)?
+            .to_string(),
+        AnyConnection::Postgresql(c) => c
+            .revert_last_migration(POSTGRES_MIGRATIONS)
+            .map_err(migration_error)?
+            .to_string(),
+    };
+    Ok(reverted)
+}
+
 /// Reverts every applied migration (used by tests that check migrations go down and up again).
 pub fn revert_all_migrations(conn: &mut AnyConnection) -> Result<usize, DbError> {
     let migration_error =

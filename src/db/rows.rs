@@ -13,7 +13,7 @@ use super::schema::{
     reference_datasets, review_cycles, sources, submissions,
 };
 use super::sources::SourceSummary;
-use crate::evidence::{Champion, Cycle, PartialDate, Source, Submission};
+use crate::evidence::{Champion, Cycle, PartialDate, Source, Submission, Voice};
 use crate::framework::{Country, Objective, Principle};
 
 // ---------------------------------------------------------------------------------------------------
@@ -250,6 +250,8 @@ impl From<SourceTextRow> for Source {
             title: source.title,
             publisher: source.publisher,
             kind: source.kind,
+            // The column's check admits only voices; `other` is what an unreadable one would mean.
+            voice: Voice::parse(&source.voice).unwrap_or(Voice::Other),
             language: source.language,
             // Stored dates were parsed on import; one that no longer parses is left out.
             published: source.published.and_then(|p| PartialDate::parse(&p).ok()),
@@ -260,13 +262,14 @@ impl From<SourceTextRow> for Source {
     }
 }
 
-/// The cycle a source feeds.
+/// The cycle a source feeds and whose voice it is.
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = sources)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct SourceCycleRow {
     pub id: String,
     pub cycle_id: String,
+    pub voice: String,
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -124,6 +124,7 @@ diesel::table! {
         line_count -> Integer,
         body -> Text,
         imported_at -> Timestamp,
+        voice -> Text,
     }
 }
 

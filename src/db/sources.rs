@@ -17,6 +17,9 @@ pub struct SourceSummary {
     pub title: String,
     pub publisher: String,
     pub kind: String,
+    /// Whose voice the source is (`government`, `un`, `intergovernmental`, `civil_society`,
+    /// `academic`, `other`).
+    pub voice: String,
     pub language: String,
     pub published: Option<String>,
     pub published_precision: String,

@@ -33,6 +33,91 @@ pub const SOURCE_KINDS: &[&str] = &[
     "other",
 ];
 
+/// Whose voice a source is: who says what its items say. It lets a reader contrast what governments
+/// report about themselves with what the UN system, regional intergovernmental bodies, civil society and
+/// researchers report (docs/METHODOLOGY.md 2.12). A property of the source: every item of a source shares
+/// it. The order is the order of the legend and of every list of voices.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Voice {
+    /// A government about itself: national reports, voluntary national reviews, national follow-up.
+    Government,
+    /// The UN system: the UN Network on Migration, IOM and other agencies, the regional reviews' reports.
+    Un,
+    /// Regional and other intergovernmental bodies and processes outside the UN system: regional
+    /// consultative processes (RCM, SACM), the OAS and the Summits, the European Union's programmes.
+    Intergovernmental,
+    /// Civil society: NGOs, migrants' and diaspora organisations, trade unions, faith groups.
+    CivilSociety,
+    /// Universities and research institutes.
+    Academic,
+    /// Anyone else (the press, the private sector, a publisher the record cannot place).
+    Other,
+}
+
+impl Voice {
+    pub const ALL: [Voice; 6] = [
+        Voice::Government,
+        Voice::Un,
+        Voice::Intergovernmental,
+        Voice::CivilSociety,
+        Voice::Academic,
+        Voice::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Voice::Government => "government",
+            Voice::Un => "un",
+            Voice::Intergovernmental => "intergovernmental",
+            Voice::CivilSociety => "civil_society",
+            Voice::Academic => "academic",
+            Voice::Other => "other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Voice> {
+        Voice::ALL.into_iter().find(|v| v.as_str() == text)
+    }
+
+    /// Every accepted name, for error messages.
+    pub fn accepted() -> String {
+        Voice::ALL.map(Voice::as_str).join(", ")
+    }
+
+    /// The voice a source has when its record names none, from its kind: a national report is its
+    /// government's, a regional review's report the UN's (the reviews are convened by the UN Network on
+    /// Migration), a meeting report the intergovernmental process that met. Catalogues, mandate pages,
+    /// programme sheets and others are published by anyone, so they are `other` unless named.
+    /// The migration `2026-12-02-000009_voices` applies the same rule to stored sources.
+    pub fn default_for_kind(kind: &str) -> Voice {
+        match kind {
+            "national_report" => Voice::Government,
+            "regional_review_report" => Voice::Un,
+            "meeting_report" => Voice::Intergovernmental,
+            _ => Voice::Other,
+        }
+    }
+}
+
+impl std::fmt::Display for Voice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Languages of evidence text; sources may also be `mul` (several languages).
 pub const LANGUAGES: &[&str] = &["en", "es", "pt", "fr"];
 pub const SOURCE_LANGUAGES: &[&str] = &["en", "es", "pt", "fr", "mul"];
@@ -141,6 +226,8 @@ pub struct Source {
     pub title: String,
     pub publisher: String,
     pub kind: String,
+    /// Whose voice the source is.
+    pub voice: Voice,
     pub language: String,
     pub published: Option<PartialDate>,
     pub cycle: String,

@@ -358,7 +358,7 @@ pub fn evidence_table(items: &[crate::db::items::EvidenceItem]) -> Table {
     }
 }
 
-pub const INDICATOR_HEADERS: [&str; 14] = [
+pub const INDICATOR_HEADERS: [&str; 15] = [
     "iso3",
     "country",
     "indicator",
@@ -373,7 +373,17 @@ pub const INDICATOR_HEADERS: [&str; 14] = [
     "bases",
     "method_version",
     "sources",
+    "voices",
 ];
+
+/// Voices as a cell: their names, space-separated, in `Voice` order.
+fn voices_cell(voices: &[crate::evidence::Voice]) -> String {
+    voices
+        .iter()
+        .map(|v| v.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
 fn status(has: bool) -> &'static str {
     if has {
@@ -391,6 +401,9 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
     for c in rows {
         let name = scope.name(&c.iso3);
         let sources = c.sources.join(" ");
+        // An objective's rows name the voices that give evidence for it; every other row the voices
+        // of all the country's counted items.
+        let country_voices = voices_cell(&c.voices);
         let mut push = |indicator: &str,
                         dimension_type: &str,
                         dimension: String,
@@ -398,7 +411,8 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
                         numerator: Cell,
                         denominator: Cell,
                         unit: &str,
-                        has: bool| {
+                        has: bool,
+                        voices: &str| {
             out.push(vec![
                 Cell::from(c.iso3.as_str()),
                 Cell::from(name.as_str()),
@@ -414,6 +428,7 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
                 Cell::from(bases.as_str()),
                 Cell::from(METHOD_VERSION),
                 Cell::from(sources.as_str()),
+                Cell::from(voices),
             ]);
         };
         let has = c.has_evidence();
@@ -427,6 +442,7 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
             total.into(),
             "objectives",
             has,
+            &country_voices,
         );
         push(
             "objectives_share",
@@ -437,8 +453,10 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
             total.into(),
             "share",
             has,
+            &country_voices,
         );
         for o in &c.objectives {
+            let voices = voices_cell(&o.voices);
             push(
                 "depth",
                 "objective",
@@ -448,6 +466,7 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
                 Cell::Empty,
                 "depth 0-3",
                 o.depth > 0,
+                &voices,
             );
             push(
                 "evidence_count",
@@ -458,6 +477,7 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
                 Cell::Empty,
                 "items",
                 o.depth > 0,
+                &voices,
             );
         }
         for a in &c.areas {
@@ -470,6 +490,7 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
                 a.total.into(),
                 "objectives",
                 a.covered > 0,
+                &country_voices,
             );
         }
         push(
@@ -481,6 +502,7 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
             c.principles.len().into(),
             "principles",
             has,
+            &country_voices,
         );
         for p in &c.principles {
             push(
@@ -492,6 +514,7 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
                 Cell::Empty,
                 "items",
                 p.evidence_count > 0,
+                &country_voices,
             );
         }
         push(
@@ -503,6 +526,7 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
             Cell::Empty,
             "normalised Shannon evenness (0-1)",
             has,
+            &country_voices,
         );
         let solid = c
             .solid_share
@@ -516,6 +540,31 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
             c.mappings_counted.into(),
             "share",
             has,
+            &country_voices,
+        );
+        // Of the objectives with evidence: those more than one voice supports, and those only the
+        // government's own reports support (METHODOLOGY 2.12).
+        push(
+            "corroborated",
+            "overall",
+            "all".into(),
+            c.corroborated.into(),
+            c.corroborated.into(),
+            c.objectives_covered.into(),
+            "objectives",
+            has,
+            &country_voices,
+        );
+        push(
+            "government_only",
+            "overall",
+            "all".into(),
+            c.government_only.into(),
+            c.government_only.into(),
+            c.objectives_covered.into(),
+            "objectives",
+            has,
+            &country_voices,
         );
         let reported = match &scope.counting.cycles {
             None => !c.voluntary_reports.is_empty(),
@@ -530,6 +579,7 @@ pub fn indicators_table(scope: &TableScope<'_>, rows: &[CountryIndicators]) -> T
             Cell::Empty,
             "1 = submitted",
             has,
+            &country_voices,
         );
     }
     Table {

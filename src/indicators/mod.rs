@@ -15,11 +15,11 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::evidence::Basis;
+use crate::evidence::{Basis, Voice};
 use crate::framework::{Grouping, OBJECTIVE_COUNT};
 
 /// Version of the method; every answer and export carries it. Bump it whenever a definition changes.
-pub const METHOD_VERSION: &str = "gcm-coverage/1.0";
+pub const METHOD_VERSION: &str = "gcm-coverage/1.1";
 
 /// Item kinds that describe something done (depth 2, or 3 with reported figures); every other kind
 /// only mentions it (depth 1).
@@ -84,6 +84,16 @@ pub struct Dataset {
     /// Cycle ids in their order, and the sources of each.
     pub cycles: Vec<String>,
     pub sources_by_cycle: BTreeMap<String, Vec<String>>,
+    /// Whose voice each source is, looked up from an item's source. An item of a source missing here
+    /// counts as evidence all the same but names no voice.
+    pub source_voices: HashMap<Arc<str>, Voice>,
+}
+
+impl Dataset {
+    /// The voice of a source, when the dataset knows it.
+    pub fn voice_of(&self, source: &str) -> Option<Voice> {
+        self.source_voices.get(source).copied()
+    }
 }
 
 /// Which evidence counts: cycles (None = all) and mapping bases.
@@ -150,6 +160,21 @@ pub struct ObjectiveCell {
     pub depth: u8,
     pub evidence_count: usize,
     pub items: Vec<Arc<str>>,
+    /// The voices of the sources of `items`, in `Voice` order, each once; empty when there is no
+    /// evidence (which says nothing about what was done).
+    pub voices: Vec<Voice>,
+}
+
+impl ObjectiveCell {
+    /// More than one voice gives evidence for the objective (METHODOLOGY 2.12).
+    pub fn corroborated(&self) -> bool {
+        self.voices.len() > 1
+    }
+
+    /// Only the government's own reports give evidence for the objective.
+    pub fn government_only(&self) -> bool {
+        self.voices == [Voice::Government]
+    }
 }
 
 /// An area's coverage. Fields in alphabetical order: the API sends this struct as it is, in the key
@@ -190,6 +215,12 @@ pub struct CountryIndicators {
     pub solid_share: Option<f64>,
     pub voluntary_reports: Vec<String>,
     pub sources: Vec<String>,
+    /// Objectives with evidence from more than one voice (METHODOLOGY 2.12).
+    pub corroborated: usize,
+    /// Objectives whose only evidence is the government's own reports.
+    pub government_only: usize,
+    /// The voices of the counted items' sources, in `Voice` order.
+    pub voices: Vec<Voice>,
 }
 
 impl CountryIndicators {
@@ -249,6 +280,7 @@ pub fn compute(
             continue;
         }
         let acc = &mut accumulators[at];
+        let voice = data.voice_of(&item.source);
         let mut counted = false;
         for &(objective, basis) in &item.objectives {
             if !counted_basis[basis as usize] || !(1..=OBJECTIVE_COUNT).contains(&objective) {
@@ -258,6 +290,9 @@ pub fn compute(
             let cell = &mut acc.objectives[objective as usize - 1];
             cell.0 = cell.0.max(item.depth);
             cell.1.push(item.id.clone());
+            if let Some(voice) = voice {
+                cell.2[voice as usize] = true;
+            }
             acc.mappings += 1;
             acc.bases[basis as usize] += 1;
         }
@@ -276,6 +311,9 @@ pub fn compute(
         }
         acc.items += 1;
         acc.sources.insert(item.source.clone());
+        if let Some(voice) = voice {
+            acc.voices[voice as usize] = true;
+        }
     }
     countries
         .iter()
@@ -284,9 +322,20 @@ pub fn compute(
         .collect()
 }
 
+/// Which voices were seen, indexed by `Voice as usize`.
+type VoiceSet = [bool; Voice::ALL.len()];
+
+fn voice_list(seen: &VoiceSet) -> Vec<Voice> {
+    Voice::ALL
+        .into_iter()
+        .filter(|v| seen[*v as usize])
+        .collect()
+}
+
 struct Accumulator {
-    /// Per objective: deepest item, and the items.
-    objectives: Vec<(u8, Vec<Arc<str>>)>,
+    /// Per objective: deepest item, the items, and the voices of their sources.
+    objectives: Vec<(u8, Vec<Arc<str>>, VoiceSet)>,
+    voices: VoiceSet,
     principles: Vec<Vec<Arc<str>>>,
     /// Items counted (each item is visited once, so a count is enough).
     items: usize,
@@ -299,7 +348,8 @@ struct Accumulator {
 impl Accumulator {
     fn new(principles: usize) -> Accumulator {
         Accumulator {
-            objectives: vec![(0, Vec::new()); OBJECTIVE_COUNT as usize],
+            objectives: vec![(0, Vec::new(), [false; Voice::ALL.len()]); OBJECTIVE_COUNT as usize],
+            voices: [false; Voice::ALL.len()],
             principles: vec![Vec::new(); principles],
             items: 0,
             sources: HashSet::new(),
@@ -314,11 +364,12 @@ fn finish(data: &Dataset, grouping: &Grouping, iso3: &str, acc: Accumulator) -> 
         .objectives
         .into_iter()
         .enumerate()
-        .map(|(i, (depth, items))| ObjectiveCell {
+        .map(|(i, (depth, items, voices))| ObjectiveCell {
             objective: i as i32 + 1,
             depth,
             evidence_count: items.len(),
             items,
+            voices: voice_list(&voices),
         })
         .collect();
     let covered: BTreeSet<i32> = objectives
@@ -364,6 +415,9 @@ fn finish(data: &Dataset, grouping: &Grouping, iso3: &str, acc: Accumulator) -> 
             .map(|c| c.voluntary_reports.iter().cloned().collect())
             .unwrap_or_default(),
         sources,
+        corroborated: objectives.iter().filter(|c| c.corroborated()).count(),
+        government_only: objectives.iter().filter(|c| c.government_only()).count(),
+        voices: voice_list(&acc.voices),
         objectives,
     }
 }
@@ -452,6 +506,65 @@ mod tests {
             cycles: vec!["2021".into(), "2025".into()],
             ..Dataset::default()
         }
+    }
+
+    #[test]
+    fn voices_per_cell_corroborated_and_government_only_by_hand() {
+        // Sources: src-2021 the government's, src-2025 civil society's, src-x unknown to the dataset.
+        let mut d = data(vec![
+            fact(
+                "a",
+                "XXX",
+                "2021",
+                2,
+                &[(1, Basis::Inferred), (2, Basis::Inferred)],
+            ),
+            fact(
+                "b",
+                "XXX",
+                "2025",
+                1,
+                &[(2, Basis::Inferred), (3, Basis::Inferred)],
+            ),
+            // Not counted by default (auto): lends objective 4 no evidence and no voice.
+            fact("c", "XXX", "2025", 1, &[(4, Basis::Auto)]),
+            ItemFact {
+                source: "src-x".into(),
+                ..fact("d", "XXX", "2021", 1, &[(5, Basis::Inferred)])
+            },
+        ]);
+        d.source_voices = [
+            (Arc::from("src-2021"), Voice::Government),
+            (Arc::from("src-2025"), Voice::CivilSociety),
+        ]
+        .into_iter()
+        .collect();
+        let c = &compute(&d, &Counting::default(), &mptf(), &["XXX".into()])[0];
+        // 1: government only; 2: government and civil society; 3: civil society only; 4: nothing
+        // counted; 5: evidence whose source names no voice.
+        assert_eq!(c.objectives[0].voices, [Voice::Government]);
+        assert_eq!(
+            c.objectives[1].voices,
+            [Voice::Government, Voice::CivilSociety]
+        );
+        assert_eq!(c.objectives[2].voices, [Voice::CivilSociety]);
+        assert!(c.objectives[3].voices.is_empty());
+        assert!(c.objectives[4].voices.is_empty());
+        assert_eq!(c.objectives[4].depth, 1);
+        assert_eq!(c.objectives_covered, 4); // 1, 2, 3, 5
+        assert_eq!((c.corroborated, c.government_only), (1, 1));
+        assert_eq!(c.voices, [Voice::Government, Voice::CivilSociety]);
+        // Only 2025: objectives 2 and 3, each civil society's alone.
+        let c = &compute(
+            &d,
+            &Counting::default().only_cycle("2025"),
+            &mptf(),
+            &["XXX".into()],
+        )[0];
+        assert_eq!(
+            (c.objectives_covered, c.corroborated, c.government_only),
+            (2, 0, 0)
+        );
     }
 
     #[test]

@@ -9,7 +9,8 @@ use chrono::NaiveDate;
 use super::Problem;
 use crate::evidence::batch::{Batch, Origin};
 use crate::evidence::{
-    Basis, Item, ObjectiveMapping, PageSpan, PrincipleMapping, Source, LANGUAGES, SOURCE_KINDS,
+    Basis, Item, ObjectiveMapping, PageSpan, PrincipleMapping, Source, Voice, LANGUAGES,
+    SOURCE_KINDS,
 };
 use crate::formats::Extracted;
 use crate::mapping::{Classification, Classifier, Language};
@@ -25,6 +26,9 @@ pub struct DocumentMeta {
     pub title: String,
     /// A source kind (national_report by default).
     pub kind: Option<String>,
+    /// Whose voice the document is; the default of its kind when absent (a national report is
+    /// `government`).
+    pub voice: Option<String>,
     /// Where the text came from (a file name), for the record.
     pub file_name: String,
 }
@@ -115,6 +119,26 @@ pub fn plan_document(
             ),
         ));
     }
+    let voice = match meta
+        .voice
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        None => Voice::default_for_kind(kind),
+        Some(name) => Voice::parse(name).unwrap_or_else(|| {
+            problems.push(Problem::new(
+                "document",
+                None,
+                "voice",
+                format!(
+                    "`{name}` is not a voice; accepted: {} (or none: the default of the kind)",
+                    Voice::accepted()
+                ),
+            ));
+            Voice::Other
+        }),
+    };
     let given_language = match meta
         .language
         .as_deref()
@@ -182,6 +206,7 @@ pub fn plan_document(
         title: title.to_string(),
         publisher: country.clone(),
         kind: kind.to_string(),
+        voice,
         language: source_language.clone(),
         published: None,
         cycle: meta.cycle.trim().to_string(),

@@ -10,7 +10,7 @@ use super::{FileKind, InputFile, Problem, ProblemAt};
 use crate::evidence::batch::{Batch, Origin};
 use crate::evidence::{
     Basis, Champion, CountryRole, Cycle, Item, ObjectiveMapping, PageSpan, PartialDate,
-    PrincipleMapping, Source, Submission,
+    PrincipleMapping, Source, Submission, Voice,
 };
 
 /// Parses every file; returns what could be read and every problem met.
@@ -157,6 +157,33 @@ fn non_empty(value: Option<String>) -> Option<String> {
     value.filter(|v| !v.trim().is_empty())
 }
 
+/// The voice a source record names, or its kind's default when it names none. An unknown voice is a
+/// problem naming the accepted ones (which refuses the import); the source is kept as `other` meanwhile,
+/// so that its items are checked against it and the one mistake is reported once.
+fn source_voice(
+    origin: &Origin,
+    given: Option<&str>,
+    kind: &str,
+    problems: &mut Vec<Problem>,
+) -> Voice {
+    match given.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Voice::default_for_kind(kind.trim()),
+        Some(name) => match Voice::parse(name) {
+            Some(voice) => voice,
+            None => {
+                problems.push(origin.problem(
+                    "voice",
+                    format!(
+                        "`{name}` is not a voice; accepted: {} (or empty: the default of the kind)",
+                        Voice::accepted()
+                    ),
+                ));
+                Voice::Other
+            }
+        },
+    }
+}
+
 fn partial_date(
     origin: &Origin,
     field: &str,
@@ -207,6 +234,8 @@ struct SourceRow {
     title: String,
     publisher: String,
     kind: String,
+    /// Optional: an empty cell (or no column) takes the default of the kind.
+    voice: Option<String>,
     language: String,
     published: Option<String>,
     cycle: String,
@@ -222,6 +251,7 @@ impl SourceRow {
         problems: &mut Vec<Problem>,
     ) -> Option<Source> {
         let published = partial_date(origin, "published", self.published.as_deref(), problems);
+        let voice = source_voice(origin, self.voice.as_deref(), &self.kind, problems);
         let key = format!("{folder}sources/{}", base_name(&self.file));
         let Some((_, body)) = texts.get(&key) else {
             problems.push(origin.problem(
@@ -239,6 +269,7 @@ impl SourceRow {
             title: self.title,
             publisher: self.publisher,
             kind: self.kind,
+            voice,
             language: self.language,
             published: published.ok()?,
             cycle: self.cycle,

@@ -605,6 +605,7 @@ mod tests {
             title: "Doc".into(),
             publisher: "P".into(),
             kind: "national_report".into(),
+            voice: crate::evidence::Voice::Government,
             language: "en".into(),
             published: None,
             cycle: "2021".into(),

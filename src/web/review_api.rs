@@ -145,6 +145,9 @@ pub struct DocumentParams {
     title: Option<String>,
     /// A source kind (national_report by default).
     kind: Option<String>,
+    /// Whose voice the report is: government, un, intergovernmental, civil_society, academic or
+    /// other; the default of the kind when absent (a national report is government).
+    voice: Option<String>,
 }
 
 /// Reads a request body up to `limit` bytes within `deadline`: a body declared larger is refused before
@@ -230,6 +233,7 @@ pub async fn post_document(
         title: required("title", &query.title)?,
         language: given(&query.language).map(str::to_string),
         kind: given(&query.kind).map(str::to_string),
+        voice: given(&query.voice).map(str::to_string),
         file_name: format!("upload.{}", declared.extension()),
     };
     let bytes = read_body(

@@ -160,6 +160,53 @@ async fn overview_to_country_to_evidence_in_two_languages_and_a_download() {
     );
     screenshot(&client, "1-overview").await;
 
+    // The map of the group: its image (decoded, counted among the images above) with its text
+    // alternative, and the table behind it. The table sits in a closed <details>, so its words are
+    // read from the document, not from what is drawn.
+    let map = client
+        .find(Locator::Css("section[aria-labelledby='map'] figure img"))
+        .await
+        .expect("the map's image");
+    let src = map.attr("src").await.unwrap().unwrap_or_default();
+    assert!(src.starts_with("/charts/map.svg"), "{src}");
+    let alt = map.attr("alt").await.unwrap().unwrap_or_default();
+    assert!(alt.contains("Latin America and the Caribbean"), "{alt}");
+    let map_loaded = client
+        .execute(
+            "const i = document.querySelector(\"section[aria-labelledby='map'] figure img\"); \
+             return i.complete && i.naturalWidth > 0;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(map_loaded, serde_json::json!(true), "the map image decodes");
+    let map_rows = client
+        .execute(
+            "return Array.from(document.querySelectorAll(\"section[aria-labelledby='map'] details table tbody tr\")) \
+             .map(r => Array.from(r.cells).map(c => c.textContent.trim()));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let map_rows = map_rows.as_array().expect("rows");
+    // Every country and territory of the group (52, METHODOLOGY 1), the most covered first: Colombia
+    // and Mexico with 18 objectives each (tests/suite/indicators.rs), in the class 15-18.
+    assert_eq!(map_rows.len(), 52);
+    assert_eq!(map_rows[0], serde_json::json!(["Colombia", "18", "15–18"]));
+    assert_eq!(map_rows[1][0], "Mexico");
+    // The matrix table names each cell's voices: Colombia's objective 7 has seed 001's items (UN
+    // system) and regional bodies' (tests/suite/voices.rs), shown as initials with their names for
+    // screen readers.
+    let cell = client
+        .find(Locator::Css("table.matrix a[aria-label^='Colombia, 7:']"))
+        .await
+        .expect("Colombia's objective 7 cell");
+    let label = cell.attr("aria-label").await.unwrap().unwrap_or_default();
+    assert!(
+        label.ends_with("voices: UN system and Intergovernmental body"),
+        "{label}"
+    );
+
     // Click through to Colombia from the table behind the matrix.
     client
         .find(Locator::Css("table.matrix a[href^='/countries/COL']"))
@@ -194,6 +241,32 @@ async fn overview_to_country_to_evidence_in_two_languages_and_a_download() {
         .unwrap();
     // 28 mappings counted for Colombia (tests/indicators.rs), one list entry each.
     assert_eq!(evidence.len(), 28);
+    // Whose voices: the UN system's review report (seed 001) and regional bodies' documents; only
+    // objective 7 has both (tests/suite/voices.rs), so 1 of the 18 is corroborated.
+    let voices = client
+        .find(Locator::Id("country-voices"))
+        .await
+        .expect("the voices of the evidence")
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(voices, "UN system and Intergovernmental body");
+    let corroborated = client
+        .find(Locator::Id("country-corroborated"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(corroborated, "1 of 18");
+    let cell_voices = client
+        .find(Locator::Css("tr#o7 td.voices"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(cell_voices, "UN system and Intergovernmental body");
     screenshot(&client, "2-country").await;
 
     // The evidence behind a cell: objective 19's count links to the browser, which shows r013.
@@ -246,6 +319,17 @@ async fn overview_to_country_to_evidence_in_two_languages_and_a_download() {
         .await
         .unwrap();
     assert!(summary.starts_with("Colombia tiene evidencia para 18 de 23 objetivos"));
+    let voices = client
+        .find(Locator::Id("country-voices"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        voices,
+        "Sistema de las Naciones Unidas y Organismo intergubernamental"
+    );
     screenshot(&client, "4-country-es").await;
 
     // Downloads: follow the coverage-matrix table link; the file arrives in the download folder.

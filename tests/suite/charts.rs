@@ -55,7 +55,7 @@ async fn coverage_matrix_svg_is_well_formed_and_labelled() {
         "{desc}"
     );
     assert!(
-        desc.contains("gcm-coverage/1.0") && desc.contains("seed-004"),
+        desc.contains("gcm-coverage/1.1") && desc.contains("seed-004"),
         "{desc}"
     );
     let texts: Vec<&str> = document

@@ -94,7 +94,7 @@ async fn indicators_csv_agrees_with_the_json_profile() {
         profile["objectives_covered"].to_string()
     ); // 18
     assert_eq!(covered[col("denominator")], "23");
-    assert_eq!(covered[col("method_version")], "gcm-coverage/1.0");
+    assert_eq!(covered[col("method_version")], "gcm-coverage/1.1");
     for objective in profile["objectives"].as_array().unwrap() {
         let n = objective["objective"].to_string();
         assert_eq!(
@@ -312,7 +312,7 @@ async fn the_bundle_holds_every_table_the_methodology_and_metadata() {
         bytes
     };
     let metadata: Value = serde_json::from_slice(&read(&mut archive, "metadata.json")).unwrap();
-    assert_eq!(metadata["method_version"], "gcm-coverage/1.0");
+    assert_eq!(metadata["method_version"], "gcm-coverage/1.1");
     assert_eq!(
         metadata["sources"],
         serde_json::json!(["seed-001", "seed-002"])

@@ -50,7 +50,7 @@ async fn mexico_profile_worked_by_hand() {
     let state = common::prepared_state(&db);
     let (status, mex) = get(&state, "/api/v1/countries/MEX/profile").await;
     assert_eq!(status, 200);
-    assert_eq!(mex["method_version"], "gcm-coverage/1.0");
+    assert_eq!(mex["method_version"], "gcm-coverage/1.1");
     assert_eq!(mex["iso3"], "MEX");
 
     // Mexico is credited with 27 items; s004-r044 maps to no objective, so 26 count.

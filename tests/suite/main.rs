@@ -31,3 +31,4 @@ mod report_uploads;
 mod review;
 mod reviewing;
 mod sessions;
+mod voices;

@@ -42,6 +42,8 @@ pub struct SourceAnswer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub span: Option<LineSpan>,
     pub title: String,
+    /// Whose voice the source is: government, un, intergovernmental, civil_society, academic or other.
+    pub voice: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -85,6 +87,7 @@ impl SourceAnswer {
             publisher: s.publisher.clone(),
             span: None,
             title: s.title.clone(),
+            voice: s.voice.clone(),
         }
     }
 

@@ -8,6 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::Bilingual;
+use crate::evidence::Voice;
 use crate::framework::OBJECTIVE_COUNT;
 use crate::indicators::{
     Change, CountryIndicators, Dataset, Gaps, GroupCell, PeerComparison, METHOD_VERSION,
@@ -89,7 +90,11 @@ fn evidence_link(iso3: &str, objective: i32, selection: &Selection) -> String {
 pub struct CountryRow {
     pub areas: Vec<GroupCell>,
     pub balance: Balance,
+    /// Objectives with evidence from more than one voice (METHODOLOGY 2.12).
+    pub corroborated: usize,
     pub evidence_status: String,
+    /// Objectives whose only evidence is the government's own reports.
+    pub government_only: usize,
     pub iso3: String,
     pub items_counted: usize,
     pub name: Option<Bilingual>,
@@ -104,6 +109,8 @@ pub struct CountryRow {
     pub reporting: Reporting,
     pub solidity: Solidity,
     pub sources: Vec<String>,
+    /// The voices of the sources of the counted items.
+    pub voices: Vec<Voice>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -126,6 +133,9 @@ pub struct ObjectiveCellAnswer {
     pub items: Option<Vec<Arc<str>>>,
     pub objective: i32,
     pub status: String,
+    /// Whose voices give the evidence (the voices of the items' sources), in a fixed order; empty
+    /// when there is none.
+    pub voices: Vec<Voice>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -173,7 +183,9 @@ impl CountryRow {
                 measure: "normalised Shannon evenness of area coverage shares".to_string(),
                 value: c.balance,
             },
+            corroborated: c.corroborated,
             evidence_status: status(c.has_evidence()),
+            government_only: c.government_only,
             iso3: c.iso3.clone(),
             items_counted: c.items_counted,
             name: name(data, &c.iso3),
@@ -187,6 +199,7 @@ impl CountryRow {
                     items: full.then(|| o.items.clone()),
                     objective: o.objective,
                     status: status(o.depth > 0),
+                    voices: o.voices.clone(),
                 })
                 .collect(),
             objectives_covered: c.objectives_covered,
@@ -222,6 +235,7 @@ impl CountryRow {
                 solid_share: c.solid_share,
             },
             sources: c.sources.clone(),
+            voices: c.voices.clone(),
         }
     }
 }
@@ -289,8 +303,10 @@ pub struct ProfileAnswer {
     pub champion: bool,
     /// Between the two cycles of `from=` and `to=`; null when the store has fewer than two.
     pub change: Option<Change>,
+    pub corroborated: usize,
     pub counted: Counted,
     pub evidence_status: String,
+    pub government_only: usize,
     pub iso3: String,
     pub items_counted: usize,
     pub method_version: String,
@@ -308,6 +324,7 @@ pub struct ProfileAnswer {
     pub solidity: Solidity,
     pub sources: Vec<String>,
     pub subregion: Option<String>,
+    pub voices: Vec<Voice>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -326,8 +343,10 @@ impl ProfileAnswer {
             blocs: info.map(|i| i.blocs.clone()).unwrap_or_default(),
             champion: info.is_some_and(|i| i.champion),
             change: view.change.as_ref().map(|c| c.change.clone()),
+            corroborated: row.corroborated,
             counted: Counted::new(data, selection, None),
             evidence_status: row.evidence_status,
+            government_only: row.government_only,
             iso3: row.iso3,
             items_counted: row.items_counted,
             method_version: METHOD_VERSION.to_string(),
@@ -348,6 +367,7 @@ impl ProfileAnswer {
             solidity: row.solidity,
             sources: row.sources,
             subregion: info.and_then(|i| i.subregion.clone()),
+            voices: row.voices,
         }
     }
 }

@@ -31,6 +31,8 @@ pub struct ObjectiveRow {
     pub items: usize,
     pub peers_median: String,
     pub evidence_href: Option<String>,
+    /// Whose voices give the evidence, by name.
+    pub voices: String,
 }
 
 pub struct ItemLink {
@@ -69,6 +71,12 @@ pub struct CountryPage {
     pub blocs: String,
     pub reports: String,
     pub has_evidence: bool,
+    /// The voices of the country's evidence, by name; the objectives more than one voice supports and
+    /// those only its government's reports support, of those with evidence.
+    pub voices: String,
+    pub corroborated: usize,
+    pub government_only: usize,
+    pub covered: usize,
     pub peers_name: String,
     pub peers_sentence: String,
     pub areas_chart: String,
@@ -149,6 +157,7 @@ fn country_page(
             href: page.href(&format!("/objectives/{}", o.objective)),
             depth: o.depth,
             depth_label: names.depth(o.depth),
+            voices: names.voices(&o.voices),
             items: o.evidence_count,
             peers_median: median_text(
                 peers
@@ -255,6 +264,10 @@ fn country_page(
                 .join(", ")
         },
         has_evidence: own.has_evidence(),
+        voices: names.voices(&own.voices),
+        corroborated: own.corroborated,
+        government_only: own.government_only,
+        covered: own.objectives_covered,
         peers_name,
         peers_sentence,
         areas_chart: page.chart(&format!("/charts/countries/{iso3}/areas.svg"), ""),

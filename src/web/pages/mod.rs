@@ -332,6 +332,13 @@ pub fn reference() -> Option<&'static ReferenceData> {
 }
 
 /// Names of things in the page's language.
+/// A voice in a table: its initials, and its name for the legend and for screen readers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoiceMark {
+    pub initials: String,
+    pub name: String,
+}
+
 #[derive(Clone, Copy)]
 pub struct Names<'a> {
     pub lang: Lang,
@@ -449,6 +456,40 @@ impl Names<'_> {
     }
 
     /// A kind of evidence item ("report passage", "pasaje de informe").
+    /// A voice's name in the page's language.
+    pub fn voice(&self, voice: crate::evidence::Voice) -> String {
+        self.lang.text().get(&format!("voice.{voice}")).to_string()
+    }
+
+    /// Voices' names, listed; `voices.none` when there are none (no evidence, not "nothing done").
+    pub fn voices(&self, voices: &[crate::evidence::Voice]) -> String {
+        if voices.is_empty() {
+            return self.lang.text().get("voices.none").to_string();
+        }
+        let names: Vec<String> = voices.iter().map(|v| self.voice(*v)).collect();
+        crate::web::summaries::list(self.lang, &names)
+    }
+
+    /// The initials that stand for a voice in a table, with its name (the legend says which is which).
+    pub fn voice_mark(&self, voice: crate::evidence::Voice) -> VoiceMark {
+        VoiceMark {
+            initials: self
+                .lang
+                .text()
+                .get(&format!("voice.initials.{voice}"))
+                .to_string(),
+            name: self.voice(voice),
+        }
+    }
+
+    /// Every voice's mark, in order: the legend of a table of initials.
+    pub fn voice_legend(&self) -> Vec<VoiceMark> {
+        crate::evidence::Voice::ALL
+            .into_iter()
+            .map(|v| self.voice_mark(v))
+            .collect()
+    }
+
     pub fn kind(&self, kind: &str) -> String {
         let key = format!("kind.{kind}");
         let text = self.lang.text().get(&key);

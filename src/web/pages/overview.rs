@@ -4,7 +4,9 @@
 use actix_web::HttpResponse;
 use askama::Template;
 
-use super::{layout, pair, selection_form, InPage, Page, PageError, PageRequest, SelectionForm};
+use super::{
+    layout, pair, selection_form, InPage, Page, PageError, PageRequest, SelectionForm, VoiceMark,
+};
 use crate::charts::column_order;
 use crate::indicators::{self, median, CountryIndicators};
 use crate::selection::ParamError;
@@ -20,6 +22,10 @@ pub struct MatrixCell {
     pub depth: u8,
     pub label: &'static str,
     pub href: Option<String>,
+    /// Whose voices give the evidence, as initials (the legend under the table names them).
+    pub voices: Vec<VoiceMark>,
+    /// The same voices by name, for the cell's title and its link's label.
+    pub voice_names: String,
 }
 
 pub struct MatrixRow {
@@ -60,6 +66,7 @@ pub struct OverviewPage {
     pub map_rows: Vec<crate::charts::map::MapRow>,
     pub columns: Vec<ColumnGroup>,
     pub rows: Vec<MatrixRow>,
+    pub voice_legend: Vec<VoiceMark>,
     pub no_evidence: Vec<CountryLink>,
     pub reporting: usize,
     pub gaps: Vec<GapRow>,
@@ -153,7 +160,14 @@ fn overview_page(request: &PageRequest) -> Result<OverviewPage, ParamError> {
                 .flat_map(|c| c.objectives.iter().copied())
                 .map(|objective| {
                     let depth = r.depth_of(objective);
+                    let voices = usize::try_from(objective - 1)
+                        .ok()
+                        .and_then(|i| r.objectives.get(i))
+                        .map(|cell| cell.voices.as_slice())
+                        .unwrap_or_default();
                     MatrixCell {
+                        voices: voices.iter().map(|v| names.voice_mark(*v)).collect(),
+                        voice_names: names.voices(voices),
                         objective,
                         depth,
                         label: names.depth(depth),
@@ -202,6 +216,7 @@ fn overview_page(request: &PageRequest) -> Result<OverviewPage, ParamError> {
         matrix_svg: page.chart("/charts/coverage-matrix.svg", ""),
         columns,
         rows: matrix_rows,
+        voice_legend: names.voice_legend(),
         no_evidence,
         reporting: with.len(),
         gaps: gap_rows

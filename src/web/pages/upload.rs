@@ -9,7 +9,7 @@ use askama::Template;
 
 use super::review::private;
 use super::{layout, Page, PageError, PageRequest};
-use crate::evidence::SOURCE_KINDS;
+use crate::evidence::{Voice, SOURCE_KINDS};
 use crate::formats::{Format, FormatError};
 use crate::ingestion::document::DocumentMeta;
 use crate::ingestion::DocumentError;
@@ -22,7 +22,7 @@ const FIELD_BYTES: usize = 4 * 1024;
 /// How many times `limits.document_bytes` of a file over it is read on (and dropped) so that the
 /// browser gets to see the form's answer.
 const DRAINED: usize = 4;
-/// Parts a form may have: the seven of ours and a few a browser or a proxy may add.
+/// Parts a form may have: the eight of ours and a few a browser or a proxy may add.
 const MOST_PARTS: usize = 16;
 /// The languages a report may be declared in (none: detected from its text).
 const LANGUAGES: [&str; 4] = ["es", "en", "pt", "fr"];
@@ -35,6 +35,8 @@ pub struct UploadValues {
     pub title: String,
     pub language: String,
     pub kind: String,
+    /// Empty: the default of the kind.
+    pub voice: String,
 }
 
 /// The file part of the form.
@@ -69,6 +71,7 @@ pub struct UploadPage {
     pub cycles: Vec<Choice>,
     pub languages: Vec<Choice>,
     pub kinds: Vec<Choice>,
+    pub voices: Vec<Choice>,
     pub problems: Vec<ProblemView>,
     pub problems_heading: String,
     pub file_hint: String,
@@ -127,6 +130,10 @@ pub fn check_fields(
     if !SOURCE_KINDS.contains(&kind) {
         problem("kind", "upload.problem.kind");
     }
+    let voice = values.voice.trim();
+    if !voice.is_empty() && Voice::parse(voice).is_none() {
+        problem("voice", "upload.problem.voice");
+    }
     if !problems.is_empty() {
         return (None, problems);
     }
@@ -136,6 +143,7 @@ pub fn check_fields(
         title: title.to_string(),
         language: (!language.is_empty()).then(|| language.to_string()),
         kind: Some(kind.to_string()),
+        voice: (!voice.is_empty()).then(|| voice.to_string()),
         file_name: String::new(),
     };
     (Some(meta), problems)
@@ -224,6 +232,7 @@ pub fn document_problems(refused: &DocumentError, t: &Messages) -> Vec<ProblemVi
                     "title" => (Some("title"), "upload.problem.title"),
                     "language" => (Some("language"), "upload.problem.language"),
                     "kind" => (Some("kind"), "upload.problem.kind"),
+                    "voice" => (Some("voice"), "upload.problem.voice"),
                     _ => (Some("file"), "upload.problem.text"),
                 };
                 ProblemView {
@@ -326,6 +335,17 @@ fn upload_page(
                 value: kind.to_string(),
                 label: t.get(&format!("source_kind.{kind}")).to_string(),
                 selected: *kind == chosen_kind,
+            })
+            .collect(),
+        voices: std::iter::once(None)
+            .chain(Voice::ALL.map(Some))
+            .map(|voice| Choice {
+                value: voice.map(Voice::as_str).unwrap_or_default().to_string(),
+                label: match voice {
+                    None => t.get("upload.voice.from_kind").to_string(),
+                    Some(voice) => t.get(&format!("voice.{voice}")).to_string(),
+                },
+                selected: values.voice.trim() == voice.map(Voice::as_str).unwrap_or_default(),
             })
             .collect(),
         problems_heading: t.fill("upload.problems", &[("count", &problems.len().to_string())]),
@@ -484,6 +504,7 @@ async fn read_form(
             "title" => sent.values.title = text,
             "language" => sent.values.language = text,
             "kind" => sent.values.kind = text,
+            "voice" => sent.values.voice = text,
             _ => {}
         }
     }
@@ -627,7 +648,28 @@ mod tests {
             title: title.into(),
             language: language.into(),
             kind: kind.into(),
+            voice: String::new(),
         }
+    }
+
+    #[test]
+    fn a_voice_is_optional_and_checked() {
+        let t = Lang::En.text();
+        let cycles = vec!["2025".to_string()];
+        let known = |iso3: &str| iso3 == "COL";
+        let with = |voice: &str| UploadValues {
+            voice: voice.into(),
+            ..values("COL", "2025", "Informe", "", "")
+        };
+        let (meta, _) = check_fields(&with(""), &known, &cycles, t);
+        assert_eq!(meta.unwrap().voice, None, "none: the default of the kind");
+        let (meta, _) = check_fields(&with("civil_society"), &known, &cycles, t);
+        assert_eq!(meta.unwrap().voice.as_deref(), Some("civil_society"));
+        let (meta, problems) = check_fields(&with("ngo"), &known, &cycles, t);
+        assert!(meta.is_none());
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].field, Some("voice"));
+        assert_eq!(problems[0].text, "Choose a voice from the list.");
     }
 
     #[test]
