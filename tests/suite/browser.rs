@@ -96,19 +96,30 @@ async fn screenshot(client: &Client, name: &str) {
 
 /// Whether every `<img>` of the page has loaded and decoded (naturalWidth > 0).
 async fn images_loaded(client: &Client) -> (usize, usize) {
-    let value = client
-        .execute(
-            "const imgs = Array.from(document.images); \
-             return [imgs.length, imgs.filter(i => i.complete && i.naturalWidth > 0).length];",
-            vec![],
-        )
-        .await
-        .expect("script runs");
-    let pair = value.as_array().expect("two numbers");
-    (
-        pair[0].as_u64().unwrap_or(0) as usize,
-        pair[1].as_u64().unwrap_or(0) as usize,
-    )
+    // Charts below the fold load lazily and a large SVG takes its time on a busy machine: ask for every
+    // image now and give them up to 30 s to arrive (a broken image never does).
+    let mut counts = (0, 0);
+    for _ in 0..60 {
+        let value = client
+            .execute(
+                "const imgs = Array.from(document.images); \
+                 imgs.forEach(i => { i.loading = 'eager'; }); \
+                 return [imgs.length, imgs.filter(i => i.complete && i.naturalWidth > 0).length];",
+                vec![],
+            )
+            .await
+            .expect("script runs");
+        let pair = value.as_array().expect("two numbers");
+        counts = (
+            pair[0].as_u64().unwrap_or(0) as usize,
+            pair[1].as_u64().unwrap_or(0) as usize,
+        );
+        if counts.0 == counts.1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    counts
 }
 
 #[actix_web::test]
