@@ -38,7 +38,7 @@ pub fn ingest(settings: &Settings, options: IngestOptions) -> anyhow::Result<()>
     match ingestion::ingest_document(&mut conn, &meta, &received, &super::local_actor()) {
         Ok(summary) => {
             println!(
-                "stored {} ({format}) as source {} ({}): {} passages, {} objective and {} principle suggestions (lexicon {})",
+                "stored {} ({format}) as source {} ({}): {} passages, {} objective and {} principle suggestions (by {})",
                 file.display(),
                 summary.source,
                 summary.language,
