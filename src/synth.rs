@@ -69,14 +69,15 @@ pub fn world_dataset(
     let codes: Vec<String> = reference.countries.iter().map(|c| c.iso3.clone()).collect();
     let (cycles, items) = generate_facts(spec, &codes);
     let members = codes[..spec.countries.min(codes.len())].to_vec();
+    let principles: Vec<String> = reference
+        .framework
+        .principles
+        .iter()
+        .map(|p| p.key.clone())
+        .collect();
     let data = crate::indicators::Dataset {
-        items,
-        principles: reference
-            .framework
-            .principles
-            .iter()
-            .map(|p| p.key.clone())
-            .collect(),
+        items: crate::indicators::ItemColumns::from_facts(items, &principles),
+        principles,
         cycles: cycles.iter().map(|c| c.id.clone()).collect(),
         ..Default::default()
     };
