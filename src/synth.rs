@@ -74,15 +74,16 @@ pub fn world_dataset(
         .iter()
         .map(|item| (item.source.clone(), crate::evidence::Voice::Government))
         .collect();
+    let principles: Vec<String> = reference
+        .framework
+        .principles
+        .iter()
+        .map(|p| p.key.clone())
+        .collect();
     let data = crate::indicators::Dataset {
         source_voices,
-        items,
-        principles: reference
-            .framework
-            .principles
-            .iter()
-            .map(|p| p.key.clone())
-            .collect(),
+        items: crate::indicators::ItemColumns::from_facts(items, &principles),
+        principles,
         cycles: cycles.iter().map(|c| c.id.clone()).collect(),
         ..Default::default()
     };

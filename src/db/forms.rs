@@ -80,6 +80,15 @@ pub struct ChampionFields {
     pub note: Option<String>,
 }
 
+/// A new item as the import writes it in batches: its id and its own columns.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = evidence_items)]
+pub struct NewItem<'a> {
+    pub id: &'a str,
+    #[diesel(embed)]
+    pub form: ItemForm<'a>,
+}
+
 /// An item's own columns as an import writes them; the id is the key.
 #[derive(Debug, Insertable, AsChangeset)]
 #[diesel(table_name = evidence_items, treat_none_as_null = true)]
@@ -107,8 +116,10 @@ pub struct ItemForm<'a> {
     pub page_end: Option<i32>,
 }
 
+// `treat_none_as_null`: an absent value is written as NULL (the columns' default) rather than as
+// DEFAULT, which SQLite does not take in a multi-row insert; the import writes these rows in batches.
 #[derive(Debug, Insertable)]
-#[diesel(table_name = item_countries)]
+#[diesel(table_name = item_countries, treat_none_as_null = true)]
 pub struct NewItemCountry<'a> {
     pub item_id: &'a str,
     pub iso3: &'a str,
@@ -117,7 +128,7 @@ pub struct NewItemCountry<'a> {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = objective_mappings)]
+#[diesel(table_name = objective_mappings, treat_none_as_null = true)]
 pub struct NewObjectiveMapping<'a> {
     pub item_id: &'a str,
     pub objective: i32,

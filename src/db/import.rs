@@ -10,7 +10,7 @@ use diesel::query_dsl::methods::LimitDsl;
 use diesel::query_dsl::LoadQuery;
 
 use super::forms::{
-    ChampionFields, CycleFields, ItemForm, NewItemCountry, NewObjectiveMapping,
+    ChampionFields, CycleFields, ItemForm, NewItem, NewItemCountry, NewObjectiveMapping,
     NewPrincipleMapping, SourceExtra, SourceFields, SubmissionFields,
 };
 use super::rows::{ItemSpanRow, SourceTextRow};
@@ -186,19 +186,32 @@ pub fn apply_batch_as(
                 |conn, fields| diesel::update(key).set((fields, &extra)).execute(conn),
             )?;
         }
+        // Items are compared by the hash of everything imported about them, read for the whole batch in
+        // a few queries; new items (all of them in a first import) are then written in multi-row
+        // inserts, a few hundred rows a statement, instead of several statements an item.
+        let stored = stored_item_hashes(conn, &batch.items)?;
+        let mut new_items: Vec<(&Item, String)> = Vec::new();
         for (_, item) in &batch.items {
-            // An item is compared by the hash of everything imported about it.
-            upsert(
-                conn,
-                &mut summary.items,
-                evidence_items::table
-                    .find(&item.id)
-                    .select(evidence_items::content_hash),
-                &item.content_hash(),
-                |conn, hash| write_item(conn, item, hash, now, Write::Insert, author),
-                |conn, hash| write_item(conn, item, hash, now, Write::Replace, author),
-            )?;
-            progress();
+            let hash = item.content_hash();
+            match stored.get(item.id.as_str()) {
+                None => {
+                    summary.items.added += 1;
+                    new_items.push((item, hash));
+                }
+                Some(stored) if *stored == hash => {
+                    summary.items.unchanged += 1;
+                    progress();
+                }
+                Some(_) => {
+                    replace_item(conn, item, &hash, now, author)?;
+                    summary.items.updated += 1;
+                    progress();
+                }
+            }
+        }
+        for chunk in new_items.chunks(ITEMS_PER_BATCH) {
+            insert_new_items(conn, chunk, now, author)?;
+            chunk.iter().for_each(|_| progress());
         }
         for (_, submission) in &batch.submissions {
             let key =
@@ -319,23 +332,115 @@ fn champion_fields(champion: &Champion) -> ChampionFields {
     }
 }
 
-/// Whether an item is new to the store or replaces a stored one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Write {
-    Insert,
-    Replace,
+/// Items written per round of multi-row inserts (the progress bar moves once a round).
+const ITEMS_PER_BATCH: usize = 2_000;
+
+/// Rows per multi-row insert statement, kept well under both backends' limits on bound values (SQLite
+/// 32,766, PostgreSQL 65,535): items have 21 columns, countries 4, mappings 6 to 8.
+const ITEM_ROWS_PER_STATEMENT: usize = 500;
+const MAPPING_ROWS_PER_STATEMENT: usize = 1_000;
+
+/// Ids looked up per query when reading the stored hashes.
+const IDS_PER_QUERY: usize = 5_000;
+
+/// The content hash of every item of the batch that is already stored, by id.
+fn stored_item_hashes(
+    conn: &mut AnyConnection,
+    items: &[(crate::evidence::batch::Origin, Item)],
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    let mut stored = std::collections::HashMap::new();
+    let ids: Vec<&str> = items.iter().map(|(_, item)| item.id.as_str()).collect();
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let rows: Vec<(String, String)> = evidence_items::table
+            .filter(evidence_items::id.eq_any(chunk))
+            .select((evidence_items::id, evidence_items::content_hash))
+            .load(conn)?;
+        stored.extend(rows);
+    }
+    Ok(stored)
 }
 
-/// Inserts an item or replaces an imported one, with its countries and mappings.
-fn write_item(
+/// Inserts `rows` into `table` a statement of at most `per_statement` rows at a time, on the concrete
+/// backend (the multi-backend connection writes batches row by row).
+macro_rules! insert_rows {
+    ($conn:expr, $table:expr, $rows:expr, $per_statement:expr) => {
+        for rows in $rows.chunks($per_statement) {
+            match &mut *$conn {
+                AnyConnection::Sqlite(sqlite) => {
+                    diesel::insert_into($table).values(rows).execute(sqlite)?;
+                }
+                AnyConnection::Postgresql(pg) => {
+                    diesel::insert_into($table).values(rows).execute(pg)?;
+                }
+            }
+        }
+    };
+}
+
+/// Inserts items new to the store with their countries and mappings, in the order of the batch (so the
+/// mappings' row ids follow the file as they did when items were written one by one). A new item has no
+/// reviewer's mapping, rejection or not-evidence mark to respect: those go with a stored item.
+fn insert_new_items(
     conn: &mut AnyConnection,
-    item: &Item,
-    hash: &str,
+    items: &[(&Item, String)],
     now: NaiveDateTime,
-    write: Write,
     author: &str,
 ) -> QueryResult<()> {
-    let form = ItemForm {
+    let rows: Vec<NewItem> = items
+        .iter()
+        .map(|(item, hash)| NewItem {
+            id: &item.id,
+            form: item_form(item, hash, now),
+        })
+        .collect();
+    insert_rows!(conn, evidence_items::table, rows, ITEM_ROWS_PER_STATEMENT);
+    let countries: Vec<NewItemCountry> = items
+        .iter()
+        .flat_map(|(item, _)| {
+            item.countries
+                .iter()
+                .map(|country| new_country(item, country))
+        })
+        .collect();
+    insert_rows!(
+        conn,
+        item_countries::table,
+        countries,
+        MAPPING_ROWS_PER_STATEMENT
+    );
+    let objectives: Vec<NewObjectiveMapping> = items
+        .iter()
+        .flat_map(|(item, _)| {
+            item.objectives
+                .iter()
+                .map(|mapping| new_objective(item, mapping, author, now))
+        })
+        .collect();
+    insert_rows!(
+        conn,
+        objective_mappings::table,
+        objectives,
+        MAPPING_ROWS_PER_STATEMENT
+    );
+    let principles: Vec<NewPrincipleMapping> = items
+        .iter()
+        .flat_map(|(item, _)| {
+            item.principles
+                .iter()
+                .map(|mapping| new_principle(item, mapping, author, now))
+        })
+        .collect();
+    insert_rows!(
+        conn,
+        principle_mappings::table,
+        principles,
+        MAPPING_ROWS_PER_STATEMENT
+    );
+    Ok(())
+}
+
+fn item_form<'a>(item: &'a Item, hash: &'a str, now: NaiveDateTime) -> ItemForm<'a> {
+    ItemForm {
         source_id: &item.source,
         line_start: item.line_start,
         line_end: item.line_end,
@@ -356,79 +461,120 @@ fn write_item(
         imported_at: now,
         page_start: item.pages.map(|p| p.start),
         page_end: item.pages.map(|p| p.end),
-    };
+    }
+}
+
+fn new_country<'a>(
+    item: &'a Item,
+    country: &'a crate::evidence::CountryRole,
+) -> NewItemCountry<'a> {
+    NewItemCountry {
+        item_id: &item.id,
+        iso3: &country.iso3,
+        role: &country.role,
+        detail: country.detail.as_deref(),
+    }
+}
+
+fn new_objective<'a>(
+    item: &'a Item,
+    mapping: &'a crate::evidence::ObjectiveMapping,
+    author: &'a str,
+    now: NaiveDateTime,
+) -> NewObjectiveMapping<'a> {
+    NewObjectiveMapping {
+        item_id: &item.id,
+        objective: mapping.objective,
+        basis: mapping.basis.as_str(),
+        confidence: mapping.confidence,
+        is_primary: mapping.primary,
+        rationale: mapping.rationale.as_deref(),
+        created_by: author,
+        created_at: now,
+    }
+}
+
+fn new_principle<'a>(
+    item: &'a Item,
+    mapping: &'a crate::evidence::PrincipleMapping,
+    author: &'a str,
+    now: NaiveDateTime,
+) -> NewPrincipleMapping<'a> {
+    NewPrincipleMapping {
+        item_id: &item.id,
+        principle: &mapping.principle,
+        basis: mapping.basis.as_str(),
+        confidence: mapping.confidence,
+        created_by: author,
+        created_at: now,
+    }
+}
+
+/// Replaces an imported item with its new countries and mappings.
+fn replace_item(
+    conn: &mut AnyConnection,
+    item: &Item,
+    hash: &str,
+    now: NaiveDateTime,
+    author: &str,
+) -> QueryResult<()> {
+    let form = item_form(item, hash, now);
     // An objective or principle that a reviewer (not an import) already mapped on this item keeps the
     // reviewer's mapping; the import's is not added beside it.
-    let mut skipped_objectives = BTreeSet::new();
-    let mut skipped_principles = BTreeSet::new();
-    match write {
-        Write::Insert => {
-            diesel::insert_into(evidence_items::table)
-                .values((evidence_items::id.eq(&item.id), &form))
-                .execute(conn)?;
-        }
-        Write::Replace => {
-            diesel::update(evidence_items::table.find(&item.id))
-                .set(&form)
-                .execute(conn)?;
-            diesel::delete(item_countries::table.filter(item_countries::item_id.eq(&item.id)))
-                .execute(conn)?;
-            // Only what an import wrote is replaced; reviewers' decisions on the item stay.
-            diesel::delete(
-                objective_mappings::table
-                    .filter(objective_mappings::item_id.eq(&item.id))
-                    .filter(objective_mappings::created_by.eq(IMPORT_AUTHOR)),
-            )
-            .execute(conn)?;
-            diesel::delete(
-                principle_mappings::table
-                    .filter(principle_mappings::item_id.eq(&item.id))
-                    .filter(principle_mappings::created_by.eq(IMPORT_AUTHOR)),
-            )
-            .execute(conn)?;
-            skipped_objectives = objective_mappings::table
-                .filter(objective_mappings::item_id.eq(&item.id))
-                .select(objective_mappings::objective)
-                .load::<i32>(conn)?
-                .into_iter()
-                .collect();
-            skipped_principles = principle_mappings::table
-                .filter(principle_mappings::item_id.eq(&item.id))
-                .select(principle_mappings::principle)
-                .load::<String>(conn)?
-                .into_iter()
-                .collect();
-            // What a reviewer rejected is never suggested again; a passage marked as not evidence
-            // gets no mapping at all. (A new item has neither: they go with the item.)
-            let rejected: Vec<(Option<i32>, Option<String>)> = rejected_suggestions::table
-                .filter(rejected_suggestions::item_id.eq(&item.id))
-                .select((
-                    rejected_suggestions::objective,
-                    rejected_suggestions::principle,
-                ))
-                .load(conn)?;
-            for (objective, principle) in rejected {
-                skipped_objectives.extend(objective);
-                skipped_principles.extend(principle);
-            }
-            let not_evidence: i64 = not_evidence_items::table
-                .find(&item.id)
-                .count()
-                .get_result(conn)?;
-            if not_evidence > 0 {
-                skipped_objectives.extend(item.objectives.iter().map(|m| m.objective));
-                skipped_principles.extend(item.principles.iter().map(|m| m.principle.clone()));
-            }
-        }
+    diesel::update(evidence_items::table.find(&item.id))
+        .set(&form)
+        .execute(conn)?;
+    diesel::delete(item_countries::table.filter(item_countries::item_id.eq(&item.id)))
+        .execute(conn)?;
+    // Only what an import wrote is replaced; reviewers' decisions on the item stay.
+    diesel::delete(
+        objective_mappings::table
+            .filter(objective_mappings::item_id.eq(&item.id))
+            .filter(objective_mappings::created_by.eq(IMPORT_AUTHOR)),
+    )
+    .execute(conn)?;
+    diesel::delete(
+        principle_mappings::table
+            .filter(principle_mappings::item_id.eq(&item.id))
+            .filter(principle_mappings::created_by.eq(IMPORT_AUTHOR)),
+    )
+    .execute(conn)?;
+    let mut skipped_objectives: BTreeSet<i32> = objective_mappings::table
+        .filter(objective_mappings::item_id.eq(&item.id))
+        .select(objective_mappings::objective)
+        .load::<i32>(conn)?
+        .into_iter()
+        .collect();
+    let mut skipped_principles: BTreeSet<String> = principle_mappings::table
+        .filter(principle_mappings::item_id.eq(&item.id))
+        .select(principle_mappings::principle)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    // What a reviewer rejected is never suggested again; a passage marked as not evidence
+    // gets no mapping at all. (A new item has neither: they go with the item.)
+    let rejected: Vec<(Option<i32>, Option<String>)> = rejected_suggestions::table
+        .filter(rejected_suggestions::item_id.eq(&item.id))
+        .select((
+            rejected_suggestions::objective,
+            rejected_suggestions::principle,
+        ))
+        .load(conn)?;
+    for (objective, principle) in rejected {
+        skipped_objectives.extend(objective);
+        skipped_principles.extend(principle);
+    }
+    let not_evidence: i64 = not_evidence_items::table
+        .find(&item.id)
+        .count()
+        .get_result(conn)?;
+    if not_evidence > 0 {
+        skipped_objectives.extend(item.objectives.iter().map(|m| m.objective));
+        skipped_principles.extend(item.principles.iter().map(|m| m.principle.clone()));
     }
     for country in &item.countries {
         diesel::insert_into(item_countries::table)
-            .values(NewItemCountry {
-                item_id: &item.id,
-                iso3: &country.iso3,
-                role: &country.role,
-                detail: country.detail.as_deref(),
-            })
+            .values(new_country(item, country))
             .execute(conn)?;
     }
     for mapping in item
@@ -437,16 +583,7 @@ fn write_item(
         .filter(|m| !skipped_objectives.contains(&m.objective))
     {
         diesel::insert_into(objective_mappings::table)
-            .values(NewObjectiveMapping {
-                item_id: &item.id,
-                objective: mapping.objective,
-                basis: mapping.basis.as_str(),
-                confidence: mapping.confidence,
-                is_primary: mapping.primary,
-                rationale: mapping.rationale.as_deref(),
-                created_by: author,
-                created_at: now,
-            })
+            .values(new_objective(item, mapping, author, now))
             .execute(conn)?;
     }
     for mapping in item
@@ -455,14 +592,7 @@ fn write_item(
         .filter(|m| !skipped_principles.contains(&m.principle))
     {
         diesel::insert_into(principle_mappings::table)
-            .values(NewPrincipleMapping {
-                item_id: &item.id,
-                principle: &mapping.principle,
-                basis: mapping.basis.as_str(),
-                confidence: mapping.confidence,
-                created_by: author,
-                created_at: now,
-            })
+            .values(new_principle(item, mapping, author, now))
             .execute(conn)?;
     }
     Ok(())

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{compute, Counting, Dataset, ItemFact};
+use super::{compute, Counting, Dataset};
 
 /// An item whose objective mappings differ (objective and basis; only mappings a selection can count).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,11 +37,13 @@ pub struct Changes {
     pub countries: Vec<CountryChange>,
 }
 
-fn mappings(item: &ItemFact) -> Vec<String> {
-    let set: BTreeSet<(i32, &str)> = item
-        .objectives
+/// The objective mappings of the item at `row`, as `objective:basis`, sorted.
+fn mappings(data: &Dataset, row: usize) -> Vec<String> {
+    let set: BTreeSet<(u8, &str)> = data
+        .items
+        .objectives_of(row)
         .iter()
-        .map(|(objective, basis)| (*objective, basis.as_str()))
+        .map(|mapping| (mapping.objective, mapping.basis.as_str()))
         .collect();
     set.into_iter()
         .map(|(objective, basis)| format!("{objective}:{basis}"))
@@ -52,9 +54,10 @@ fn mappings(item: &ItemFact) -> Vec<String> {
 pub fn changes(before: &Dataset, after: &Dataset) -> Changes {
     let by_id = |data: &Dataset| -> BTreeMap<String, usize> {
         data.items
+            .ids
             .iter()
             .enumerate()
-            .map(|(i, item)| (item.id.to_string(), i))
+            .map(|(i, id)| (id.to_string(), i))
             .collect()
     };
     let (old, new) = (by_id(before), by_id(after));
@@ -63,11 +66,11 @@ pub fn changes(before: &Dataset, after: &Dataset) -> Changes {
         match old.get(id) {
             None => result.items_added.push(id.clone()),
             Some(&j) => {
-                let (was, is) = (mappings(&before.items[j]), mappings(&after.items[i]));
+                let (was, is) = (mappings(before, j), mappings(after, i));
                 if was != is {
                     result.items_remapped.push(Remapped {
                         id: id.clone(),
-                        country: after.items[i].country.clone(),
+                        country: after.items.country_of(i).map(str::to_string),
                         before: was,
                         after: is,
                     });

@@ -4,13 +4,17 @@
 mod change;
 pub mod editions;
 mod gaps;
+mod items;
 mod peers;
 
 pub use change::{change, country_change, Change};
 pub use gaps::{gaps, CountryCount, Gaps, ObjectiveGap};
+pub use items::{
+    ColumnsBuilder, ItemColumns, ObjectiveFact, PrincipleFact, SourceFacts, NO_COUNTRY,
+};
 pub use peers::{compare_with_peers, median, PeerArea, PeerComparison, PeerObjective};
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -45,7 +49,8 @@ pub fn item_depth(kind: &str, has_figures: bool) -> u8 {
     }
 }
 
-/// One evidence item, reduced to what the indicators need.
+/// One evidence item, reduced to what the indicators need: the plain form, from which
+/// [`ItemColumns::from_facts`] builds the columns the indicators are computed from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ItemFact {
     /// Shared, so that the cells listing an item's id do not copy it (a world has 300,000 items).
@@ -76,7 +81,7 @@ pub struct CountryInfo {
 /// Everything the indicators are computed from.
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
-    pub items: Vec<ItemFact>,
+    pub items: ItemColumns,
     pub countries: BTreeMap<String, CountryInfo>,
     /// Principle keys in their order.
     pub principles: Vec<String>,
@@ -243,74 +248,80 @@ pub fn compute(
     grouping: &Grouping,
     countries: &[String],
 ) -> Vec<CountryIndicators> {
-    // Lookups hoisted out of the loop: the pass runs over every item of the store.
-    let position: HashMap<&str, usize> = countries
+    let columns = &data.items;
+    // Everything the pass asks of an item is an array lookup by a small integer, settled here once:
+    // which accumulator a country's items go to (a country named twice: the last), whether a source's
+    // cycle counts, whether a basis counts.
+    let code_index: HashMap<&str, usize> = columns
+        .countries
         .iter()
         .enumerate()
         .map(|(i, c)| (c.as_str(), i))
+        .collect();
+    let mut position = vec![usize::MAX; columns.countries.len()];
+    for (at, code) in countries.iter().enumerate() {
+        if let Some(&i) = code_index.get(code.as_str()) {
+            position[i] = at;
+        }
+    }
+    let source_counts: Vec<bool> = columns
+        .sources
+        .iter()
+        .map(|s| selection.counts_cycle(&s.cycle))
+        .collect();
+    let source_voice: Vec<Option<Voice>> = columns
+        .sources
+        .iter()
+        .map(|s| data.voice_of(&s.id))
         .collect();
     let mut counted_basis = [false; Basis::ALL.len()];
     for basis in &selection.bases {
         counted_basis[*basis as usize] = true;
     }
-    let cycle_counts: HashMap<&str, bool> = data
-        .cycles
-        .iter()
-        .map(|c| (c.as_str(), selection.counts_cycle(c)))
-        .collect();
-    let principle_index: HashMap<&str, usize> = data
-        .principles
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.as_str(), i))
-        .collect();
     let mut accumulators: Vec<Accumulator> = countries
         .iter()
-        .map(|_| Accumulator::new(data.principles.len()))
+        .map(|_| Accumulator::new(data.principles.len(), columns.sources.len()))
         .collect();
-    for item in &data.items {
-        let Some(&at) = item.country.as_deref().and_then(|c| position.get(c)) else {
+    for row in 0..columns.len() {
+        let country = columns.country[row];
+        if country == NO_COUNTRY {
             continue;
-        };
-        let counts_cycle = cycle_counts
-            .get(item.cycle.as_str())
-            .copied()
-            .unwrap_or_else(|| selection.counts_cycle(&item.cycle));
-        if !counts_cycle {
+        }
+        let at = position[country as usize];
+        let source = columns.source[row] as usize;
+        if at == usize::MAX || !source_counts[source] {
             continue;
         }
         let acc = &mut accumulators[at];
-        let voice = data.voice_of(&item.source);
+        let depth = columns.depth[row];
+        let voice = source_voice[source];
         let mut counted = false;
-        for &(objective, basis) in &item.objectives {
-            if !counted_basis[basis as usize] || !(1..=OBJECTIVE_COUNT).contains(&objective) {
+        for mapping in columns.objectives_of(row) {
+            if !counted_basis[mapping.basis as usize] {
                 continue;
             }
             counted = true;
-            let cell = &mut acc.objectives[objective as usize - 1];
-            cell.0 = cell.0.max(item.depth);
-            cell.1.push(item.id.clone());
+            let cell = &mut acc.objectives[mapping.objective as usize - 1];
+            cell.0 = cell.0.max(depth);
+            cell.1.push(columns.ids[row].clone());
             if let Some(voice) = voice {
                 cell.2[voice as usize] = true;
             }
             acc.mappings += 1;
-            acc.bases[basis as usize] += 1;
+            acc.bases[mapping.basis as usize] += 1;
         }
         // Principles count only on items that count (METHODOLOGY 2.5: items of I(c)), so a country without
         // evidence never shows principles with evidence.
         if !counted {
             continue;
         }
-        for (principle, basis) in &item.principles {
-            if !counted_basis[*basis as usize] {
-                continue;
-            }
-            if let Some(&i) = principle_index.get(principle.as_str()) {
-                acc.principles[i].push(item.id.clone());
+        for mapping in columns.principles_of(row) {
+            if counted_basis[mapping.basis as usize] {
+                acc.principles[mapping.principle as usize].push(columns.ids[row].clone());
             }
         }
         acc.items += 1;
-        acc.sources.insert(item.source.clone());
+        acc.sources[source] = true;
         if let Some(voice) = voice {
             acc.voices[voice as usize] = true;
         }
@@ -339,20 +350,21 @@ struct Accumulator {
     principles: Vec<Vec<Arc<str>>>,
     /// Items counted (each item is visited once, so a count is enough).
     items: usize,
-    sources: HashSet<Arc<str>>,
+    /// Per source (by index): whether an item of it counted.
+    sources: Vec<bool>,
     mappings: usize,
     /// Mappings counted per basis, indexed by `Basis as usize`.
     bases: [usize; Basis::ALL.len()],
 }
 
 impl Accumulator {
-    fn new(principles: usize) -> Accumulator {
+    fn new(principles: usize, sources: usize) -> Accumulator {
         Accumulator {
             objectives: vec![(0, Vec::new(), [false; Voice::ALL.len()]); OBJECTIVE_COUNT as usize],
             voices: [false; Voice::ALL.len()],
             principles: vec![Vec::new(); principles],
             items: 0,
-            sources: HashSet::new(),
+            sources: vec![false; sources],
             mappings: 0,
             bases: [0; Basis::ALL.len()],
         }
@@ -394,8 +406,16 @@ fn finish(data: &Dataset, grouping: &Grouping, iso3: &str, acc: Accumulator) -> 
         .filter(|b| acc.bases[**b as usize] > 0)
         .map(|b| (b.as_str().to_string(), acc.bases[*b as usize]))
         .collect();
-    let mut sources: Vec<String> = acc.sources.iter().map(|s| s.to_string()).collect();
+    let mut sources: Vec<String> = acc
+        .sources
+        .iter()
+        .zip(&data.items.sources)
+        .filter(|(counted, _)| **counted)
+        .map(|(_, s)| s.id.to_string())
+        .collect();
     sources.sort();
+    // Two entries of one id (facts that gave one source two cycles) name it once.
+    sources.dedup();
     CountryIndicators {
         iso3: iso3.to_string(),
         items_counted: acc.items,
@@ -500,9 +520,10 @@ mod tests {
     }
 
     fn data(items: Vec<ItemFact>) -> Dataset {
+        let principles: Vec<String> = vec!["human rights".into()];
         Dataset {
-            items,
-            principles: vec!["human rights".into()],
+            items: ItemColumns::from_facts(items, &principles),
+            principles,
             cycles: vec!["2021".into(), "2025".into()],
             ..Dataset::default()
         }
