@@ -120,14 +120,20 @@ fn backup(settings: &Settings, dir: &std::path::Path) -> anyhow::Result<()> {
             .with_context(|| format!("cannot write {}", target.display()))?;
     }
     println!(
-        "wrote {} cycles, {} sources, {} items, {} submissions, {} champions and {} editions to {}",
+        "wrote {} cycles, {} sources, {} items, {} submissions and {} champions to {}",
         content.cycles.len(),
         content.sources.len(),
         content.items.len(),
         content.submissions.len(),
         content.champions.len(),
-        editions.len(),
         dir.display()
     );
+    if !editions.is_empty() {
+        println!(
+            "wrote {} edition(s) to {}",
+            editions.len(),
+            dir.join("editions").display()
+        );
+    }
     Ok(())
 }

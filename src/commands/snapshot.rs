@@ -16,11 +16,12 @@ pub fn snapshot(settings: &Settings, action: SnapshotAction) -> anyhow::Result<(
             let model = crate::mapping::lexicon_version();
             match editions::create(&mut conn, &request, model, &super::local_actor()) {
                 Ok(info) => {
+                    let seconds = started.elapsed().as_secs_f64();
+                    let stored = editions::stored_bytes(&mut conn, &info.id)?.unwrap_or(0);
                     println!(
-                        "created edition `{}` in {:.1} s: {} sources, {} items, {} mappings; \
-                         export {} bytes, SHA-256 {}",
+                        "created edition `{}` in {seconds:.1} s: {} sources, {} items, {} mappings; \
+                         export {} bytes, stored {stored} bytes compressed, SHA-256 {}",
                         info.id,
-                        started.elapsed().as_secs_f64(),
                         info.source_count,
                         info.item_count,
                         info.mapping_count,

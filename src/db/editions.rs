@@ -508,6 +508,11 @@ pub fn list(conn: &mut AnyConnection) -> Result<Vec<EditionInfo>, DbError> {
     Ok(list)
 }
 
+/// Bytes an edition takes in the store (its compressed export).
+pub fn stored_bytes(conn: &mut AnyConnection, id: &str) -> Result<Option<usize>, DbError> {
+    Ok(content(conn, id)?.map(|gzip| gzip.len()))
+}
+
 /// An edition's compressed content.
 pub fn content(conn: &mut AnyConnection, id: &str) -> Result<Option<Vec<u8>>, DbError> {
     Ok(editions::table

@@ -351,7 +351,7 @@ async fn backup_and_restore_keep_editions() {
         &original.url,
         &["export", "--all", dir.path().to_str().unwrap()],
     );
-    assert!(said.contains("and 1 editions"), "{said}");
+    assert!(said.contains("wrote 1 edition(s) to "), "{said}");
     assert!(dir.path().join("editions/kept.jsonl.gz").is_file());
 
     let restored = common::TestDatabase::new();
