@@ -487,6 +487,24 @@ async fn a_reviewer_signs_in_uploads_a_report_decides_and_the_country_changes() 
     let base = server.base.clone();
     let database_url = format!("sqlite://{}", dir.path().join("gcm.db").display());
     create_user(&database_url, "ana", "una contraseña larga de prueba");
+    // An edition frozen before anything is uploaded or decided, as a review team publishes one.
+    let edition = crate::common::gcm_command()
+        .args([
+            "snapshot",
+            "create",
+            "--id",
+            "before-upload",
+            "--title",
+            "Before the upload",
+        ])
+        .env("GCM__DATABASE__URL", &database_url)
+        .output()
+        .expect("gcm snapshot create starts");
+    assert!(
+        edition.status.success(),
+        "gcm snapshot create: {}",
+        String::from_utf8_lossy(&edition.stderr)
+    );
     let (_driver, driver_url) = chromedriver(&driver);
     let client = connect(&driver_url, &chromium, &downloads).await;
 
@@ -663,5 +681,35 @@ async fn a_reviewer_signs_in_uploads_a_report_decides_and_the_country_changes() 
         "Colombia has evidence for 20 of 23 objectives; none for objectives 13, 15 and 22."
     );
     screenshot(&client, "9-country-after").await;
+
+    // The edition frozen before the upload still says 18 of 23, and the page says which edition it is
+    // and links back to live data.
+    client
+        .goto(&format!(
+            "{base}/countries/COL?lang=en&snapshot=before-upload"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        text_of(&client, "#country-summary").await,
+        "Colombia has evidence for 18 of 23 objectives; none for objectives 8, 13, 15, 18 and 22."
+    );
+    let banner = text_of(&client, "p.edition-banner").await;
+    assert!(
+        banner.contains("Before the upload") && banner.contains("before-upload"),
+        "{banner}"
+    );
+    client
+        .find(Locator::Css("p.edition-banner a"))
+        .await
+        .expect("the link to live data")
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        text_of(&client, "#country-summary").await,
+        "Colombia has evidence for 20 of 23 objectives; none for objectives 13, 15 and 22."
+    );
+    screenshot(&client, "10-edition").await;
     client.close().await.unwrap();
 }
