@@ -241,8 +241,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .values()
                 .filter(|s| !item.objectives.contains(&s.objective))
                 .map(|s| {
-                    let terms: BTreeSet<&str> =
-                        s.evidence.iter().map(|e| e.term.as_str()).collect();
+                    let terms: BTreeSet<&str> = s.evidence.iter().map(|e| &*e.term).collect();
                     format!("{}({:.2}: {:?})", s.objective, s.score, terms)
                 })
                 .collect();

@@ -110,6 +110,17 @@ fn backup(settings: &Settings, dir: &std::path::Path) -> anyhow::Result<()> {
             ));
         }
     }
+    // Models travel whole (weights, evaluation and training data), one JSON object a line, so that the
+    // restored store compares its next training against the same current model.
+    let stored_models = db::models::all_stored(&mut conn)?;
+    if !stored_models.is_empty() {
+        let mut lines = Vec::new();
+        for model in &stored_models {
+            serde_json::to_writer(&mut lines, model)?;
+            lines.push(b'\n');
+        }
+        files.push(("models/models.jsonl".to_string(), lines));
+    }
     for (path, bytes) in &files {
         let target = dir.join(path);
         if let Some(parent) = target.parent() {
@@ -128,6 +139,13 @@ fn backup(settings: &Settings, dir: &std::path::Path) -> anyhow::Result<()> {
         content.champions.len(),
         dir.display()
     );
+    if !stored_models.is_empty() {
+        println!(
+            "wrote {} model(s) to {}",
+            stored_models.len(),
+            dir.join("models").display()
+        );
+    }
     if !editions.is_empty() {
         println!(
             "wrote {} edition(s) to {}",

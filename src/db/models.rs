@@ -192,6 +192,64 @@ pub fn insert_current(
     })
 }
 
+/// A stored model whole, as a backup carries it (`models/models.jsonl`, one row per line): every
+/// column, so that a restored store trains against and rolls back to the same models.
+#[derive(
+    Debug, Clone, PartialEq, Serialize, serde::Deserialize, Queryable, Selectable, Insertable,
+)]
+#[diesel(table_name = models)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
+pub struct StoredModel {
+    pub version: String,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+    pub examples: i32,
+    pub documents: i32,
+    pub training_sha256: String,
+    pub lexicon_version: String,
+    pub top1: f64,
+    pub top3: f64,
+    pub evaluation: String,
+    pub model: String,
+    pub training_data: String,
+    pub is_current: bool,
+}
+
+/// Every stored model, oldest first (the order a backup writes them in).
+pub fn all_stored(conn: &mut AnyConnection) -> Result<Vec<StoredModel>, DbError> {
+    Ok(models::table
+        .order((models::created_at.asc(), models::version.asc()))
+        .select(StoredModel::as_select())
+        .load(conn)?)
+}
+
+/// Restores a backup's models in the caller's transaction: a version the store holds already is left
+/// as it is (a version names one training), and the backup's current model becomes current only when
+/// the store has none, so restoring never silently changes the model of a store in use. Returns how
+/// many were added.
+pub fn restore(conn: &mut AnyConnection, stored: &[StoredModel]) -> Result<usize, DbError> {
+    let mut has_current = current_version(conn)?.is_some();
+    let mut restored = 0;
+    for model in stored {
+        let present = models::table
+            .find(&model.version)
+            .select(models::version)
+            .first::<String>(conn)
+            .optional()?;
+        if present.is_some() {
+            continue;
+        }
+        let mut row = model.clone();
+        row.is_current = model.is_current && !has_current;
+        has_current |= row.is_current;
+        diesel::insert_into(models::table)
+            .values(&row)
+            .execute(conn)?;
+        restored += 1;
+    }
+    Ok(restored)
+}
+
 /// Makes `version` current (or the bundled lexicon, for [`LEXICON`]), with an audit-log row. Returns
 /// the version current before.
 pub fn use_version(

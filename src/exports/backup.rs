@@ -5,7 +5,8 @@
 //!
 //! What does not travel: mapping authors and dates (an import attributes its mappings to `import`; the
 //! basis, confidence, rationale and primary flag do travel, so a `reviewed` mapping stays `reviewed`),
-//! the audit log and the API tokens.
+//! which model made each suggestion, the audit log and the API tokens. Editions (`editions/`) and trained
+//! models (`models/models.jsonl`) travel beside these files, as they are stored (`commands::export`).
 
 use std::collections::BTreeMap;
 

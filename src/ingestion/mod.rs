@@ -30,6 +30,8 @@ pub enum FileKind {
     EditionList,
     /// `editions/<id>.jsonl.gz`: an edition's compressed canonical export.
     EditionExport,
+    /// `models/models.jsonl`: a backup's trained mapping models, one per line (docs/DATA.md).
+    Models,
 }
 
 impl FileKind {
@@ -54,6 +56,13 @@ impl FileKind {
                 _ if name.ends_with(".jsonl.gz") => Some(FileKind::EditionExport),
                 _ => None,
             };
+        }
+        let in_models_folder = normalised
+            .rsplit('/')
+            .nth(1)
+            .is_some_and(|folder| folder == "models");
+        if in_models_folder {
+            return (name == "models.jsonl").then_some(FileKind::Models);
         }
         match name {
             "cycles.csv" => Some(FileKind::Cycles),
@@ -184,7 +193,9 @@ pub fn import_as(
     let (batch, mut problems) = parse(files);
     let (editions, edition_problems) = read_editions(files);
     problems.extend(edition_problems);
-    if batch.is_empty() && editions.is_empty() && problems.is_empty() {
+    let (stored_models, model_problems) = read_models(files);
+    problems.extend(model_problems);
+    if batch.is_empty() && editions.is_empty() && stored_models.is_empty() && problems.is_empty() {
         problems.push(Problem::new(
             "import",
             None,
@@ -208,6 +219,7 @@ pub fn import_as(
             progress(done.get(), total);
         })?;
         crate::db::editions::restore(conn, &editions)?;
+        crate::db::models::restore(conn, &stored_models)?;
         let after = serde_json::json!({
             "files": files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
             "summary": summary,
@@ -269,6 +281,66 @@ fn read_editions(files: &[InputFile]) -> (Vec<crate::db::editions::StoredEdition
         }
     }
     (editions, problems)
+}
+
+/// The models of a backup, each line checked: a whole row, a model that validates (its own checksum
+/// and weights), readable training data, and at most one current model.
+fn read_models(files: &[InputFile]) -> (Vec<crate::db::models::StoredModel>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let mut stored = Vec::new();
+    for file in files.iter().filter(|f| f.kind == FileKind::Models) {
+        let Ok(text) = std::str::from_utf8(&file.bytes) else {
+            problems.push(Problem::new(&file.name, None, "models", "not UTF-8 text"));
+            continue;
+        };
+        let mut current_line: Option<usize> = None;
+        for (index, line) in text.lines().enumerate() {
+            let line_number = index + 1;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let mut problem = |field: &str, why: String| {
+                problems.push(Problem::new(&file.name, Some(line_number), field, why))
+            };
+            let row: crate::db::models::StoredModel = match serde_json::from_str(line) {
+                Ok(row) => row,
+                Err(error) => {
+                    problem("model", format!("not a stored model: {error}"));
+                    continue;
+                }
+            };
+            match crate::mapping::Model::from_json(&row.model) {
+                Ok(model) if model.version != row.version => problem(
+                    "model",
+                    format!(
+                        "the weights are of {}, the row says {}",
+                        model.version, row.version
+                    ),
+                ),
+                Ok(_) => {}
+                Err(error) => problem("model", error.reason),
+            }
+            if let Err(error) =
+                serde_json::from_str::<Vec<crate::mapping::LabelledPassage>>(&row.training_data)
+            {
+                problem(
+                    "training_data",
+                    format!("not a list of labelled passages: {error}"),
+                );
+            }
+            if row.is_current {
+                if let Some(first) = current_line {
+                    problem(
+                        "is_current",
+                        format!("a second current model (line {first} is current already)"),
+                    );
+                }
+                current_line.get_or_insert(line_number);
+            }
+            stored.push(row);
+        }
+    }
+    (stored, problems)
 }
 
 /// What storing a document did.

@@ -39,7 +39,10 @@ pub fn parse(files: &[InputFile]) -> (Batch, Vec<Problem>) {
 
     for file in files {
         match file.kind {
-            FileKind::SourceText | FileKind::EditionList | FileKind::EditionExport => {}
+            FileKind::SourceText
+            | FileKind::EditionList
+            | FileKind::EditionExport
+            | FileKind::Models => {}
             FileKind::Cycles => {
                 for (origin, row) in csv_rows::<CycleRow>(file, &mut problems) {
                     batch.cycles.push((origin, row.into_cycle()));

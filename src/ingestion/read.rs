@@ -91,7 +91,7 @@ fn read_folder(folder: &Path, files: &mut Vec<InputFile>, problems: &mut Vec<Pro
         if path.is_dir() {
             if path
                 .file_name()
-                .is_some_and(|n| n == "sources" || n == "editions")
+                .is_some_and(|n| n == "sources" || n == "editions" || n == "models")
             {
                 read_folder(&path, files, problems);
             }

@@ -17,7 +17,8 @@
 //! lexicon's score. Headings above a passage ([`Classifier::classify_passage`]) add their score as a
 //! noisy-OR: `score = 1 − (1 − text score) × Π (1 − heading score)` (docs/MAPPING.md).
 
-use std::sync::OnceLock;
+use std::cell::RefCell;
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::Serialize;
@@ -47,8 +48,8 @@ pub const MAX_LEARNED_EVIDENCE: usize = 8;
 pub struct Evidence {
     pub start: usize,
     pub end: usize,
-    /// The lexicon term as written in its file.
-    pub term: String,
+    /// The lexicon term as written in its file (shared with the classifier: no copy per match).
+    pub term: Arc<str>,
 }
 
 /// A word or term that a trained model weighed for an objective, where it was found.
@@ -58,7 +59,7 @@ pub struct LearnedEvidence {
     pub start: usize,
     pub end: usize,
     /// A lexicon term as written, or an n-gram's folded words ("trata personas").
-    pub term: String,
+    pub term: Arc<str>,
     /// Its weight for the objective (logit units, rounded to three decimals); listed when positive.
     pub weight: f64,
 }
@@ -211,7 +212,7 @@ struct FeatureHit {
 #[derive(Debug, Clone)]
 struct CompiledEntry {
     language: Language,
-    term: String,
+    term: Arc<str>,
     target: Target,
     weight: f64,
 }
@@ -222,6 +223,25 @@ struct Hit {
     start: usize,
     end: usize,
     pattern: usize,
+}
+
+/// The buffers of one classification, kept per thread and reused, so that a call allocates only what
+/// it returns (a report is classified passage by passage, and most passages are short).
+#[derive(Debug, Default)]
+struct Scratch {
+    normalised: Normalised,
+    hits: Vec<Hit>,
+    gram_hits: Vec<FeatureHit>,
+    blocked: Vec<Hit>,
+    admitted: Vec<Hit>,
+    kept: Vec<Hit>,
+    /// A bit per model feature: whether it was seen in this text (cleared after each use).
+    seen: Vec<u64>,
+    features: Vec<FeatureHit>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 /// Evidence accumulated for one objective or principle.
@@ -303,7 +323,7 @@ impl Classifier {
         for (entry_index, entry) in lexicon.entries.iter().enumerate() {
             entries.push(CompiledEntry {
                 language: entry.language,
-                term: entry.term.clone(),
+                term: entry.term.as_str().into(),
                 target: entry.target,
                 weight: entry.weight,
             });
@@ -354,7 +374,7 @@ impl Classifier {
             .map(|indices| {
                 indices
                     .first()
-                    .map(|&e| entries[e].term.clone())
+                    .map(|&e| entries[e].term.to_string())
                     .unwrap_or_default()
             })
             .collect();
@@ -476,13 +496,39 @@ impl Classifier {
         headings: &[Heading],
         threshold: f64,
     ) -> Classification {
-        let normalised = Normalised::new(text);
-        let hits = self.find_hits(&normalised.bytes);
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => {
+                self.classify_with(&mut scratch, text, language, headings, threshold)
+            }
+            // Only a classification that classifies inside itself would find the buffers taken.
+            Err(_) => {
+                self.classify_with(&mut Scratch::default(), text, language, headings, threshold)
+            }
+        })
+    }
+
+    fn classify_with(
+        &self,
+        scratch: &mut Scratch,
+        text: &str,
+        language: Option<Language>,
+        headings: &[Heading],
+        threshold: f64,
+    ) -> Classification {
+        let Scratch {
+            normalised,
+            hits,
+            gram_hits,
+            blocked,
+            admitted,
+            kept,
+            seen,
+            features,
+        } = scratch;
+        normalised.refill(text);
+        self.find_hits_into(&normalised.bytes, hits);
         // With a model, one pass over the words finds its n-grams and counts the stopwords.
-        let mut gram_hits: Vec<FeatureHit> = match &self.learned {
-            Some(_) => Vec::with_capacity(normalised.bytes.len() / 16 + 8),
-            None => Vec::new(),
-        };
+        gram_hits.clear();
         let mut words = 0usize;
         let stopword_hits = match &self.learned {
             Some(model) => learned::scan_grams(&normalised.bytes, &model.table, |gram| {
@@ -498,7 +544,8 @@ impl Classifier {
             None => self.stopword_hits(&normalised.bytes),
         };
         let language = language.unwrap_or_else(|| Language::from_stopword_hits(stopword_hits));
-        let kept = self.longest_leftmost(&hits, language);
+        self.longest_leftmost_into(hits, language, blocked, admitted, kept);
+        let kept = &*kept;
 
         let mut objectives = vec![Tally::default(); usize::from(OBJECTIVES)];
         let mut principles = vec![Tally::default(); PRINCIPLES.len()];
@@ -506,7 +553,7 @@ impl Classifier {
             .origin
             .last()
             .map_or(0, |last| *last as usize + 1);
-        for hit in &kept {
+        for hit in kept {
             let start = normalised.origin[hit.start] as usize;
             let end = (normalised.origin[hit.end - 1] as usize + 1).min(text_chars);
             for &entry_index in &self.pattern_entries[hit.pattern] {
@@ -536,11 +583,18 @@ impl Classifier {
             text_scores[index] = tally.unrounded();
             evidenced[index] = tally.raw > 0.0;
         }
-        let mut feature_hits = Vec::new();
+        features.clear();
         if let Some(model) = &self.learned {
-            let logits;
-            (logits, feature_hits) =
-                self.logits(model, &kept, &gram_hits, words, &objectives, &mut evidenced);
+            let logits = self.logits(
+                model,
+                kept,
+                gram_hits,
+                words,
+                &objectives,
+                &mut evidenced,
+                seen,
+                features,
+            );
             for (score, logit) in text_scores.iter_mut().zip(logits) {
                 *score = sigmoid(logit);
             }
@@ -573,7 +627,7 @@ impl Classifier {
                 }
                 let objective = index as u8 + 1;
                 let learned = match &self.learned {
-                    Some(model) => learned_evidence(model, &feature_hits, index, &char_span),
+                    Some(model) => learned_evidence(model, features, index, &char_span),
                     None => Vec::new(),
                 };
                 let headings = if heading > 0.0 {
@@ -616,9 +670,10 @@ impl Classifier {
         }
     }
 
-    /// The trained model's logit per objective for a text, and the model's features found in it (each
-    /// feature once, at its first occurrence). Marks in `evidenced` the objectives that a feature found
-    /// weighs for.
+    /// The trained model's logit per objective for a text; the model's features found in it (each
+    /// feature once, at its first occurrence) go to `hits`. Marks in `evidenced` the objectives that a
+    /// feature found weighs for. `seen` is a bit set per feature, all clear before and after.
+    #[allow(clippy::too_many_arguments)]
     fn logits(
         &self,
         model: &Learned,
@@ -627,7 +682,9 @@ impl Classifier {
         words: usize,
         tallies: &[Tally],
         evidenced: &mut [bool; OBJECTIVES as usize],
-    ) -> ([f64; OBJECTIVES as usize], Vec<FeatureHit>) {
+        seen: &mut Vec<u64>,
+        hits: &mut Vec<FeatureHit>,
+    ) -> [f64; OBJECTIVES as usize] {
         let mut logits = model.bias;
         let mut lexicon_scores = [0.0; OBJECTIVES as usize];
         for (score, tally) in lexicon_scores.iter_mut().zip(tallies) {
@@ -649,15 +706,15 @@ impl Classifier {
                 + f64::from(from_lexicon[index]);
         }
         // Each feature counts once, however often it occurs (its first occurrence is its evidence): a
-        // bit per feature, one small allocation per call.
-        let mut seen = vec![0u64; model.labels.len().div_ceil(64)];
+        // bit per feature, cleared again below for the next text.
+        seen.resize(model.labels.len().div_ceil(64), 0);
         let mut first_time = |feature: u32| {
             let (word, bit) = (feature as usize / 64, feature % 64);
             let new = seen[word] >> bit & 1 == 0;
             seen[word] |= 1 << bit;
             new
         };
-        let mut hits: Vec<FeatureHit> = Vec::with_capacity(kept.len() + 16);
+        hits.clear();
         for hit in kept {
             if let Some(feature) = model.pattern_features[hit.pattern] {
                 if first_time(feature) {
@@ -677,7 +734,8 @@ impl Classifier {
         // Terms and n-grams summed apart (n-grams are scaled by the passage's length), in f32 lanes.
         let (mut terms, mut ngrams) = ([0.0f32; learned::LANES], [0.0f32; learned::LANES]);
         let mut positive = 0u32;
-        for hit in &hits {
+        for hit in hits.iter() {
+            seen[hit.feature as usize / 64] = 0;
             let row = &model.weights[hit.feature as usize];
             let sum = if hit.feature < model.terms {
                 &mut terms
@@ -694,7 +752,7 @@ impl Classifier {
             *logit += f64::from(terms[index]) + f64::from(ngrams[index]) * ngram_value;
             evidenced[index] |= positive >> index & 1 == 1;
         }
-        (logits, hits)
+        logits
     }
 
     /// What a model reads of a text (the same pass as [`Classifier::classify`] makes with a model),
@@ -771,6 +829,13 @@ impl Classifier {
     /// Every word-bounded match of a term or blocked name.
     fn find_hits(&self, bytes: &[u8]) -> Vec<Hit> {
         let mut hits = Vec::new();
+        self.find_hits_into(bytes, &mut hits);
+        hits
+    }
+
+    /// [`Classifier::find_hits`] into a buffer (cleared first).
+    fn find_hits_into(&self, bytes: &[u8], hits: &mut Vec<Hit>) {
+        hits.clear();
         for found in self.automaton.find_overlapping_iter(bytes) {
             let end = found.end();
             if ends_a_word(bytes, end) {
@@ -782,7 +847,6 @@ impl Classifier {
                 });
             }
         }
-        hits
     }
 
     /// Stopwords per language among the first [`MAX_DETECTION_WORDS`] words of a normalised text.
@@ -824,48 +888,68 @@ impl Classifier {
     /// overlap a hit already kept. Blocked names go first: nothing that overlaps one counts, even a term
     /// that starts before it ("cooperation with the International Organization for Migration").
     fn longest_leftmost(&self, hits: &[Hit], language: Language) -> Vec<Hit> {
+        let (mut blocked, mut admitted, mut kept) = Default::default();
+        self.longest_leftmost_into(hits, language, &mut blocked, &mut admitted, &mut kept);
+        kept
+    }
+
+    /// [`Classifier::longest_leftmost`] into `kept`, with two work buffers (all cleared first).
+    fn longest_leftmost_into(
+        &self,
+        hits: &[Hit],
+        language: Language,
+        blocked: &mut Vec<Hit>,
+        admitted: &mut Vec<Hit>,
+        kept: &mut Vec<Hit>,
+    ) {
         let is_blocked = |hit: &Hit| {
             self.pattern_entries[hit.pattern]
                 .iter()
                 .any(|&e| self.entries[e].target == Target::Blocked)
         };
-        let blocked = self.select(hits.iter().copied().filter(is_blocked).collect());
+        admitted.clear();
+        admitted.extend(hits.iter().copied().filter(is_blocked));
+        self.select(admitted, blocked);
+        let blocked = &*blocked;
         // The kept blocked names do not overlap, so sorted by start they are sorted by end too: the only
         // one that can overlap a hit is the first that ends after the hit starts.
         let overlaps_blocked = |hit: &Hit| {
             let first = blocked.partition_point(|b| b.end <= hit.start);
             blocked.get(first).is_some_and(|b| b.start < hit.end)
         };
-        let admitted: Vec<Hit> = hits
-            .iter()
-            .copied()
-            .filter(|hit| !is_blocked(hit) && !overlaps_blocked(hit))
-            .filter(|hit| {
-                self.pattern_entries[hit.pattern].iter().any(|&e| {
-                    let entry = &self.entries[e];
-                    entry.target != Target::Stopword && language.admits(entry.language)
-                })
-            })
-            .collect();
-        self.select(admitted)
+        admitted.clear();
+        admitted.extend(
+            hits.iter()
+                .copied()
+                .filter(|hit| !is_blocked(hit) && !overlaps_blocked(hit))
+                .filter(|hit| {
+                    self.pattern_entries[hit.pattern].iter().any(|&e| {
+                        let entry = &self.entries[e];
+                        entry.target != Target::Stopword && language.admits(entry.language)
+                    })
+                }),
+        );
+        self.select(admitted, kept);
     }
 
-    /// Greedy leftmost-longest choice of non-overlapping hits.
-    fn select(&self, mut hits: Vec<Hit>) -> Vec<Hit> {
-        hits.sort_by(|a, b| {
+    /// Greedy leftmost-longest choice of non-overlapping hits (`hits` is sorted in place; `kept` is
+    /// cleared first).
+    fn select(&self, hits: &mut [Hit], kept: &mut Vec<Hit>) {
+        // Overlapping matches arrive by end; most passages hold a handful, so the sort is short.
+        hits.sort_unstable_by(|a, b| {
             a.start
                 .cmp(&b.start)
                 .then(self.pattern_lengths[b.pattern].cmp(&self.pattern_lengths[a.pattern]))
+                .then(a.pattern.cmp(&b.pattern))
         });
-        let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+        kept.clear();
         let mut covered_until = 0;
-        for hit in hits {
+        for hit in hits.iter() {
             if hit.start >= covered_until {
                 covered_until = hit.end;
-                kept.push(hit);
+                kept.push(*hit);
             }
         }
-        kept
     }
 }
 
@@ -880,12 +964,12 @@ fn learned_evidence(
     // A lexicon term and an n-gram over the same words ("frontera", "trata de personas" and the bigram
     // "trata personas") are two features at one place: they are shown once, with their weights added,
     // under the term as the lexicon writes it (terms come first among the hits).
-    let mut weighed: Vec<(usize, usize, &str, f64)> = hits
+    let mut weighed: Vec<(usize, usize, &Arc<str>, f64)> = hits
         .iter()
         .filter_map(|hit| {
             let weight = model.weight(hit.feature, index);
             (weight != 0.0).then(|| {
-                let label = model.labels[hit.feature as usize].as_str();
+                let label = &model.labels[hit.feature as usize];
                 (hit.start, hit.end, label, weight)
             })
         })
@@ -909,7 +993,7 @@ fn learned_evidence(
             LearnedEvidence {
                 start,
                 end,
-                term: label.to_string(),
+                term: label.clone(),
                 weight: round3(weight),
             }
         })
@@ -1061,7 +1145,7 @@ mod tests {
         let terms: Vec<&str> = classification.objectives[1]
             .evidence
             .iter()
-            .map(|e| e.term.as_str())
+            .map(|e| &*e.term)
             .collect();
         assert_eq!(terms, ["assistance"]);
         // At the default threshold (0.35) objective 7 is not suggested.
@@ -1100,7 +1184,7 @@ mod tests {
         let spans: Vec<(usize, usize, &str)> = seven
             .evidence
             .iter()
-            .map(|e| (e.start, e.end, e.term.as_str()))
+            .map(|e| (e.start, e.end, &*e.term))
             .collect();
         assert_eq!(spans, [(0, 5, "niños"), (7, 21, "no acompañados")]);
         // A footnote number glued to the word ("remittances12") still matches.

@@ -52,7 +52,7 @@ impl Language {
 
     /// Picks the language from stopword hits per language (in [`Language::KNOWN`] order).
     pub fn from_stopword_hits(hits: [u32; 4]) -> Language {
-        let mut order: Vec<usize> = (0..4).collect();
+        let mut order = [0usize, 1, 2, 3];
         order.sort_by(|a, b| hits[*b].cmp(&hits[*a]));
         let (best, second) = (hits[order[0]], hits[order[1]]);
         if best >= MIN_STOPWORD_HITS && best > second {

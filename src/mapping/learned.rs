@@ -232,7 +232,7 @@ pub(crate) struct Learned {
     /// Features below this index are lexicon terms, the others n-grams.
     pub terms: u32,
     /// Per feature, what it is: a lexicon term as written, or an n-gram's folded text.
-    pub labels: Vec<String>,
+    pub labels: Vec<std::sync::Arc<str>>,
 }
 
 impl Learned {
@@ -267,7 +267,7 @@ impl Learned {
         let mut weights = Vec::new();
         let mut positive = Vec::new();
         let mut labels = Vec::new();
-        let mut push = |feature: &super::model::FeatureWeights, label: String| {
+        let mut push = |feature: &super::model::FeatureWeights, label: std::sync::Arc<str>| {
             let mut row = [0.0f32; LANES];
             let mut mask = 0u32;
             // Objectives were checked to be 1-23 by the model's validation.
@@ -290,7 +290,7 @@ impl Learned {
                     term.feature, model.lexicon_version
                 )));
             };
-            let label = pattern_terms[pattern].clone();
+            let label = pattern_terms[pattern].as_str().into();
             pattern_features[pattern] = Some(push(term, label));
         }
         // Every term of the model became one feature, first.
@@ -300,7 +300,7 @@ impl Learned {
             .map(|(hash, languages)| (*hash, STOPWORD | u32::from(*languages)))
             .collect();
         for ngram in &model.ngrams {
-            let index = push(ngram, ngram.feature.clone());
+            let index = push(ngram, ngram.feature.as_str().into());
             entries.push((ngram_hash(&ngram.feature), index));
         }
         // Stopwords first: an n-gram that is a stopword would never be looked up anyway.

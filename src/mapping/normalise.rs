@@ -42,10 +42,19 @@ impl Normalised {
     /// Folds `text`. Cost: one pass over the bytes, a table lookup per ASCII byte, no allocation per
     /// character (both buffers are sized up front: a character never folds to more bytes than its UTF-8).
     pub fn new(text: &str) -> Normalised {
-        let mut normalised = Normalised {
-            bytes: Vec::with_capacity(text.len() + 1),
-            origin: Vec::with_capacity(text.len() + 1),
-        };
+        let mut normalised = Normalised::default();
+        normalised.refill(text);
+        normalised
+    }
+
+    /// Folds `text` into this copy's buffers, replacing what they held: a classifier that reads many
+    /// passages reuses one copy and allocates only when a passage is longer than any before.
+    pub fn refill(&mut self, text: &str) {
+        let normalised = self;
+        normalised.bytes.clear();
+        normalised.origin.clear();
+        normalised.bytes.reserve(text.len() + 1);
+        normalised.origin.reserve(text.len() + 1);
         normalised.push_separator(0);
         let bytes = text.as_bytes();
         let mut at = 0;
@@ -79,7 +88,6 @@ impl Normalised {
             }
             index = index.saturating_add(1);
         }
-        normalised
     }
 
     /// Folds a lexicon term: the same folding as a text, without the leading space.

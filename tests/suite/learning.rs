@@ -244,12 +244,12 @@ fn after_reviewers_reject_one_objective_and_accept_another_the_model_learns_both
     assert_eq!(after.objectives[0].objective, 5, "{}", dump(&after));
     // The words that weighed are the cards' own: "visitante trabajador" spans "Visitante Trabajador"
     // in the new passage.
-    let terms: Vec<&str> = five.learned.iter().map(|e| e.term.as_str()).collect();
+    let terms: Vec<&str> = five.learned.iter().map(|e| &*e.term).collect();
     assert!(terms.contains(&"visitante trabajador"), "{terms:?}");
     let bigram = five
         .learned
         .iter()
-        .find(|e| e.term == "visitante trabajador")
+        .find(|e| &*e.term == "visitante trabajador")
         .unwrap();
     let quoted: String = NEW_CARD
         .chars()

@@ -363,3 +363,148 @@ async fn reviewers_teach_a_stored_model_that_reclassify_and_rollback_respect() {
     assert!(listed.contains(&format!("  {version}")), "{listed}");
     assert!(listed.contains("* lexicon"), "{listed}");
 }
+
+/// The noise batch: every annotated item of seed-003 copied into a second source with the same text,
+/// its objectives shifted by one (n → n + 1, 23 → 1), as an annotator's batch gone wrong would read.
+/// Returns the folder to import and how many items it holds.
+fn shifted_copy_of_seed_003() -> (tempfile::TempDir, usize) {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sources")).unwrap();
+    let mut sources = csv::Reader::from_path(fixtures.join("sources.csv")).unwrap();
+    let header = sources.headers().unwrap().clone();
+    let seed = sources
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[0] == "seed-003")
+        .unwrap();
+    // The same text under another file name (one line added at the end, so its bytes differ but
+    // every item's lines are where they were).
+    let mut text = std::fs::read_to_string(fixtures.join("sources").join(&seed[1])).unwrap();
+    text.push_str("\nCopy for the noise test.\n");
+    std::fs::write(dir.path().join("sources/noise-000.txt"), text).unwrap();
+    let mut writer = csv::Writer::from_path(dir.path().join("sources.csv")).unwrap();
+    writer.write_record(&header).unwrap();
+    let mut record: Vec<String> = seed.iter().map(str::to_string).collect();
+    record[0] = "noise-000".into();
+    record[1] = "noise-000.txt".into();
+    record[2] = format!("{} (shifted copy)", record[2]);
+    writer.write_record(&record).unwrap();
+    writer.flush().unwrap();
+    let mut items = String::new();
+    let mut count = 0;
+    for line in std::fs::read_to_string(fixtures.join("items.jsonl"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+    {
+        let mut item: Value = serde_json::from_str(line).unwrap();
+        if item["source"] != "seed-003" {
+            continue;
+        }
+        item["id"] = Value::from(format!("noise-{}", item["id"].as_str().unwrap()));
+        item["source"] = Value::from("noise-000");
+        for mapping in item["objectives"].as_array_mut().into_iter().flatten() {
+            let n = mapping["objective"].as_u64().unwrap();
+            mapping["objective"] = Value::from(n % 23 + 1);
+        }
+        items.push_str(&item.to_string());
+        items.push('\n');
+        count += 1;
+    }
+    std::fs::write(dir.path().join("items.jsonl"), items).unwrap();
+    (dir, count)
+}
+
+/// The current model of the store as `gcm mapping models` marks it.
+fn current_model(db: &common::TestDatabase) -> String {
+    let (ok, listed, err) = gcm(db, &["mapping", "models"]);
+    assert!(ok, "{err}");
+    listed
+        .lines()
+        .find_map(|line| line.strip_prefix("* "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no current model: {listed}"))
+        .to_string()
+}
+
+#[actix_web::test]
+async fn a_worse_model_is_refused_unless_forced_and_models_travel_in_backups() {
+    let db = common::TestDatabase::new();
+    let _state = common::prepared_state(&db);
+    // The fixtures alone: a first model, better than the lexicon on the same folds.
+    let (ok, out, err) = gcm(&db, &["mapping", "train"]);
+    assert!(ok, "{out}\n{err}");
+    assert!(
+        out.contains("the new model is better than lexicon"),
+        "{out}"
+    );
+    let first = current_model(&db);
+    assert!(first.starts_with("model-"), "{first}");
+
+    // A batch that contradicts seed-003 passage by passage. Left out of training, seed-003's own fold
+    // is scored by a new model that learned its very text with every objective shifted, while the
+    // current model's fold never saw that batch; the noise document's fold is the same for both
+    // (neither sees it). So the new model can only lose top-1 hits, and it loses many.
+    let (noise, count) = shifted_copy_of_seed_003();
+    assert!(count > 50, "seed-003 has {count} annotated items");
+    let (ok, out, err) = gcm(&db, &["import", noise.path().to_str().unwrap()]);
+    assert!(ok, "{out}\n{err}");
+    let (ok, out, err) = gcm(&db, &["mapping", "train"]);
+    assert!(!ok, "a worse model was stored:\n{out}");
+    assert!(
+        err.contains(&format!(
+            "the new model is worse than {first}: top-1 fell from"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("the current model stays (use --force to replace it)"),
+        "{err}"
+    );
+    assert_eq!(current_model(&db), first);
+    // Forced, it is stored and current, and says it was worse.
+    let (ok, out, err) = gcm(&db, &["mapping", "train", "--force"]);
+    assert!(ok, "{out}\n{err}");
+    assert!(out.contains("stored anyway (--force)"), "{out}");
+    let second = current_model(&db);
+    assert_ne!(second, first);
+
+    // A backup carries both models whole; restored into an empty store, the same one is current and
+    // the other can be rolled back to.
+    let backup = tempfile::tempdir().unwrap();
+    let (ok, out, err) = gcm(&db, &["export", "--all", backup.path().to_str().unwrap()]);
+    assert!(ok, "{out}\n{err}");
+    assert!(out.contains("wrote 2 model(s)"), "{out}");
+    let models_file = backup.path().join("models/models.jsonl");
+    let lines = std::fs::read_to_string(&models_file).unwrap();
+    assert_eq!(lines.lines().count(), 2);
+    let restored = common::TestDatabase::new();
+    let (ok, out, err) = gcm(&restored, &["import", backup.path().to_str().unwrap()]);
+    assert!(ok, "{out}\n{err}");
+    assert_eq!(current_model(&restored), second);
+    let (ok, out, err) = gcm(&restored, &["mapping", "use", &first]);
+    assert!(ok, "{out}\n{err}");
+    assert_eq!(current_model(&restored), first);
+
+    // A model changed on the way is refused with its file and line, and nothing is written.
+    let mut rows: Vec<Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let model = rows[1]["model"].as_str().unwrap().to_string();
+    rows[1]["model"] = Value::from(model.replacen("\"checksum\":\"", "\"checksum\":\"0", 1));
+    let damaged: String = rows.iter().map(|r| format!("{r}\n")).collect();
+    std::fs::write(&models_file, damaged).unwrap();
+    let empty = common::TestDatabase::new();
+    let (ok, _, err) = gcm(&empty, &["import", backup.path().to_str().unwrap()]);
+    assert!(!ok);
+    assert!(
+        err.contains("models.jsonl:2: model: its checksum does not match its content"),
+        "{err}"
+    );
+    let (ok, listed, _) = gcm(&empty, &["mapping", "models"]);
+    assert!(ok);
+    assert!(listed.contains("* lexicon"), "{listed}");
+    assert!(!listed.contains("model-"), "{listed}");
+}
