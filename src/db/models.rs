@@ -24,7 +24,9 @@ use crate::mapping::{Classifier, LabelledPassage, Language, Model, TrainOptions}
 pub const LEXICON: &str = "lexicon";
 
 /// A stored model as `gcm mapping models` lists it (without its weights and data).
-#[derive(Debug, Clone, PartialEq, Serialize, Queryable, Selectable)]
+#[derive(
+    Debug, Clone, PartialEq, Serialize, serde::Deserialize, Queryable, Selectable, Insertable,
+)]
 #[diesel(table_name = models)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct ModelListing {
@@ -192,27 +194,21 @@ pub fn insert_current(
     })
 }
 
-/// A stored model whole, as a backup carries it (`models/models.jsonl`, one row per line): every
-/// column, so that a restored store trains against and rolls back to the same models.
+/// A stored model whole, as a backup carries it (`models/models.jsonl`, one row per line): its
+/// listing and the three columns the listing leaves out, so that a restored store trains against and
+/// rolls back to the same models.
 #[derive(
     Debug, Clone, PartialEq, Serialize, serde::Deserialize, Queryable, Selectable, Insertable,
 )]
 #[diesel(table_name = models)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct StoredModel {
-    pub version: String,
-    pub created_at: NaiveDateTime,
-    pub created_by: String,
-    pub examples: i32,
-    pub documents: i32,
-    pub training_sha256: String,
-    pub lexicon_version: String,
-    pub top1: f64,
-    pub top3: f64,
+    #[diesel(embed)]
+    #[serde(flatten)]
+    pub listing: ModelListing,
     pub evaluation: String,
     pub model: String,
     pub training_data: String,
-    pub is_current: bool,
 }
 
 /// Every stored model, oldest first (the order a backup writes them in).
@@ -232,7 +228,7 @@ pub fn restore(conn: &mut AnyConnection, stored: &[StoredModel]) -> Result<usize
     let mut restored = 0;
     for model in stored {
         let present = models::table
-            .find(&model.version)
+            .find(&model.listing.version)
             .select(models::version)
             .first::<String>(conn)
             .optional()?;
@@ -240,8 +236,8 @@ pub fn restore(conn: &mut AnyConnection, stored: &[StoredModel]) -> Result<usize
             continue;
         }
         let mut row = model.clone();
-        row.is_current = model.is_current && !has_current;
-        has_current |= row.is_current;
+        row.listing.is_current = model.listing.is_current && !has_current;
+        has_current |= row.listing.is_current;
         diesel::insert_into(models::table)
             .values(&row)
             .execute(conn)?;

@@ -310,11 +310,11 @@ fn read_models(files: &[InputFile]) -> (Vec<crate::db::models::StoredModel>, Vec
                 }
             };
             match crate::mapping::Model::from_json(&row.model) {
-                Ok(model) if model.version != row.version => problem(
+                Ok(model) if model.version != row.listing.version => problem(
                     "model",
                     format!(
                         "the weights are of {}, the row says {}",
-                        model.version, row.version
+                        model.version, row.listing.version
                     ),
                 ),
                 Ok(_) => {}
@@ -328,7 +328,7 @@ fn read_models(files: &[InputFile]) -> (Vec<crate::db::models::StoredModel>, Vec
                     format!("not a list of labelled passages: {error}"),
                 );
             }
-            if row.is_current {
+            if row.listing.is_current {
                 if let Some(first) = current_line {
                     problem(
                         "is_current",

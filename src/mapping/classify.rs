@@ -240,6 +240,10 @@ struct Scratch {
     features: Vec<FeatureHit>,
 }
 
+/// A thread keeps its buffers only while the longest text it read is at most this long (a passage is
+/// a few KB; a thread that read a whole report gives its buffers back).
+const MAX_KEPT_SCRATCH_BYTES: usize = 1 << 20;
+
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
@@ -498,7 +502,13 @@ impl Classifier {
     ) -> Classification {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
             Ok(mut scratch) => {
-                self.classify_with(&mut scratch, text, language, headings, threshold)
+                let classification =
+                    self.classify_with(&mut scratch, text, language, headings, threshold);
+                // A whole report read as one text would otherwise keep its buffers on the thread.
+                if scratch.normalised.bytes.capacity() > MAX_KEPT_SCRATCH_BYTES {
+                    *scratch = Scratch::default();
+                }
+                classification
             }
             // Only a classification that classifies inside itself would find the buffers taken.
             Err(_) => {
