@@ -1,9 +1,10 @@
 //! Suggesting objectives and principles for a passage from the lexicon terms it contains.
 //!
-//! One Aho-Corasick automaton holds every term and blocked name of every language; one overlapping pass
-//! over the normalised text finds all of them, and a pass over its words counts stopwords. Then:
-//! 1. a match counts only at word boundaries (the pattern starts with a space; the byte after it must not
-//!    be a letter), so "pacto" inside "impacto" is no match;
+//! One pass over the normalised text reads its words and hashes them; every term and blocked name of
+//! every language is then found word by word in one hash table of their word prefixes (`words.rs`),
+//! overlapping ones included, and the same hashes count the stopwords. Then:
+//! 1. a match counts only as whole words (or before a footnote mark glued to a word, "migrants12"),
+//!    so "pacto" inside "impacto" is no match;
 //! 2. stopword hits decide the language when it was not given;
 //! 3. of the matches whose term belongs to that language (all languages for `und`), the longest leftmost
 //!    ones are kept and the matches they overlap are dropped, so "tráfico ilícito de migrantes"
@@ -20,7 +21,6 @@
 use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::Serialize;
 
 use super::language::Language;
@@ -30,6 +30,7 @@ use super::model::{Model, ModelError};
 use super::normalise::{Normalised, SEPARATOR};
 use super::segment::{Heading, Passage};
 use super::structure::{self, HeadingEvidence};
+use super::words::{Span, TermIndex, Word};
 
 /// Default suggestion threshold on the score, chosen on the tuning part of the corpus (docs/MAPPING.md).
 pub const DEFAULT_THRESHOLD: f64 = 0.35;
@@ -164,28 +165,26 @@ pub struct Classification {
     pub principles: Vec<PrincipleSuggestion>,
 }
 
-/// A lexicon compiled into one automaton, with a trained model or without.
+/// A lexicon compiled into one table of terms, with a trained model or without.
 #[derive(Debug, Clone)]
 pub struct Classifier {
     version: String,
-    automaton: AhoCorasick,
-    /// Per automaton pattern (a distinct normalised term), its entries: index into `entries`.
+    /// Every pattern (a distinct normalised term or blocked name), found word by word.
+    terms: TermIndex,
+    /// Per pattern, its entries: index into `entries`.
     pattern_entries: Vec<Vec<usize>>,
-    /// Pattern length in bytes without its leading space.
+    /// Pattern length in bytes.
     pattern_lengths: Vec<usize>,
-    /// Stopwords packed into a `u64` (up to 8 bytes once folded), sorted, each with a bit per language
-    /// of `Language::KNOWN`. They are not in the automaton: they are a third of all words, and a match
-    /// costs far more than a lookup.
-    stopwords: Vec<(u64, u8)>,
     entries: Vec<CompiledEntry>,
-    /// Per pattern, its folded text (no leading space) and the term as written of its first entry: how
+    /// Per pattern, its folded text and the term as written of its first entry: how
     /// a model names the lexicon's terms, and how evidence shows them.
     patterns: Vec<String>,
     pattern_terms: Vec<String>,
     /// The FNV-1a hash of every stopword of every language, with its languages (a bit per language of
     /// `Language::KNOWN`): words no n-gram contains.
     stopword_hashes: Vec<(u64, u8)>,
-    /// The stopwords alone as a word table (for reading a text's n-grams without a model).
+    /// The stopwords alone as a word table (for counting them, and reading a text's n-grams without
+    /// a model). Stopwords are not terms: they are a third of all words, and each is one lookup.
     stopword_table: WordTable,
     learned: Option<Learned>,
 }
@@ -201,12 +200,15 @@ pub(crate) struct PassageFeatures {
     pub words: usize,
 }
 
-/// A model feature found in the text: byte offsets into the normalised copy.
+/// A model feature found in the text: byte offsets into the normalised copy, char offsets into the
+/// text.
 #[derive(Debug, Clone, Copy)]
 struct FeatureHit {
     feature: u32,
     start: usize,
     end: usize,
+    char_start: usize,
+    char_end: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -217,11 +219,13 @@ struct CompiledEntry {
     weight: f64,
 }
 
-/// A word-bounded match of a pattern in the normalised text (byte offsets of the copy).
+/// A whole-word match of a pattern: byte offsets of the normalised copy, char offsets of the text.
 #[derive(Debug, Clone, Copy)]
 struct Hit {
     start: usize,
     end: usize,
+    char_start: usize,
+    char_end: usize,
     pattern: usize,
 }
 
@@ -238,6 +242,11 @@ struct Scratch {
     /// A bit per model feature: whether it was seen in this text (cleared after each use).
     seen: Vec<u64>,
     features: Vec<FeatureHit>,
+    weighed: Vec<(f64, usize, usize, u32)>,
+    /// Per objective and per principle, what the lexicon's terms add up to (their evidence lists are
+    /// handed to the suggestions made; the rest keep their room).
+    objectives: Vec<Tally>,
+    principles: Vec<Tally>,
 }
 
 /// A thread keeps its buffers only while the longest text it read is at most this long (a passage is
@@ -293,7 +302,19 @@ impl Tally {
     }
 
     fn unrounded(&self) -> f64 {
-        1.0 - (-self.raw).exp()
+        // Most objectives have no term in a passage: no exponential for them (1 − e⁰ is 0 exactly).
+        if self.raw == 0.0 {
+            0.0
+        } else {
+            1.0 - (-self.raw).exp()
+        }
+    }
+
+    /// Empty again, keeping the room of its lists.
+    fn clear(&mut self) {
+        self.raw = 0.0;
+        self.seen.clear();
+        self.evidence.clear();
     }
 }
 
@@ -323,7 +344,6 @@ impl Classifier {
         let mut pattern_entries: Vec<Vec<usize>> = Vec::new();
         let mut index_of: std::collections::HashMap<&str, usize> = Default::default();
         let mut entries = Vec::with_capacity(lexicon.entries.len());
-        let mut stopwords: Vec<(u64, u8)> = Vec::new();
         for (entry_index, entry) in lexicon.entries.iter().enumerate() {
             entries.push(CompiledEntry {
                 language: entry.language,
@@ -332,47 +352,28 @@ impl Classifier {
                 weight: entry.weight,
             });
             if entry.target == Target::Stopword {
-                let key = pack_word(entry.normalised.as_bytes()).ok_or_else(|| LexiconError {
-                    file: format!("{}.toml", entry.language),
-                    reason: format!(
-                        "stopword `{}` must be one word of at most {MAX_STOPWORD_BYTES} letters",
-                        entry.term
-                    ),
-                })?;
-                if let Some(language) = entry.language.index() {
-                    stopwords.push((key, 1 << language));
+                // Stopwords are counted word by word: one that folds to several words (or none) would
+                // never be counted.
+                let word = entry.normalised.as_bytes();
+                if word.is_empty() || word.contains(&SEPARATOR) {
+                    return Err(LexiconError {
+                        file: format!("{}.toml", entry.language),
+                        reason: format!("stopword `{}` must be one word", entry.term),
+                    });
                 }
                 continue;
             }
             let pattern = *index_of
                 .entry(entry.normalised.as_str())
                 .or_insert_with(|| {
-                    patterns.push(format!(" {}", entry.normalised));
+                    patterns.push(entry.normalised.clone());
                     pattern_entries.push(Vec::new());
                     patterns.len() - 1
                 });
             pattern_entries[pattern].push(entry_index);
         }
-        // One entry per word, its languages' bits merged.
-        stopwords.sort_unstable();
-        stopwords.dedup_by(|later, kept| {
-            let same = later.0 == kept.0;
-            if same {
-                kept.1 |= later.1;
-            }
-            same
-        });
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            // Every pattern starts with a space, so a start-byte prefilter would stop at every word.
-            .prefilter(false)
-            .build(&patterns)
-            .map_err(|e| LexiconError {
-                file: "(all)".into(),
-                reason: format!("the automaton cannot be built: {e}"),
-            })?;
-        let pattern_lengths = patterns.iter().map(|p| p.len() - 1).collect();
+        let terms = TermIndex::new(&patterns);
+        let pattern_lengths = patterns.iter().map(String::len).collect();
         let pattern_terms = pattern_entries
             .iter()
             .map(|indices| {
@@ -382,7 +383,6 @@ impl Classifier {
                     .unwrap_or_default()
             })
             .collect();
-        let patterns: Vec<String> = patterns.into_iter().map(|p| p[1..].to_string()).collect();
         let mut stopword_hashes: Vec<(u64, u8)> = lexicon
             .entries
             .iter()
@@ -407,10 +407,9 @@ impl Classifier {
         );
         Ok(Classifier {
             version: lexicon.version.clone(),
-            automaton,
+            terms,
             pattern_entries,
             pattern_lengths,
-            stopwords,
             entries,
             patterns,
             pattern_terms,
@@ -534,38 +533,41 @@ impl Classifier {
             kept,
             seen,
             features,
+            weighed,
+            objectives,
+            principles,
         } = scratch;
         normalised.refill(text);
-        self.find_hits_into(&normalised.bytes, hits);
-        // With a model, one pass over the words finds its n-grams and counts the stopwords.
+        self.find_hits_into(normalised, hits);
+        let words = &normalised.words;
+        // With a model, one lookup per word finds its n-grams and counts the stopwords.
         gram_hits.clear();
-        let mut words = 0usize;
+        let mut gram_words = 0usize;
         let stopword_hits = match &self.learned {
-            Some(model) => learned::scan_grams(&normalised.bytes, &model.table, |gram| {
-                words += usize::from(gram.split.is_none());
+            Some(model) => learned::scan_grams(words, &model.table, |gram| {
+                gram_words += usize::from(gram.split.is_none());
                 if let Some(feature) = gram.value {
                     gram_hits.push(FeatureHit {
                         feature,
                         start: gram.start,
                         end: gram.end,
+                        char_start: gram.char_start,
+                        char_end: gram.char_end,
                     });
                 }
             }),
-            None => self.stopword_hits(&normalised.bytes),
+            None => self.stopword_hits(words),
         };
         let language = language.unwrap_or_else(|| Language::from_stopword_hits(stopword_hits));
         self.longest_leftmost_into(hits, language, blocked, admitted, kept);
         let kept = &*kept;
 
-        let mut objectives = vec![Tally::default(); usize::from(OBJECTIVES)];
-        let mut principles = vec![Tally::default(); PRINCIPLES.len()];
-        let text_chars = normalised
-            .origin
-            .last()
-            .map_or(0, |last| *last as usize + 1);
+        objectives.resize_with(usize::from(OBJECTIVES), Tally::default);
+        principles.resize_with(PRINCIPLES.len(), Tally::default);
+        objectives.iter_mut().for_each(Tally::clear);
+        principles.iter_mut().for_each(Tally::clear);
         for hit in kept {
-            let start = normalised.origin[hit.start] as usize;
-            let end = (normalised.origin[hit.end - 1] as usize + 1).min(text_chars);
+            let (start, end) = (hit.char_start, hit.char_end);
             for &entry_index in &self.pattern_entries[hit.pattern] {
                 let entry = &self.entries[entry_index];
                 if !language.admits(entry.language) {
@@ -580,35 +582,29 @@ impl Classifier {
             }
         }
 
-        let char_span = |start: usize, end: usize| {
-            (
-                normalised.origin[start] as usize,
-                (normalised.origin[end - 1] as usize + 1).min(text_chars),
-            )
-        };
-        // The text's score per objective, and whether the text holds any evidence of it.
-        let mut text_scores = [0.0f64; OBJECTIVES as usize];
+        // Whether the text holds any evidence of each objective, and with a model its logits.
         let mut evidenced = [false; OBJECTIVES as usize];
         for (index, tally) in objectives.iter().enumerate() {
-            text_scores[index] = tally.unrounded();
             evidenced[index] = tally.raw > 0.0;
         }
         features.clear();
-        if let Some(model) = &self.learned {
-            let logits = self.logits(
+        let logits = self.learned.as_ref().map(|model| {
+            self.logits(
                 model,
                 kept,
                 gram_hits,
-                words,
-                &objectives,
+                gram_words,
+                objectives,
                 &mut evidenced,
                 seen,
                 features,
-            );
-            for (score, logit) in text_scores.iter_mut().zip(logits) {
-                *score = sigmoid(logit);
-            }
-        }
+            )
+        });
+        // The text's score of an objective: the model's, else the lexicon's.
+        let text_score = |index: usize, tally: &Tally| match &logits {
+            Some(logits) => sigmoid(logits[index]),
+            None => tally.unrounded(),
+        };
         let mut heading_scores = structure::heading_scores(headings);
         // A thematic area spans five or six objectives: its heading raises only those of them that
         // the passage's own lexicon terms already point to.
@@ -618,26 +614,39 @@ impl Classifier {
                 heading_scores[index] = 0.0;
             }
         }
+        // With a model nearly every objective has some weight in a passage, and the exponential and
+        // the rounding of 23 scores cost more than the rest of the scoring: an objective without a
+        // heading whose text score is surely below the threshold, even once rounded to 3 decimals, is
+        // dropped on its logit (or lexicon sum) alone. NaN bounds (thresholds outside 0-1) drop nothing.
+        let surely_below = threshold - 0.0006;
+        let logit_floor = (surely_below / (1.0 - surely_below)).ln();
+        let raw_floor = -(1.0 - surely_below).ln();
         let mut objectives: Vec<Suggestion> = objectives
-            .into_iter()
+            .iter_mut()
             .enumerate()
             .filter_map(|(index, tally)| {
                 let heading = heading_scores[index];
-                if !evidenced[index] && heading == 0.0 {
-                    return None;
+                if heading == 0.0 {
+                    let surely_out = match &logits {
+                        Some(logits) => logits[index] < logit_floor,
+                        None => tally.raw < raw_floor,
+                    };
+                    if !evidenced[index] || surely_out {
+                        return None;
+                    }
                 }
                 // Without a heading or a model the score is the lexicon's, exactly as it always was.
                 let score = match (heading > 0.0, &self.learned) {
                     (false, None) => tally.score(),
-                    (false, Some(_)) => round3(text_scores[index]),
-                    (true, _) => round3(1.0 - (1.0 - text_scores[index]) * (1.0 - heading)),
+                    (false, Some(_)) => round3(text_score(index, tally)),
+                    (true, _) => round3(1.0 - (1.0 - text_score(index, tally)) * (1.0 - heading)),
                 };
                 if score < threshold {
                     return None;
                 }
                 let objective = index as u8 + 1;
                 let learned = match &self.learned {
-                    Some(model) => learned_evidence(model, features, index, &char_span),
+                    Some(model) => learned_evidence(model, features, index, weighed),
                     None => Vec::new(),
                 };
                 let headings = if heading > 0.0 {
@@ -648,7 +657,7 @@ impl Classifier {
                 Some(Suggestion {
                     objective,
                     score,
-                    evidence: tally.evidence,
+                    evidence: std::mem::take(&mut tally.evidence),
                     learned,
                     headings,
                 })
@@ -660,14 +669,14 @@ impl Classifier {
                 .then(a.objective.cmp(&b.objective))
         });
         let mut principles: Vec<(usize, PrincipleSuggestion)> = principles
-            .into_iter()
+            .iter_mut()
             .enumerate()
             .filter(|(_, tally)| tally.raw > 0.0 && tally.score() >= threshold)
             .map(|(index, tally)| {
                 let suggestion = PrincipleSuggestion {
                     principle: PRINCIPLES[index],
                     score: tally.score(),
-                    evidence: tally.evidence,
+                    evidence: std::mem::take(&mut tally.evidence),
                 };
                 (index, suggestion)
             })
@@ -732,6 +741,8 @@ impl Classifier {
                         feature,
                         start: hit.start,
                         end: hit.end,
+                        char_start: hit.char_start,
+                        char_end: hit.char_end,
                     });
                 }
             }
@@ -757,6 +768,9 @@ impl Classifier {
             }
             positive |= model.positive[hit.feature as usize];
         }
+        // By place, a term before an n-gram at the same place (terms have the lower feature numbers):
+        // how the suggestions list them.
+        hits.sort_unstable_by_key(|hit| (hit.start, hit.end, hit.feature));
         let ngram_value = learned::ngram_value(words);
         for (index, logit) in logits.iter_mut().enumerate() {
             *logit += f64::from(terms[index]) + f64::from(ngrams[index]) * ngram_value;
@@ -769,7 +783,8 @@ impl Classifier {
     /// for training.
     pub(crate) fn features(&self, text: &str, language: Option<Language>) -> PassageFeatures {
         let normalised = Normalised::new(text);
-        let (hits, stopword_hits) = self.find(&normalised.bytes);
+        let hits = self.find_hits(&normalised);
+        let stopword_hits = self.stopword_hits(&normalised.words);
         let language = match language {
             Some(Language::Und) | None => Language::from_stopword_hits(stopword_hits),
             Some(known) => known,
@@ -796,10 +811,9 @@ impl Classifier {
         terms.dedup();
         let mut ngrams: Vec<(u64, String)> = Vec::new();
         let bytes = &normalised.bytes;
-        let mut words = 0usize;
-        // The stopword count of this pass is the same as the one `find` made (tested below).
-        let _ = learned::scan_grams(bytes, &self.stopword_table, |gram| {
-            words += usize::from(gram.split.is_none());
+        let mut gram_words = 0usize;
+        let _ = learned::scan_grams(&normalised.words, &self.stopword_table, |gram| {
+            gram_words += usize::from(gram.split.is_none());
             let text = match gram.split {
                 Some((first_end, second_start)) => format!(
                     "{} {}",
@@ -816,11 +830,11 @@ impl Classifier {
             lexicon: raw,
             terms,
             ngrams,
-            words,
+            words: gram_words,
         }
     }
 
-    /// The folded text of each automaton pattern (a lexicon term), by pattern index.
+    /// The folded text of each term pattern (a lexicon term), by pattern index.
     pub(crate) fn pattern_text(&self, pattern: usize) -> &str {
         &self.patterns[pattern]
     }
@@ -828,67 +842,38 @@ impl Classifier {
     /// The language a text is detected as (what `classify` does with `language: None`).
     pub fn detect_language(&self, text: &str) -> Language {
         let normalised = Normalised::new(text);
-        Language::from_stopword_hits(self.find(&normalised.bytes).1)
+        Language::from_stopword_hits(self.stopword_hits(&normalised.words))
     }
 
-    /// Every word-bounded match of a term or blocked name, and the stopword hits per language.
-    fn find(&self, bytes: &[u8]) -> (Vec<Hit>, [u32; 4]) {
-        (self.find_hits(bytes), self.stopword_hits(bytes))
-    }
-
-    /// Every word-bounded match of a term or blocked name.
-    fn find_hits(&self, bytes: &[u8]) -> Vec<Hit> {
+    /// Every whole-word match of a term or blocked name.
+    fn find_hits(&self, normalised: &Normalised) -> Vec<Hit> {
         let mut hits = Vec::new();
-        self.find_hits_into(bytes, &mut hits);
+        self.find_hits_into(normalised, &mut hits);
         hits
     }
 
     /// [`Classifier::find_hits`] into a buffer (cleared first).
-    fn find_hits_into(&self, bytes: &[u8], hits: &mut Vec<Hit>) {
+    fn find_hits_into(&self, normalised: &Normalised, hits: &mut Vec<Hit>) {
         hits.clear();
-        for found in self.automaton.find_overlapping_iter(bytes) {
-            let end = found.end();
-            if ends_a_word(bytes, end) {
-                // The pattern's leading space is the separator before the word, not part of it.
-                hits.push(Hit {
-                    start: found.start() + 1,
-                    end,
-                    pattern: found.pattern().as_usize(),
-                });
-            }
-        }
+        self.terms.find(normalised, |span: Span, pattern| {
+            hits.push(Hit {
+                start: span.start,
+                end: span.end,
+                char_start: span.char_start,
+                char_end: span.char_end,
+                pattern,
+            })
+        });
     }
 
-    /// Stopwords per language among the first [`MAX_DETECTION_WORDS`] words of a normalised text.
-    /// One pass: each word is packed as it is read and looked up when it ends.
-    fn stopword_hits(&self, bytes: &[u8]) -> [u32; 4] {
+    /// Stopwords per language among the first [`MAX_DETECTION_WORDS`] words: a lookup per word.
+    fn stopword_hits(&self, words: &[Word]) -> [u32; 4] {
         let mut hits = [0u32; 4];
-        let (mut key, mut length, mut words) = (0u64, 0usize, 0usize);
-        // The trailing separator ends the last word.
-        for &byte in bytes.iter().chain(std::iter::once(&SEPARATOR)) {
-            if byte != SEPARATOR {
-                if length < MAX_STOPWORD_BYTES {
-                    key = key << 8 | u64::from(byte);
+        for word in words.iter().take(MAX_DETECTION_WORDS) {
+            if let Some(languages) = self.stopword_table.get(word.hash) {
+                for (language, count) in hits.iter_mut().enumerate() {
+                    *count += languages >> language & 1;
                 }
-                length += 1;
-                continue;
-            }
-            if length == 0 {
-                continue;
-            }
-            if length <= MAX_STOPWORD_BYTES {
-                let key = key << (8 * (MAX_STOPWORD_BYTES - length));
-                if let Ok(found) = self.stopwords.binary_search_by_key(&key, |(k, _)| *k) {
-                    let languages = self.stopwords[found].1;
-                    for (language, count) in hits.iter_mut().enumerate() {
-                        *count += u32::from(languages >> language & 1);
-                    }
-                }
-            }
-            (key, length) = (0, 0);
-            words += 1;
-            if words >= MAX_DETECTION_WORDS {
-                break;
             }
         }
         hits
@@ -964,83 +949,56 @@ impl Classifier {
 }
 
 /// The model's features found in the text that weigh for objective `index`, heaviest first (at most
-/// [`MAX_LEARNED_EVIDENCE`]).
+/// [`MAX_LEARNED_EVIDENCE`]). `hits` are sorted by place, and a term before an n-gram at the same place
+/// ([`Classifier::logits`]); `weighed` is a work buffer.
 fn learned_evidence(
     model: &Learned,
     hits: &[FeatureHit],
     index: usize,
-    char_span: &impl Fn(usize, usize) -> (usize, usize),
+    weighed: &mut Vec<(f64, usize, usize, u32)>,
 ) -> Vec<LearnedEvidence> {
     // A lexicon term and an n-gram over the same words ("frontera", "trata de personas" and the bigram
     // "trata personas") are two features at one place: they are shown once, with their weights added,
-    // under the term as the lexicon writes it (terms come first among the hits).
-    let mut weighed: Vec<(usize, usize, &Arc<str>, f64)> = hits
-        .iter()
-        .filter_map(|hit| {
-            let weight = model.weight(hit.feature, index);
-            (weight != 0.0).then(|| {
-                let label = &model.labels[hit.feature as usize];
-                (hit.start, hit.end, label, weight)
-            })
-        })
-        .collect();
-    // A stable sort keeps the term before the n-gram at the same place.
-    weighed.sort_by_key(|(start, end, _, _)| (*start, *end));
-    weighed.dedup_by(|later, kept| {
-        let same_place = later.0 == kept.0 && later.1 == kept.1;
-        if same_place {
-            kept.3 += later.3;
+    // under the first that weighs for this objective (the term as the lexicon writes it, when it does).
+    //
+    // Most features weigh nothing for a given objective, and which ones do is unpredictable: every hit
+    // is written at the end of the kept ones and the count moves past it only when it weighs, so that
+    // skipping costs no branch.
+    weighed.clear();
+    weighed.resize(hits.len(), (0.0, 0, 0, 0));
+    let mut kept = 0;
+    let mut last_place = (usize::MAX, usize::MAX);
+    for hit in hits {
+        let weight = model.weight(hit.feature, index);
+        let place = (hit.start, hit.end);
+        if kept > 0 && place == last_place {
+            weighed[kept - 1].0 += weight;
+            continue;
         }
-        same_place
-    });
-    weighed.retain(|(_, _, _, weight)| *weight > 0.0);
-    weighed.sort_by(|a, b| b.3.total_cmp(&a.3).then(a.0.cmp(&b.0)));
+        weighed[kept] = (weight, hit.char_start, hit.char_end, hit.feature);
+        let weighs = weight != 0.0;
+        last_place = if weighs { place } else { last_place };
+        kept += usize::from(weighs);
+    }
+    weighed.truncate(kept);
+    weighed.retain(|kept| kept.0 > 0.0);
+    // Heaviest first; equal weights in text order.
+    weighed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
     weighed
-        .into_iter()
+        .iter()
         .take(MAX_LEARNED_EVIDENCE)
-        .map(|(start, end, label, weight)| {
-            let (start, end) = char_span(start, end);
-            LearnedEvidence {
-                start,
-                end,
-                term: label.clone(),
-                weight: round3(weight),
-            }
+        .map(|&(weight, start, end, feature)| LearnedEvidence {
+            start,
+            end,
+            term: model.labels[feature as usize].clone(),
+            weight: round3(weight),
         })
         .collect()
 }
 
-/// Stopwords are single words of at most this many bytes once folded.
-pub const MAX_STOPWORD_BYTES: usize = 8;
-
 /// Language detection reads at most this many words: enough for any passage, and a whole report's
 /// language is settled long before.
 pub const MAX_DETECTION_WORDS: usize = 2_000;
-
-/// A folded word of 1-8 bytes as a `u64` (big-endian, zero-padded: no folded byte is zero).
-fn pack_word(word: &[u8]) -> Option<u64> {
-    if word.is_empty() || word.len() > MAX_STOPWORD_BYTES || word.contains(&SEPARATOR) {
-        return None;
-    }
-    Some(
-        word.iter()
-            .fold(0u64, |key, byte| key << 8 | u64::from(*byte))
-            << (8 * (MAX_STOPWORD_BYTES - word.len())),
-    )
-}
-
-/// Whether a match ending at byte `end` ends a word: the text ends, a separator follows, or (a footnote
-/// mark glued to the word, "migrants12") a digit follows a term that ends in a letter.
-fn ends_a_word(bytes: &[u8], end: usize) -> bool {
-    let Some(&next) = bytes.get(end) else {
-        return true;
-    };
-    if next == SEPARATOR {
-        return true;
-    }
-    let last = bytes[end - 1];
-    next.is_ascii_digit() && last.is_ascii_lowercase()
-}
 
 #[cfg(test)]
 mod tests {
@@ -1219,10 +1177,66 @@ mod tests {
             "Le gouvernement et les communes de la région",
             &"de la y el ".repeat(700),
         ] {
-            let bytes = Normalised::new(text).bytes;
-            let one_pass = learned::scan_grams(&bytes, &classifier.stopword_table, |_| {});
-            assert_eq!(one_pass, classifier.stopword_hits(&bytes), "{text}");
+            let words = Normalised::new(text).words;
+            let one_pass = learned::scan_grams(&words, &classifier.stopword_table, |_| {});
+            assert_eq!(one_pass, classifier.stopword_hits(&words), "{text}");
         }
+    }
+
+    /// The matches an Aho-Corasick automaton over `" " + pattern` finds in the normalised copy, kept
+    /// where the pattern ends a word (a separator or the end follows, or a digit follows a letter):
+    /// how terms were found before they were looked up word by word.
+    fn automaton_hits(classifier: &Classifier, bytes: &[u8]) -> Vec<(usize, usize, usize)> {
+        let patterns: Vec<String> = classifier
+            .patterns
+            .iter()
+            .map(|p| format!(" {p}"))
+            .collect();
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(&patterns)
+            .unwrap();
+        let mut hits: Vec<(usize, usize, usize)> = automaton
+            .find_overlapping_iter(bytes)
+            .filter(|found| match bytes.get(found.end()) {
+                None | Some(&SEPARATOR) => true,
+                Some(next) => next.is_ascii_digit() && bytes[found.end() - 1].is_ascii_lowercase(),
+            })
+            .map(|found| (found.start() + 1, found.end(), found.pattern().as_usize()))
+            .collect();
+        hits.sort_unstable();
+        hits
+    }
+
+    #[test]
+    fn terms_found_word_by_word_are_exactly_an_automaton_s_matches() {
+        let classifier = Classifier::bundled();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sources");
+        let mut texts: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+            .collect();
+        // Footnote marks glued to words, digits after digits, terms inside words, and terms cut by
+        // the end of the text.
+        texts.push(
+            "remittances12 remittances1x migrants2024 objective 50 objective 5 impacto del pacto \
+             tráfico ilícito de migrantes12 trata de personas"
+                .to_string(),
+        );
+        let mut total = 0;
+        for text in &texts {
+            let normalised = Normalised::new(text);
+            let mut found: Vec<(usize, usize, usize)> = classifier
+                .find_hits(&normalised)
+                .iter()
+                .map(|hit| (hit.start, hit.end, hit.pattern))
+                .collect();
+            found.sort_unstable();
+            assert_eq!(found, automaton_hits(classifier, &normalised.bytes));
+            total += found.len();
+        }
+        // The seed texts hold thousands of term occurrences: the comparison is not vacuous.
+        assert!(total > 1_000, "{total} matches");
     }
 
     #[test]

@@ -4,16 +4,14 @@
 //! Words are the runs of the normalised copy between separators (so folded: lower case, no accents).
 //! Words of one byte and stopwords (of any of the four languages) are left out; a bigram is two words
 //! that follow each other once those are left out ("trata de personas" gives "trata", "personas" and
-//! "trata personas"). A word's hash is FNV-1a over its bytes; a bigram's mixes its two words' hashes
-//! ([`bigram_hash`]), so no byte is read twice. The hashes are fixed (no random seed): the model stores
+//! "trata personas"). A word's hash is FNV-1a over its bytes; a bigram's chains its two words' hashes
+//! (`words.rs`), so no byte is read twice. The hashes are fixed (no random seed): the model stores
 //! each n-gram's text and the table is built from the texts when a model is loaded.
 
 use super::lexicon::OBJECTIVES;
 use super::model::{Model, ModelError, WEIGHT_SCALE};
-use super::normalise::SEPARATOR;
-
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+pub(crate) use super::words::WordTable;
+use super::words::{chain_hash, word_hash, Word};
 
 /// Lanes of a feature's weight row: the 23 objectives and one of padding (a multiple of 8 floats).
 pub(crate) const LANES: usize = 24;
@@ -43,139 +41,51 @@ pub(crate) const STOPWORD: u32 = 1 << 31;
 /// Language detection reads at most this many words (as the classifier's own stopword count does).
 use super::classify::MAX_DETECTION_WORDS;
 
-#[inline(always)]
-fn fnv_step(hash: u64, byte: u8) -> u64 {
-    (hash ^ u64::from(byte)).wrapping_mul(FNV_PRIME)
-}
-
-/// FNV-1a of a word's bytes.
-fn word_hash(word: &[u8]) -> u64 {
-    word.iter().fold(FNV_OFFSET, |h, b| fnv_step(h, *b))
-}
-
-/// A bigram's hash from its words' hashes (order matters: "a b" is not "b a").
-#[inline(always)]
-fn bigram_hash(first: u64, second: u64) -> u64 {
-    (first.rotate_left(29) ^ second).wrapping_mul(0x9e37_79b9_7f4a_7c15)
-}
-
 /// The hash of an n-gram's text as the model stores it: one word, or two joined by a space.
 pub(crate) fn ngram_hash(text: &str) -> u64 {
     match text.split_once(' ') {
         Some((first, second)) => {
-            bigram_hash(word_hash(first.as_bytes()), word_hash(second.as_bytes()))
+            chain_hash(word_hash(first.as_bytes()), word_hash(second.as_bytes()))
         }
         None => word_hash(text.as_bytes()),
     }
 }
 
-/// Keys are hashes; 0 marks an empty slot, so a hash of 0 is stored as 1 (a collision of 2^-64).
-#[inline(always)]
-fn key(hash: u64) -> u64 {
-    hash.max(1)
-}
-
-/// Hash → `u32`, open addressing with linear probing at most half full: a miss (most words) costs one or
-/// two probes of a cache line.
-#[derive(Debug, Clone)]
-pub(crate) struct WordTable {
-    keys: Vec<u64>,
-    values: Vec<u32>,
-    shift: u32,
-}
-
-impl WordTable {
-    /// The first value given for a key wins.
-    pub(crate) fn new(entries: impl ExactSizeIterator<Item = (u64, u32)>) -> WordTable {
-        let slots = (entries.len() * 2).next_power_of_two().max(16);
-        let mut table = WordTable {
-            keys: vec![0; slots],
-            values: vec![0; slots],
-            shift: 64 - slots.trailing_zeros(),
-        };
-        for (hash, value) in entries {
-            let key = key(hash);
-            let mut slot = table.slot(key);
-            loop {
-                if table.keys[slot] == key {
-                    break;
-                }
-                if table.keys[slot] == 0 {
-                    table.keys[slot] = key;
-                    table.values[slot] = value;
-                    break;
-                }
-                slot = (slot + 1) & (slots - 1);
-            }
-        }
-        table
-    }
-
-    #[inline(always)]
-    fn slot(&self, key: u64) -> usize {
-        // Fibonacci hashing spreads FNV's low-entropy high bits over the table.
-        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
-    }
-
-    #[inline(always)]
-    pub(crate) fn get(&self, hash: u64) -> Option<u32> {
-        let key = key(hash);
-        let mask = self.keys.len() - 1;
-        let mut slot = self.slot(key);
-        loop {
-            let found = self.keys[slot];
-            if found == key {
-                return Some(self.values[slot]);
-            }
-            if found == 0 {
-                return None;
-            }
-            slot = (slot + 1) & mask;
-        }
-    }
-}
-
-/// One uni- or bigram of a normalised text: byte offsets into the copy, end exclusive.
+/// One uni- or bigram of a normalised text: byte offsets into the copy and char offsets into the
+/// original, end exclusive.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Gram {
     pub hash: u64,
     pub start: usize,
     pub end: usize,
+    pub char_start: usize,
+    pub char_end: usize,
     /// The table's value for it (never a stopword's).
     pub value: Option<u32>,
     /// For a bigram, where its first word ends and its second starts (stopwords may lie between).
     pub split: Option<(usize, usize)>,
 }
 
-/// Calls `found` for every uni- and bigram of `bytes` (a normalised copy) in text order, stopwords
-/// (values with [`STOPWORD`] set in `table`) and one-byte words left out. Returns the stopword hits per
-/// language among the first [`MAX_DETECTION_WORDS`] words, as the classifier counts them for language
-/// detection, so that a classifier with a model reads the text once for both.
+/// Calls `found` for every uni- and bigram of `words` (read from a normalised copy) in text order,
+/// stopwords (values with [`STOPWORD`] set in `table`) and one-byte words left out. Returns the stopword
+/// hits per language among the first [`MAX_DETECTION_WORDS`] words, as the classifier counts them for
+/// language detection, so that a classifier with a model looks each word up once for both.
 #[inline]
-pub(crate) fn scan_grams(bytes: &[u8], table: &WordTable, mut found: impl FnMut(Gram)) -> [u32; 4] {
+pub(crate) fn scan_grams(
+    words: &[Word],
+    table: &WordTable,
+    mut found: impl FnMut(Gram),
+) -> [u32; 4] {
     let mut stopword_hits = [0u32; 4];
-    let mut words = 0usize;
-    let length = bytes.len();
-    let mut at = 0;
-    // The previous word kept: its hash, start and end.
-    let mut previous: Option<(u64, usize, usize)> = None;
-    while at < length {
-        if bytes[at] == SEPARATOR {
-            at += 1;
+    // The previous word kept.
+    let mut previous: Option<&Word> = None;
+    for (read, word) in words.iter().enumerate() {
+        let counting = read < MAX_DETECTION_WORDS;
+        let short = word.end - word.start < MIN_WORD_BYTES;
+        if short && !counting {
             continue;
         }
-        let start = at;
-        let mut hash = FNV_OFFSET;
-        while at < length && bytes[at] != SEPARATOR {
-            hash = fnv_step(hash, bytes[at]);
-            at += 1;
-        }
-        words += 1;
-        let counting = words <= MAX_DETECTION_WORDS;
-        if at - start < MIN_WORD_BYTES && !counting {
-            continue;
-        }
-        let value = table.get(hash);
+        let value = table.get(word.hash);
         if let Some(stopword) = value.filter(|v| v & STOPWORD != 0) {
             if counting {
                 for (language, hits) in stopword_hits.iter_mut().enumerate() {
@@ -184,27 +94,31 @@ pub(crate) fn scan_grams(bytes: &[u8], table: &WordTable, mut found: impl FnMut(
             }
             continue;
         }
-        if at - start < MIN_WORD_BYTES {
+        if short {
             continue;
         }
         found(Gram {
-            hash,
-            start,
-            end: at,
+            hash: word.hash,
+            start: word.start,
+            end: word.end,
+            char_start: word.char_start,
+            char_end: word.char_end,
             value,
             split: None,
         });
-        if let Some((previous_hash, previous_start, previous_end)) = previous {
-            let bigram = bigram_hash(previous_hash, hash);
+        if let Some(before) = previous {
+            let bigram = chain_hash(before.hash, word.hash);
             found(Gram {
                 hash: bigram,
-                start: previous_start,
-                end: at,
+                start: before.start,
+                end: word.end,
+                char_start: before.char_start,
+                char_end: word.char_end,
                 value: table.get(bigram).filter(|v| v & STOPWORD == 0),
-                split: Some((previous_end, start)),
+                split: Some((before.end, word.start)),
             });
         }
-        previous = Some((hash, start, at));
+        previous = Some(word);
     }
     stopword_hits
 }
@@ -222,7 +136,7 @@ pub(crate) struct Learned {
     pub relative: [f64; OBJECTIVES as usize],
     /// N-gram hash → feature index; stopwords → [`STOPWORD`].
     pub table: WordTable,
-    /// Per automaton pattern (lexicon term), its feature index, if the model weighs it.
+    /// Per term pattern of the classifier (a lexicon term), its feature index, if the model weighs it.
     pub pattern_features: Vec<Option<u32>>,
     /// Per feature, its weight for each objective (index 0 is objective 1; the 24th lane is padding):
     /// dense rows, so that adding a feature's weights is one vectorised add, not a walk of pairs.
@@ -236,7 +150,7 @@ pub(crate) struct Learned {
 }
 
 impl Learned {
-    /// Compiles `model` for a classifier whose automaton patterns (folded terms, in pattern order) are
+    /// Compiles `model` for a classifier whose term patterns (folded terms, in pattern order) are
     /// `patterns`, with `pattern_terms` the term as written for each, and whose stopwords hash as given.
     pub(crate) fn compile(
         model: &Model,
@@ -335,7 +249,7 @@ mod tests {
         let table = WordTable::new([(ngram_hash("de"), STOPWORD | 0b0110)].into_iter());
         let normalised = Normalised::new("Trata de personas, y.");
         let mut grams = Vec::new();
-        let stopwords = scan_grams(&normalised.bytes, &table, |g| {
+        let stopwords = scan_grams(&normalised.words, &table, |g| {
             grams.push((
                 String::from_utf8_lossy(&normalised.bytes[g.start..g.end]).to_string(),
                 g.hash,
@@ -356,20 +270,5 @@ mod tests {
                 ),
             ]
         );
-    }
-
-    #[test]
-    fn the_table_finds_every_key_and_misses_others() {
-        let entries: Vec<(u64, u32)> = (0..1000u32)
-            .map(|i| (ngram_hash(&format!("w{i}")), i))
-            .collect();
-        let table = WordTable::new(entries.clone().into_iter());
-        for (hash, value) in entries {
-            assert_eq!(table.get(hash), Some(value));
-        }
-        assert_eq!(table.get(ngram_hash("absent")), None);
-        // A hash of 0 is stored as 1 and still found.
-        let zero = WordTable::new([(0u64, 7u32)].into_iter());
-        assert_eq!(zero.get(0), Some(7));
     }
 }

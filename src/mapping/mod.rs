@@ -22,6 +22,7 @@ pub mod normalise;
 pub mod segment;
 pub mod structure;
 pub mod train;
+pub(crate) mod words;
 
 pub use classify::{
     Classification, Classifier, Evidence, LearnedEvidence, PrincipleSuggestion, Suggestion,

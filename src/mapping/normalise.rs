@@ -1,14 +1,16 @@
-//! The normalised copy of a text that the lexicon automaton runs over.
+//! The normalised copy of a text that the lexicon's terms are found in.
 //!
 //! Every character of the original is folded to lower-case ASCII: accents are dropped ("Migración" →
 //! "migracion"), ligatures expand ("ﬁ" → "fi"), and every run of characters that are neither letters nor
 //! digits (spaces, line breaks, punctuation, superscript footnote marks) becomes one space. Letters of other
 //! scripts become `_`, a word character that no lexicon term contains, so they neither match nor join
-//! neighbouring words. The copy starts with a space, so that a term pattern written as `" term"` only
-//! matches at the start of a word.
+//! neighbouring words. The copy starts with a space, so every word, the first too, follows a separator.
 //!
-//! Each byte of the copy remembers the index (in Unicode scalar values, i.e. `char`s) of the original
-//! character it came from, which is how a match in the copy becomes an evidence span in the original.
+//! The same pass reads the copy's words (`words.rs`): each word's bytes, its hash, and the characters
+//! (Unicode scalar values, i.e. `char`s) of the original it came from, which is how a match in the copy
+//! becomes an evidence span in the original.
+
+use super::words::{fnv_step, EarlyEnd, Word, FNV_OFFSET};
 
 /// The byte that stands for any separator in the normalised copy.
 pub const SEPARATOR: u8 = b' ';
@@ -29,18 +31,82 @@ const ASCII_FOLD: [u8; 128] = {
     table
 };
 
-/// A text folded for matching, with the way back to the original's character offsets.
+/// A text folded for matching, read into words, with the way back to the original's characters.
 #[derive(Debug, Default, Clone)]
 pub struct Normalised {
     /// Lower-case ASCII: `a-z`, `0-9`, `_` and single spaces; always starts with a space.
     pub bytes: Vec<u8>,
-    /// For each byte of `bytes`, the char index in the original text it came from.
-    pub origin: Vec<u32>,
+    /// The runs of `bytes` between spaces, in order, each with the characters of the original it
+    /// came from and its hash.
+    pub(crate) words: Vec<Word>,
+    /// The places inside a word where a term may end (a digit follows a letter), in order.
+    pub(crate) early: Vec<EarlyEnd>,
+}
+
+/// Writes folded bytes into the copy by index and reads words as they end.
+struct Writer<'a> {
+    out: &'a mut [u8],
+    words: &'a mut Vec<Word>,
+    early: &'a mut Vec<EarlyEnd>,
+    written: usize,
+    /// The word being written: where it started (bytes, chars), its hash so far, and the index of the
+    /// character its last byte came from.
+    start: usize,
+    char_start: usize,
+    hash: u64,
+    last_char: usize,
+    /// The last byte written, kept out of memory: every byte's handling depends on it.
+    previous: u8,
+}
+
+impl Writer<'_> {
+    #[inline(always)]
+    fn put(&mut self, byte: u8, index: usize) {
+        let previous = self.previous;
+        self.previous = byte;
+        if byte == SEPARATOR {
+            // A separator after a separator is dropped: single spaces.
+            if previous != SEPARATOR {
+                self.end_word();
+                self.out[self.written] = SEPARATOR;
+                self.written += 1;
+            }
+            return;
+        }
+        if previous == SEPARATOR {
+            self.start = self.written;
+            self.char_start = index;
+            self.hash = FNV_OFFSET;
+        } else if byte.is_ascii_digit() && previous.is_ascii_lowercase() {
+            self.early.push(EarlyEnd {
+                word: self.words.len(),
+                end: self.written,
+                char_end: self.last_char + 1,
+                hash: self.hash,
+            });
+        }
+        self.hash = fnv_step(self.hash, byte);
+        self.last_char = index;
+        self.out[self.written] = byte;
+        self.written += 1;
+    }
+
+    /// Closes the word being written (called when a separator or the end of the text follows it).
+    #[inline(always)]
+    fn end_word(&mut self) {
+        self.words.push(Word {
+            start: self.start,
+            end: self.written,
+            char_start: self.char_start,
+            char_end: self.last_char + 1,
+            hash: self.hash,
+        });
+    }
 }
 
 impl Normalised {
     /// Folds `text`. Cost: one pass over the bytes, a table lookup per ASCII byte, no allocation per
-    /// character (both buffers are sized up front: a character never folds to more bytes than its UTF-8).
+    /// character (the buffer is sized up front: a character never folds to more bytes than its UTF-8).
     pub fn new(text: &str) -> Normalised {
         let mut normalised = Normalised::default();
         normalised.refill(text);
@@ -50,24 +116,32 @@ impl Normalised {
     /// Folds `text` into this copy's buffers, replacing what they held: a classifier that reads many
     /// passages reuses one copy and allocates only when a passage is longer than any before.
     pub fn refill(&mut self, text: &str) {
-        let normalised = self;
-        normalised.bytes.clear();
-        normalised.origin.clear();
-        normalised.bytes.reserve(text.len() + 1);
-        normalised.origin.reserve(text.len() + 1);
-        normalised.push_separator(0);
         let bytes = text.as_bytes();
+        // A character never folds to more bytes than its UTF-8 has, and the copy adds a leading space:
+        // the buffer is sized once and written by index, the length kept in a register rather than
+        // updated by every push.
+        self.bytes.clear();
+        self.bytes.resize(bytes.len() + 1, SEPARATOR);
+        self.words.clear();
+        self.early.clear();
+        let mut writer = Writer {
+            out: &mut self.bytes,
+            words: &mut self.words,
+            early: &mut self.early,
+            // bytes[0] is the leading space.
+            written: 1,
+            start: 0,
+            char_start: 0,
+            hash: FNV_OFFSET,
+            last_char: 0,
+            previous: SEPARATOR,
+        };
         let mut at = 0;
-        // Texts over 4 Gi characters would wrap; saturating keeps spans in range (they are clamped to
-        // the text's length where used).
-        let mut index: u32 = 0;
+        let mut index = 0;
         while at < bytes.len() {
             let byte = bytes[at];
             if byte < 0x80 {
-                match ASCII_FOLD[usize::from(byte)] {
-                    SEPARATOR => normalised.push_separator(index),
-                    folded => normalised.push(folded, index),
-                }
+                writer.put(ASCII_FOLD[usize::from(byte)], index);
                 at += 1;
             } else {
                 // `at` is always on a character boundary: it only moves by whole characters.
@@ -76,18 +150,23 @@ impl Normalised {
                     .next()
                     .unwrap_or(char::REPLACEMENT_CHARACTER);
                 match fold(c) {
-                    Folded::One(folded) => normalised.push(folded, index),
+                    Folded::One(folded) => writer.put(folded, index),
                     Folded::Two(first, second) => {
-                        normalised.push(first, index);
-                        normalised.push(second, index);
+                        writer.put(first, index);
+                        writer.put(second, index);
                     }
-                    Folded::Separator => normalised.push_separator(index),
+                    Folded::Separator => writer.put(SEPARATOR, index),
                     Folded::Nothing => {}
                 }
                 at += c.len_utf8();
             }
-            index = index.saturating_add(1);
+            index += 1;
         }
+        if writer.previous != SEPARATOR {
+            writer.end_word();
+        }
+        let written = writer.written;
+        self.bytes.truncate(written);
     }
 
     /// Folds a lexicon term: the same folding as a text, without the leading space.
@@ -95,19 +174,6 @@ impl Normalised {
         let normalised = Normalised::new(term);
         let text = String::from_utf8_lossy(&normalised.bytes);
         text.trim().to_string()
-    }
-
-    #[inline(always)]
-    fn push(&mut self, byte: u8, index: u32) {
-        self.bytes.push(byte);
-        self.origin.push(index);
-    }
-
-    #[inline(always)]
-    fn push_separator(&mut self, index: u32) {
-        if self.bytes.last() != Some(&SEPARATOR) {
-            self.push(SEPARATOR, index);
-        }
     }
 }
 
