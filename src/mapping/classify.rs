@@ -352,10 +352,9 @@ impl Classifier {
                 weight: entry.weight,
             });
             if entry.target == Target::Stopword {
-                // Stopwords are counted word by word: one that folds to several words (or none) would
-                // never be counted.
-                let word = entry.normalised.as_bytes();
-                if word.is_empty() || word.contains(&SEPARATOR) {
+                // Stopwords are counted word by word: one that folds to several words would never be
+                // counted (one that folds to nothing is refused by the parser).
+                if entry.normalised.as_bytes().contains(&SEPARATOR) {
                     return Err(LexiconError {
                         file: format!("{}.toml", entry.language),
                         reason: format!("stopword `{}` must be one word", entry.term),
@@ -1072,6 +1071,29 @@ mod tests {
                 term: "pacto".into()
             }]
         );
+    }
+
+    #[test]
+    fn a_stopword_of_several_words_is_refused_with_its_file() {
+        // Stopwords are counted one word at a time, so "de la" (two words once folded) could never
+        // be counted: the lexicon is refused, naming the file. (A stopword that folds to nothing,
+        // "¿", is already refused by the parser, as any term.)
+        for stopword in ["de la", "d'un"] {
+            let lexicon = Lexicon::parse(&[(
+                "es.toml",
+                &format!(
+                    "version = \"t\"\nlanguage = \"es\"\nstopwords = [\"el\", \"{stopword}\"]\n\
+                     [objectives.23]\n\"pacto\" = 1.0\n"
+                ),
+            )])
+            .unwrap();
+            let error = Classifier::new(&lexicon).unwrap_err();
+            assert_eq!(error.file, "es.toml", "{stopword}");
+            assert_eq!(
+                error.reason,
+                format!("stopword `{stopword}` must be one word")
+            );
+        }
     }
 
     #[test]

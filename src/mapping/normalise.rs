@@ -55,15 +55,12 @@ struct Writer<'a> {
     char_start: usize,
     hash: u64,
     last_char: usize,
-    /// The last byte written, kept out of memory: every byte's handling depends on it.
-    previous: u8,
 }
 
 impl Writer<'_> {
     #[inline(always)]
     fn put(&mut self, byte: u8, index: usize) {
-        let previous = self.previous;
-        self.previous = byte;
+        let previous = self.out[self.written - 1];
         if byte == SEPARATOR {
             // A separator after a separator is dropped: single spaces.
             if previous != SEPARATOR {
@@ -134,7 +131,6 @@ impl Normalised {
             char_start: 0,
             hash: FNV_OFFSET,
             last_char: 0,
-            previous: SEPARATOR,
         };
         let mut at = 0;
         let mut index = 0;
@@ -162,7 +158,7 @@ impl Normalised {
             }
             index += 1;
         }
-        if writer.previous != SEPARATOR {
+        if writer.out[writer.written - 1] != SEPARATOR {
             writer.end_word();
         }
         let written = writer.written;
