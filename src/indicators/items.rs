@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 use crate::evidence::Basis;
 use crate::framework::OBJECTIVE_COUNT;
 
@@ -124,7 +126,7 @@ impl ItemColumns {
 /// Mappings that can never count are left out here rather than skipped on every pass: an objective
 /// outside 1-23, a principle not in the framework.
 pub struct ColumnsBuilder<'p> {
-    principle_index: HashMap<&'p str, u16>,
+    principle_index: FxHashMap<&'p str, u16>,
     ids: Vec<Arc<str>>,
     country: Vec<u32>,
     source: Vec<u32>,
@@ -132,7 +134,7 @@ pub struct ColumnsBuilder<'p> {
     /// (item row as pushed, mapping), in the order pushed.
     objectives: Vec<(u32, ObjectiveFact)>,
     principles: Vec<(u32, PrincipleFact)>,
-    country_index: HashMap<String, u32>,
+    country_index: FxHashMap<String, u32>,
     countries: Vec<String>,
     sources: Vec<SourceFacts>,
 }
@@ -151,7 +153,7 @@ impl<'p> ColumnsBuilder<'p> {
             depth: Vec::new(),
             objectives: Vec::new(),
             principles: Vec::new(),
-            country_index: HashMap::new(),
+            country_index: FxHashMap::default(),
             countries: Vec::new(),
             sources: Vec::new(),
         }
@@ -171,9 +173,12 @@ impl<'p> ColumnsBuilder<'p> {
         source: u32,
         depth: u8,
     ) -> u32 {
-        let country = match country {
-            None => NO_COUNTRY,
-            Some(code) => match self.country_index.get(code) {
+        // A country's items mostly come one after another: the last one's index is checked first.
+        let last = self.country.last().copied().filter(|&i| i != NO_COUNTRY);
+        let country = match (country, last) {
+            (None, _) => NO_COUNTRY,
+            (Some(code), Some(i)) if self.countries[i as usize] == code => i,
+            (Some(code), _) => match self.country_index.get(code) {
                 Some(&i) => i,
                 None => {
                     let i = self.countries.len() as u32;
