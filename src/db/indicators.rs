@@ -1,13 +1,12 @@
 //! Reading the evidence store into the plain `Dataset` the indicator core computes from.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use diesel::connection::DefaultLoadingMode;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::rows::{
     CountryRow, ItemFactRow, ObjectiveBasisRow, PrincipleBasisRow, SourceCycleRow, SubmittedRow,
