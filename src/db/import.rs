@@ -8,6 +8,7 @@ use diesel::dsl::Limit;
 use diesel::prelude::*;
 use diesel::query_dsl::methods::LimitDsl;
 use diesel::query_dsl::LoadQuery;
+use rayon::prelude::*;
 
 use super::forms::{
     ChampionFields, CycleFields, ItemForm, NewItem, NewItemCountry, NewObjectiveMapping,
@@ -186,13 +187,18 @@ pub fn apply_batch_as(
                 |conn, fields| diesel::update(key).set((fields, &extra)).execute(conn),
             )?;
         }
-        // Items are compared by the hash of everything imported about them, read for the whole batch in
-        // a few queries; new items (all of them in a first import) are then written in multi-row
-        // inserts, a few hundred rows a statement, instead of several statements an item.
+        // Items are compared by the hash of everything imported about them (computed on every core),
+        // the stored hashes read for the whole batch in a few queries; new items (all of them in a first
+        // import) are then written in batches with their countries and mappings (see
+        // `insert_new_items`) instead of several statements an item.
         let stored = stored_item_hashes(conn, &batch.items)?;
+        let hashes: Vec<String> = batch
+            .items
+            .par_iter()
+            .map(|(_, item)| item.content_hash())
+            .collect();
         let mut new_items: Vec<(&Item, String)> = Vec::new();
-        for (_, item) in &batch.items {
-            let hash = item.content_hash();
+        for ((_, item), hash) in batch.items.iter().zip(hashes) {
             match stored.get(item.id.as_str()) {
                 None => {
                     summary.items.added += 1;

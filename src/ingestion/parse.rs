@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::iter::Either;
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -437,28 +439,54 @@ fn parse_items(file: &InputFile, batch: &mut Batch, problems: &mut Vec<Problem>)
             return;
         }
     };
-    for (index, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let origin = Origin {
-            file: file.name.clone(),
-            line: index + 1,
-        };
-        let mut deserializer = serde_json::Deserializer::from_str(line);
-        let record: ItemRecord = match serde_path_to_error::deserialize(&mut deserializer) {
-            Ok(record) => record,
-            Err(error) => {
-                let path = error.path().to_string();
-                let inner = error.into_inner();
-                let (field, message) = describe_json_error(&path, &inner);
-                problems.push(origin.problem(&field, message));
-                continue;
+    // Each line is a record of its own, so the lines are parsed on every core; what they give is then
+    // taken in the order of the file, so items and problems come out as a line-by-line reading gives.
+    let lines: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .collect();
+    let (mut items, line_problems): (Vec<(Origin, Item)>, Vec<Vec<Problem>>) =
+        lines.par_iter().partition_map(|&(index, line)| {
+            match parse_item_line(&file.name, index + 1, line) {
+                Ok(item) => Either::Left(item),
+                Err(line_problems) => Either::Right(line_problems),
             }
-        };
-        if let Some(item) = record.into_item(&origin, problems) {
-            batch.items.push((origin, item));
+        });
+    // The items go in without a copy when they are the batch's first (one items file, as usual).
+    if batch.items.is_empty() {
+        batch.items = items;
+    } else {
+        batch.items.append(&mut items);
+    }
+    problems.extend(line_problems.into_iter().flatten());
+}
+
+/// One line of an items file: the item it holds, or what is wrong with it.
+fn parse_item_line(
+    file: &str,
+    line_number: usize,
+    line: &str,
+) -> Result<(Origin, Item), Vec<Problem>> {
+    let origin = Origin {
+        file: file.to_string(),
+        line: line_number,
+    };
+    let mut problems = Vec::new();
+    let mut deserializer = serde_json::Deserializer::from_str(line);
+    let record: ItemRecord = match serde_path_to_error::deserialize(&mut deserializer) {
+        Ok(record) => record,
+        Err(error) => {
+            let path = error.path().to_string();
+            let inner = error.into_inner();
+            let (field, message) = describe_json_error(&path, &inner);
+            problems.push(origin.problem(&field, message));
+            return Err(problems);
         }
+    };
+    match record.into_item(&origin, &mut problems) {
+        Some(item) if problems.is_empty() => Ok((origin, item)),
+        _ => Err(problems),
     }
 }
 
