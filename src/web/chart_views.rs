@@ -80,6 +80,18 @@ pub fn draw_bars(chart: &BarChart, png: bool, size: (u32, u32)) -> Drawn {
     }
 }
 
+/// The indicators a chart draws from: depths and counts, never the items' ids (a chart names no item;
+/// a world's cells would copy and drop 700,000 of them for each drawing).
+fn counts(data: &Dataset, selection: &Selection, countries: &[String]) -> Vec<CountryIndicators> {
+    indicators::compute_with(
+        data,
+        &selection.counting,
+        &selection.grouping,
+        countries,
+        indicators::Evidence::CountsOnly,
+    )
+}
+
 /// The coverage matrix of `countries` (the members of `group`): one row a country, by name.
 pub fn coverage_matrix(
     data: &Dataset,
@@ -90,7 +102,7 @@ pub fn coverage_matrix(
     png: bool,
     size: (u32, u32),
 ) -> Drawn {
-    let rows = indicators::compute(data, &selection.counting, &selection.grouping, countries);
+    let rows = counts(data, selection, countries);
     // Rows in the order of the names a reader scans for, not of the ISO codes.
     let names = Names { lang, data };
     let mut named: Vec<(String, &CountryIndicators)> =
@@ -243,7 +255,7 @@ pub fn objectives(
     png: bool,
     size: (u32, u32),
 ) -> Drawn {
-    let rows = indicators::compute(data, &selection.counting, &selection.grouping, countries);
+    let rows = counts(data, selection, countries);
     let n = rows.len();
     let t = lang.text();
     let names = Names { lang, data };
@@ -372,7 +384,7 @@ pub fn principles(
     png: bool,
     size: (u32, u32),
 ) -> Drawn {
-    let rows = indicators::compute(data, &selection.counting, &selection.grouping, countries);
+    let rows = counts(data, selection, countries);
     let n = rows.len();
     let t = lang.text();
     let names = Names { lang, data };
@@ -434,7 +446,7 @@ pub fn map_values(
     lang: Lang,
 ) -> Vec<MapValue> {
     let names = Names { lang, data };
-    indicators::compute(data, &selection.counting, &selection.grouping, countries)
+    counts(data, selection, countries)
         .iter()
         .map(|row| MapValue {
             iso3: row.iso3.clone(),
