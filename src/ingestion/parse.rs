@@ -663,6 +663,52 @@ mod tests {
         assert_eq!(item.principles[0].basis, Basis::Inferred);
     }
 
+    /// The lines are parsed on every core; items and problems must still come in the file's order,
+    /// each problem with its own line. 2,000 lines (enough for the work to be split), every seventh
+    /// one missing its title, every 250th line blank.
+    #[test]
+    fn items_and_problems_keep_the_order_and_line_numbers_of_the_file() {
+        let mut text = String::new();
+        let mut good_ids = Vec::new();
+        let mut bad_lines = Vec::new();
+        for line in 1..=2_000usize {
+            if line % 250 == 0 {
+                text.push('\n');
+                continue;
+            }
+            let id = format!("x-{line}");
+            if line % 7 == 0 {
+                text.push_str(
+                    &GOOD
+                        .replace("\"x-1\"", &format!("\"{id}\""))
+                        .replace(",\"title\":\"T\"", ""),
+                );
+                bad_lines.push(line);
+            } else {
+                text.push_str(&GOOD.replace("\"x-1\"", &format!("\"{id}\"")));
+                good_ids.push(id);
+            }
+            text.push('\n');
+        }
+        let (batch, problems) = parse(&[items_file(&text)]);
+        let ids: Vec<&str> = batch
+            .items
+            .iter()
+            .map(|(_, item)| item.id.as_str())
+            .collect();
+        assert_eq!(ids, good_ids.iter().map(String::as_str).collect::<Vec<_>>());
+        // Each item's origin is its own line: x-N was written on line N.
+        assert!(batch
+            .items
+            .iter()
+            .all(|(origin, item)| item.id == format!("x-{}", origin.line)));
+        let lines: Vec<usize> = problems.iter().map(|p| p.line.unwrap_or(0)).collect();
+        assert_eq!(lines, bad_lines);
+        assert!(problems
+            .iter()
+            .all(|p| p.to_string().ends_with("title: missing required field")));
+    }
+
     #[test]
     fn each_bad_line_is_named_with_its_field() {
         let text = format!(
